@@ -1,0 +1,48 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let package = Package(
+    name: "flametop",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "flametop", targets: ["flametop"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+    ],
+    targets: [
+        // C edges: module maps and tiny static-inline shims over system libraries.
+        .systemLibrary(name: "CLibbpf", pkgConfig: "libbpf",
+                       providers: [.apt(["libbpf-dev"])]),
+        .systemLibrary(name: "CElfutils", pkgConfig: "libdw",
+                       providers: [.apt(["libelf-dev", "libdw-dev"])]),
+        // The one header the BPF program and Swift share.
+        .target(name: "CProfilerABI"),
+
+        // The compiled BPF program, embedded as bytes during `swift build`.
+        .executableTarget(name: "BPFEmbedTool", path: "Sources/BPFEmbedTool"),
+        .plugin(name: "BPFCompilerPlugin", capability: .buildTool(),
+                dependencies: ["BPFEmbedTool"]),
+        .target(name: "BPFObject", plugins: ["BPFCompilerPlugin"]),
+
+        // Pure Swift profile model: no C, no I/O beyond strings.
+        .target(name: "Profile"),
+        .target(name: "Symbolization",
+                dependencies: ["CElfutils", "Profile",
+                               .product(name: "Logging", package: "swift-log")]),
+        .target(name: "Sampling",
+                dependencies: ["CLibbpf", "CProfilerABI", "BPFObject", "Profile", "Symbolization",
+                               .product(name: "Logging", package: "swift-log")]),
+        .executableTarget(name: "flametop",
+                          dependencies: ["Sampling", "Symbolization", "Profile",
+                                         .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                                         .product(name: "Logging", package: "swift-log")]),
+
+        .testTarget(name: "ProfileTests", dependencies: ["Profile"]),
+        .testTarget(name: "SymbolizationTests", dependencies: ["Symbolization", "Profile"]),
+        .testTarget(name: "SamplingTests",
+                    dependencies: ["Sampling", "CLibbpf", "CProfilerABI", "BPFObject", "Profile"]),
+        .testTarget(name: "FlametopTests", dependencies: ["Profile"]),
+    ]
+)

@@ -1,0 +1,154 @@
+// SPDX-License-Identifier: GPL-2.0
+/* flametop's sampler: runs on every cpu-clock perf event that fires for the
+ * target, captures the user and kernel stacks and counts them per
+ * (pid, tid, user stack, kernel stack). User space drains the counts.
+ *
+ * Double buffering: samples go to buffer ft_active[0] (0 or 1); user space
+ * flips it, then drains the idle buffer's counts and the stacks they name,
+ * so a stack id is never reused while a count still refers to it. */
+#include <linux/bpf.h>
+#include <linux/bpf_perf_event.h>
+#include <linux/errno.h>
+#include <bpf/bpf_helpers.h>
+#include "profiler_abi.h"
+
+char LICENSE[] SEC("license") = "GPL";
+
+/* Set by user space between open and load. The only variable in .rodata: the
+ * loader writes it at offset 0, and ABILayoutTests checks that against BTF. */
+const volatile struct ft_config ft_cfg = {};
+
+/* max_entries of these four maps are set at run time from the session. */
+#define COUNTS_MAP(name)                                  \
+    struct {                                              \
+        __uint(type, BPF_MAP_TYPE_HASH);                  \
+        __uint(max_entries, 10240);                       \
+        __type(key, struct ft_stack_key);                 \
+        __type(value, __u64);                             \
+    } name SEC(".maps")
+#define STACKS_MAP(name)                                  \
+    struct {                                              \
+        __uint(type, BPF_MAP_TYPE_STACK_TRACE);           \
+        __uint(max_entries, 16384);                       \
+        __uint(key_size, sizeof(__u32));                  \
+        __uint(value_size, FT_MAX_STACK_DEPTH * sizeof(__u64)); \
+    } name SEC(".maps")
+
+COUNTS_MAP(ft_counts_0);
+COUNTS_MAP(ft_counts_1);
+STACKS_MAP(ft_stacks_0);
+STACKS_MAP(ft_stacks_1);
+
+struct {
+    __uint(type, BPF_MAP_TYPE_ARRAY);
+    __uint(max_entries, 1);
+    __type(key, __u32);
+    __type(value, __u32);
+} ft_active SEC(".maps");
+
+struct {
+    __uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+    __uint(max_entries, FT_COUNTER_COUNT);
+    __type(key, __u32);
+    __type(value, __u64);
+} ft_counters SEC(".maps");
+
+static __always_inline void bump(__u32 counter)
+{
+    __u64 *value = bpf_map_lookup_elem(&ft_counters, &counter);
+    if (value)
+        *value += 1; /* per-CPU slot: no atomic needed */
+}
+
+static __always_inline int interrupted_user_mode(struct bpf_perf_event_data *ctx)
+{
+#if defined(__TARGET_ARCH_x86)
+    return (ctx->regs.cs & 3) == 3;
+#elif defined(__TARGET_ARCH_arm64)
+    return (ctx->regs.pstate & 0xf) == 0; /* PSR_MODE_EL0t */
+#else
+    return 0; /* unknown: always try the kernel stack */
+#endif
+}
+
+static __always_inline void count_stack_error(int err, __u32 eexist, __u32 enomem,
+                                              __u32 efault, __u32 other)
+{
+    if (err == -EEXIST)
+        bump(eexist);
+    else if (err == -ENOMEM)
+        bump(enomem);
+    else if (err == -EFAULT)
+        bump(efault);
+    else
+        bump(other);
+}
+
+static __always_inline int record_sample(struct bpf_perf_event_data *ctx, void *counts,
+                                         void *stacks, struct ft_stack_key *key)
+{
+    if (ft_cfg.flags & FT_FLAG_USER_STACKS) {
+        key->user_stack_id = bpf_get_stackid(ctx, stacks, BPF_F_USER_STACK);
+        if (key->user_stack_id < 0)
+            count_stack_error(key->user_stack_id, FT_USTACK_EEXIST, FT_USTACK_ENOMEM,
+                              FT_USTACK_EFAULT, FT_USTACK_OTHER);
+    } else {
+        key->user_stack_id = FT_STACK_NOT_CAPTURED;
+    }
+
+    if ((ft_cfg.flags & FT_FLAG_KERNEL_STACKS) && !interrupted_user_mode(ctx)) {
+        key->kern_stack_id = bpf_get_stackid(ctx, stacks, 0);
+        if (key->kern_stack_id < 0)
+            count_stack_error(key->kern_stack_id, FT_KSTACK_EEXIST, FT_KSTACK_ENOMEM,
+                              FT_KSTACK_EFAULT, FT_KSTACK_OTHER);
+    } else {
+        key->kern_stack_id = FT_STACK_NOT_CAPTURED;
+    }
+
+    __u64 *count = bpf_map_lookup_elem(counts, key);
+    if (count) {
+        __sync_fetch_and_add(count, 1);
+    } else {
+        __u64 one = 1;
+        /* BPF_NOEXIST: if another CPU inserted the key meanwhile, add to it. */
+        if (bpf_map_update_elem(counts, key, &one, BPF_NOEXIST) != 0) {
+            count = bpf_map_lookup_elem(counts, key);
+            if (!count) {
+                bump(FT_SAMPLES_DROPPED_MAP_FULL);
+                return 0;
+            }
+            __sync_fetch_and_add(count, 1);
+        }
+    }
+    bump(FT_SAMPLES_COUNTED);
+    return 0;
+}
+
+SEC("perf_event")
+int ft_sample(struct bpf_perf_event_data *ctx)
+{
+    __u64 id = bpf_get_current_pid_tgid();
+    __u32 tgid = id >> 32;
+    __u32 tid = (__u32)id;
+
+    bump(FT_SAMPLES_SEEN);
+    if (tid == 0) {
+        bump(FT_SAMPLES_IDLE);
+        return 0;
+    }
+    if (ft_cfg.target_tgid != 0 && tgid != ft_cfg.target_tgid) {
+        bump(FT_SAMPLES_FILTERED);
+        return 0;
+    }
+
+    struct ft_stack_key key = {};
+    key.pid = tgid;
+    key.tid = tid;
+    bpf_get_current_comm(key.comm, sizeof(key.comm));
+
+    __u32 zero = 0;
+    __u32 *active = bpf_map_lookup_elem(&ft_active, &zero);
+    if (active && (*active & 1))
+        return record_sample(ctx, &ft_counts_1, &ft_stacks_1, &key);
+    return record_sample(ctx, &ft_counts_0, &ft_stacks_0, &key);
+}
