@@ -34,15 +34,23 @@ let package = Package(
         .target(name: "Sampling",
                 dependencies: ["CLibbpf", "CProfilerABI", "BPFObject", "Profile", "Symbolization",
                                .product(name: "Logging", package: "swift-log")]),
+        .systemLibrary(name: "CCurses", pkgConfig: "ncursesw",
+                       providers: [.apt(["libncurses-dev"])]),
+        .target(name: "TerminalUI",
+                dependencies: ["CCurses", "Profile", "Sampling",
+                               .product(name: "Logging", package: "swift-log")]),
         .executableTarget(name: "flametop",
-                          dependencies: ["Sampling", "Symbolization", "Profile",
+                          dependencies: ["Sampling", "Symbolization", "Profile", "TerminalUI",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser"),
                                          .product(name: "Logging", package: "swift-log")]),
 
+        // Builds test workloads, runs processes with bounded waits; shared by the test targets.
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "ProfileTests", dependencies: ["Profile"]),
-        .testTarget(name: "SymbolizationTests", dependencies: ["Symbolization", "Profile"]),
+        .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI", "Profile", "TestSupport"]),
+        .testTarget(name: "SymbolizationTests", dependencies: ["Symbolization", "Profile", "TestSupport"]),
         .testTarget(name: "SamplingTests",
-                    dependencies: ["Sampling", "CLibbpf", "CProfilerABI", "BPFObject", "Profile"]),
-        .testTarget(name: "FlametopTests", dependencies: ["Profile"]),
+                    dependencies: ["Sampling", "CLibbpf", "CProfilerABI", "BPFObject", "Profile", "TestSupport"]),
+        .testTarget(name: "FlametopTests", dependencies: ["Profile", "TestSupport"]),
     ]
 )

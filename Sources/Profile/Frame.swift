@@ -1,0 +1,33 @@
+/// One frame of a symbolic stack: what a person reads in a flame graph.
+public struct Frame: Hashable, Sendable {
+    /// Where the frame executes; decides the folded suffix and the colour.
+    public enum Kind: UInt8, Hashable, Sendable {
+        /// User-space code of the sampled process.
+        case user
+        /// Kernel code (folded with the `_[k]` suffix).
+        case kernel
+        /// A synthetic root naming the process, for system-wide profiles (`comm`).
+        case process
+    }
+
+    /// The function's (demangled) name, or `module+0xOFFSET` when it has none.
+    public var function: String
+    /// The file the code lives in (basename), `[kernel]`, `[vdso]`, …; nil when unknown.
+    public var module: String?
+    public var kind: Kind
+    /// True for a frame that the compiler inlined into its caller.
+    public var isInlined: Bool
+    /// Source location where debug information has one.
+    public var sourceFile: String?
+    public var line: Int?
+
+    public init(function: String, module: String? = nil, kind: Kind = .user, isInlined: Bool = false,
+                sourceFile: String? = nil, line: Int? = nil) {
+        self.function = function
+        self.module = module
+        self.kind = kind
+        self.isInlined = isInlined
+        self.sourceFile = sourceFile
+        self.line = line
+    }
+}
