@@ -34,8 +34,8 @@ let package = Package(
         .target(name: "Sampling",
                 dependencies: ["CLibbpf", "CProfilerABI", "BPFObject", "Profile", "Symbolization",
                                .product(name: "Logging", package: "swift-log")]),
-        .systemLibrary(name: "CCurses", pkgConfig: "ncursesw",
-                       providers: [.apt(["libncurses-dev"])]),
+        // No pkgConfig: ncursesw.pc carries -D flags SwiftPM rejects; the module map links it.
+        .systemLibrary(name: "CCurses", providers: [.apt(["libncurses-dev"])]),
         .target(name: "TerminalUI",
                 dependencies: ["CCurses", "Profile", "Sampling",
                                .product(name: "Logging", package: "swift-log")]),
