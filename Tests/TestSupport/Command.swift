@@ -55,8 +55,8 @@ public final class RunningProcess: @unchecked Sendable {
         guard let first = arguments.first else { throw TestFailure("empty command") }
         let executable = first.contains("/") ? first : (Command.which(first) ?? first)
         outputDirectory = try TemporaryDirectory(prefix: "flametop-proc")
-        FileManager.default.createFile(atPath: outputDirectory.file("out"), contents: nil)
-        FileManager.default.createFile(atPath: outputDirectory.file("err"), contents: nil)
+        _ = FileManager.default.createFile(atPath: outputDirectory.file("out"), contents: nil)
+        _ = FileManager.default.createFile(atPath: outputDirectory.file("err"), contents: nil)
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = Array(arguments.dropFirst())
         if let environment {
