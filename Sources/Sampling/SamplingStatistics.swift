@@ -1,0 +1,52 @@
+/// Counters of what happened to samples, summed over the session. Losses are the
+/// counters a user must see when they are not zero.
+public struct SamplingStatistics: Sendable, Equatable {
+    /// Samples counted into a stack (what the profile holds).
+    public var samplesCounted: UInt64 = 0
+    /// Samples lost because the counts map was full.
+    public var droppedMapFull: UInt64 = 0
+    /// Samples of other processes discarded by the PID filter (per-CPU events).
+    public var filtered: UInt64 = 0
+    /// Samples of the idle task, not profiled.
+    public var idle: UInt64 = 0
+
+    /// Failed user-stack captures by cause. `userStackUnavailable` excludes kernel
+    /// threads, which have no user stack.
+    public var userStackCollisions: UInt64 = 0
+    public var userStackMapFull: UInt64 = 0
+    public var userStackUnavailable: UInt64 = 0
+    public var userStackOtherErrors: UInt64 = 0
+    /// Failed kernel-stack captures by cause (only samples taken in kernel mode try).
+    public var kernelStackCollisions: UInt64 = 0
+    public var kernelStackMapFull: UInt64 = 0
+    public var kernelStackUnavailable: UInt64 = 0
+    public var kernelStackOtherErrors: UInt64 = 0
+    /// Counts whose stack id was gone from the stack map when drained.
+    public var stacksMissingAtDrain: UInt64 = 0
+
+    /// Drains done, and the time the last one took.
+    public var drains: UInt64 = 0
+    public var lastDrainMicroseconds: UInt64 = 0
+
+    public init() {}
+
+    /// Every loss counter by a user-facing name, in a stable order, zeros included.
+    public var losses: [(name: String, count: UInt64)] {
+        [
+            ("samples dropped: counts map full (raise --max-stacks)", droppedMapFull),
+            ("user stack collisions (raise --stack-map-size)", userStackCollisions),
+            ("user stack map full (raise --stack-map-size)", userStackMapFull),
+            ("user stack unreadable", userStackUnavailable),
+            ("user stack other errors", userStackOtherErrors),
+            ("kernel stack collisions (raise --stack-map-size)", kernelStackCollisions),
+            ("kernel stack map full (raise --stack-map-size)", kernelStackMapFull),
+            ("kernel stack unreadable", kernelStackUnavailable),
+            ("kernel stack other errors", kernelStackOtherErrors),
+            ("stacks missing at drain", stacksMissingAtDrain),
+        ]
+    }
+
+    /// The loss counters that are not zero.
+    public var nonZeroLosses: [(name: String, count: UInt64)] { losses.filter { $0.count > 0 } }
+    public var totalLost: UInt64 { droppedMapFull + stacksMissingAtDrain }
+}

@@ -1,0 +1,39 @@
+/// What to profile and how; validated before any kernel object is created.
+public struct SessionSettings: Sendable, Equatable {
+    public enum Target: Sendable, Equatable {
+        /// One process: all of its threads, including threads started later.
+        case process(pid: Int32)
+        /// Every process on the host; each stack is rooted at the process's `comm`.
+        case allProcesses
+    }
+
+    /// How perf events are opened. Per-task events fire only while the target runs;
+    /// per-CPU events fire on every CPU at the full rate and the BPF program filters.
+    public enum EventScope: String, Sendable, CaseIterable {
+        case automatic, perTask = "per-task", perCPU = "per-cpu"
+    }
+
+    public static let frequencyRange: ClosedRange<Int> = 1...1000
+    public static let durationRange: ClosedRange<Int> = 1...300
+
+    public var target: Target
+    /// Samples per second per CPU (or per thread, for per-task events).
+    public var frequency: Int = 99
+    /// Seconds; nil samples until stopped (the TUI's "0").
+    public var duration: Int? = 10
+    public var userStacks = true
+    public var kernelStacks = true
+    /// How often the kernel maps are drained, in milliseconds.
+    public var drainIntervalMilliseconds = 500
+    public var eventScope: EventScope = .automatic
+    /// Capacity of each counts map (unique (pid, tid, stacks) per drain interval).
+    public var maxUniqueStacksPerDrain = 16_384
+    /// Capacity of each stack-trace map.
+    public var stackMapEntries = 16_384
+    /// Forces fallbacks for features the kernel may lack, so tests can cover them.
+    public var forcedFallbacks: Set<KernelFeature> = []
+
+    public init(target: Target) {
+        self.target = target
+    }
+}

@@ -1,0 +1,42 @@
+import Foundation
+import Profile
+
+/// An immutable picture of a session, published after each drain. Views, the
+/// exporter and the service all read these; none of them touches the sampler.
+public struct SessionSnapshot: Sendable {
+    public enum State: Sendable, Equatable {
+        case running
+        /// The duration elapsed.
+        case finished
+        /// Stopped by the user (Ctrl-C, SIGTERM, a key).
+        case stopped
+        /// The target process exited; the profile holds what was sampled before.
+        case targetExited
+        /// Sampling failed after it started; the message says why.
+        case failed(String)
+    }
+
+    public var settings: SessionSettings
+    public var counts: StackCounts
+    public var statistics: SamplingStatistics
+    public var state: State
+    public var startedAt: Date
+    /// Seconds sampled so far.
+    public var elapsed: Double
+    /// The target's command name (`comm`), "all" for system-wide sessions.
+    public var targetName: String
+    /// Increases with every drain: a view can skip work when it has seen this one.
+    public var generation: UInt64
+
+    public init(settings: SessionSettings, counts: StackCounts, statistics: SamplingStatistics,
+                state: State, startedAt: Date, elapsed: Double, targetName: String, generation: UInt64) {
+        self.settings = settings
+        self.counts = counts
+        self.statistics = statistics
+        self.state = state
+        self.startedAt = startedAt
+        self.elapsed = elapsed
+        self.targetName = targetName
+        self.generation = generation
+    }
+}
