@@ -1,0 +1,95 @@
+import Glibc
+
+/// Scans /proc for the process list. Keeps the CPU time of each process from the
+/// previous scan, so CPU% is the delta of utime+stime over the wall time between two
+/// scans (100% = one core). A process that exits mid-scan is left out without error.
+public struct ProcessTable: Sendable {
+    private let procRoot: String
+    private var previousTicks: [ProcessKey: UInt64] = [:]
+    private var previousTime: Double?
+    private var userNames = ProcessTableUserNames()
+    private let ticksPerSecond: Double
+    private let pageSize: UInt64
+
+    /// A pid is reused after a process exits; the start time tells the two apart.
+    private struct ProcessKey: Hashable, Sendable {
+        var pid: Int32
+        var startTicks: UInt64
+    }
+
+    public init(procRoot: String = "/proc") {
+        self.procRoot = procRoot
+        ticksPerSecond = Double(max(1, sysconf(Int32(_SC_CLK_TCK))))
+        pageSize = UInt64(max(1, sysconf(Int32(_SC_PAGESIZE))))
+    }
+
+    /// Reads every process once. CPU percentages compare with the previous call.
+    public mutating func scan() -> ProcessTableSnapshot {
+        let now = Self.monotonicSeconds()
+        let interval = previousTime.map { now - $0 }
+        var ticks: [ProcessKey: UInt64] = [:]
+        var processes: [ProcessTableEntry] = []
+        for pid in ProcessTableFile.numericEntries(of: procRoot) {
+            guard var entry = read(pid: pid) else { continue }
+            let key = ProcessKey(pid: pid, startTicks: entry.startTicks)
+            ticks[key] = entry.cpuTicks
+            if let interval, interval > 0, let before = previousTicks[key], entry.cpuTicks >= before {
+                entry.cpuPercent = Double(entry.cpuTicks - before) / ticksPerSecond / interval * 100
+            }
+            processes.append(entry)
+        }
+        previousTicks = ticks
+        previousTime = now
+        return ProcessTableSnapshot(processes: processes, loadAverage: loadAverage(),
+                                    cpuCount: max(1, sysconf(Int32(_SC_NPROCESSORS_ONLN))),
+                                    memoryTotalBytes: memoryTotal(), interval: interval)
+    }
+
+    /// One process, without a CPU percentage; nil when it does not exist (any more).
+    public mutating func read(pid: Int32) -> ProcessTableEntry? {
+        let directory = "\(procRoot)/\(pid)"
+        guard let statBytes = ProcessTableFile.read("\(directory)/stat", limit: 4096),
+              let fields = ProcessTableStat(statBytes) else { return nil }
+        // The directory's owner is the process's effective uid (proc(5)), except for
+        // non-dumpable processes, which show as root; `ps` and htop read it the same way.
+        var info = stat()
+        guard stat(directory, &info) == 0 else { return nil }
+        // 4 KiB of arguments is more than any screen shows.
+        guard let arguments = ProcessTableFile.read("\(directory)/cmdline", limit: 4096) else { return nil }
+        var commandLine = Self.joinArguments(arguments)
+        if commandLine.isEmpty { commandLine = "[\(fields.command)]" }
+        return ProcessTableEntry(
+            pid: pid, parentPID: fields.parentPID, uid: info.st_uid, user: userNames.name(of: info.st_uid),
+            state: fields.state, threads: fields.threads, residentBytes: fields.residentPages * pageSize,
+            cpuTicks: fields.cpuTicks, cpuPercent: 0, command: fields.command, commandLine: commandLine,
+            isKernelThread: fields.isKernelThread, startTicks: fields.startTicks)
+    }
+
+    /// cmdline holds NUL-terminated arguments; a process that rewrote its title may
+    /// leave NULs in the middle or padding at the end.
+    public static func joinArguments(_ bytes: [UInt8]) -> String {
+        var end = bytes.count
+        while end > 0 && bytes[end - 1] == 0 { end -= 1 }
+        let joined = bytes[0..<end].map { $0 == 0 ? UInt8(ascii: " ") : $0 }
+        return String(decoding: joined, as: UTF8.self)
+    }
+
+    private func loadAverage() -> [Double] {
+        guard let text = ProcessTableFile.readText("\(procRoot)/loadavg", limit: 256) else { return [0, 0, 0] }
+        let values = text.split(separator: " ").prefix(3).compactMap { Double($0) }
+        return values.count == 3 ? values : [0, 0, 0]
+    }
+
+    private func memoryTotal() -> UInt64? {
+        guard let text = ProcessTableFile.readText("\(procRoot)/meminfo", limit: 256),
+              let line = text.split(separator: "\n").first(where: { $0.hasPrefix("MemTotal:") }),
+              let kilobytes = line.split(separator: " ").dropFirst().first.flatMap({ UInt64($0) }) else { return nil }
+        return kilobytes * 1024
+    }
+
+    private static func monotonicSeconds() -> Double {
+        var time = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &time)
+        return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
+    }
+}

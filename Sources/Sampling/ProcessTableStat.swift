@@ -1,0 +1,46 @@
+/// The fields flametop uses from /proc/PID/stat (proc(5)).
+struct ProcessTableStat: Equatable {
+    var command: String
+    var state: Character
+    var parentPID: Int32
+    var flags: UInt64
+    var cpuTicks: UInt64
+    var threads: Int
+    var startTicks: UInt64
+    var residentPages: UInt64
+
+    /// PF_KTHREAD from include/linux/sched.h.
+    static let kernelThreadFlag: UInt64 = 0x0020_0000
+
+    var isKernelThread: Bool { flags & Self.kernelThreadFlag != 0 }
+
+    /// Parses one stat line. The command name sits in parentheses and may itself hold
+    /// spaces and parentheses, so the fields start after the *last* ')'.
+    init?(_ bytes: [UInt8]) {
+        guard let open = bytes.firstIndex(of: UInt8(ascii: "(")),
+              let close = bytes.lastIndex(of: UInt8(ascii: ")")), open < close else { return nil }
+        command = String(decoding: bytes[(open + 1)..<close], as: UTF8.self)
+        let rest = bytes[(close + 1)...].split(separator: UInt8(ascii: " "), omittingEmptySubsequences: true)
+        // Fields are numbered from 1 in proc(5); `rest` starts at field 3 (state).
+        func field(_ number: Int) -> Substring? {
+            let index = number - 3
+            guard index >= 0, index < rest.count else { return nil }
+            return Substring(decoding: rest[rest.startIndex + index], as: UTF8.self)
+        }
+        guard let stateField = field(3), let state = stateField.first,
+              let parentPID = field(4).flatMap({ Int32($0) }),
+              let flags = field(9).flatMap({ UInt64($0) }),
+              let userTicks = field(14).flatMap({ UInt64($0) }),
+              let systemTicks = field(15).flatMap({ UInt64($0) }),
+              let threads = field(20).flatMap({ Int($0) }),
+              let startTicks = field(22).flatMap({ UInt64($0) }),
+              let residentPages = field(24).flatMap({ Int64($0) }) else { return nil }
+        self.state = state
+        self.parentPID = parentPID
+        self.flags = flags
+        cpuTicks = userTicks + systemTicks
+        self.threads = threads
+        self.startTicks = startTicks
+        self.residentPages = UInt64(max(0, residentPages))
+    }
+}
