@@ -44,14 +44,18 @@ struct RecordCommand: ParsableCommand {
         let target: SessionSettings.Target = pid.map { .process(pid: $0) } ?? .allProcesses
         let settings = try sampling.settings(target: target, duration: duration)
 
-        let session: ProfilingSession
+        // The output is created first so an unwritable path fails before sampling starts.
         let file: AtomicOutputFile
         do {
-            session = try ProfilingSession(settings: settings, symbolizer: Symbolizer())
-            file = try AtomicOutputFile(path: output ?? defaultOutputPath(name: session.target?.name ?? "all"))
-        } catch let error as SamplingError {
+            file = try AtomicOutputFile(path: output ?? defaultOutputPath(target: target))
+        } catch {
             throw CommandFailure(error.description)
-        } catch let error as OutputFileError {
+        }
+        let session: ProfilingSession
+        do {
+            session = try ProfilingSession(settings: settings, symbolizer: Symbolizer())
+        } catch {
+            file.discard()
             throw CommandFailure(error.description)
         }
 
@@ -85,7 +89,12 @@ struct RecordCommand: ParsableCommand {
         }
     }
 
-    private func defaultOutputPath(name: String) -> String {
+    private func defaultOutputPath(target: SessionSettings.Target) -> String {
+        var name = "all"
+        if case .process(let pid) = target {
+            name = (try? String(contentsOfFile: "/proc/\(pid)/comm", encoding: .utf8))?
+                .trimmingCharacters(in: .whitespacesAndNewlines) ?? "pid"
+        }
         let formatter = DateFormatter()
         formatter.dateFormat = "yyyyMMdd-HHmmss"
         let safeName = name.map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" ? $0 : "_" }
