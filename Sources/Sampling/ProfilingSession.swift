@@ -134,11 +134,12 @@ public final class ProfilingSession: @unchecked Sendable {
             }
             if state == .running && clock.now < nextDrain { continue }
             nextDrain = clock.now + interval
-            if control.withLock({ state == .running && $0.resetRequested }) {
-                control.withLock { $0.resetRequested = false }
-                resetProfile()
+            let reset = control.withLock { control in
+                defer { control.resetRequested = false }
+                return state == .running && control.resetRequested
             }
             do {
+                if reset { try resetProfile() }
                 try drainOnce()
             } catch {
                 state = .failed(error.description)
@@ -213,7 +214,11 @@ public final class ProfilingSession: @unchecked Sendable {
         statistics.idle = value(FT_SAMPLES_IDLE)
     }
 
-    private func resetProfile() {
+    /// Discards everything sampled so far: what was drained, and what waits in the
+    /// active buffer. Samples that land in the microseconds between the flip and
+    /// reading the counters' base show in the profile but not in `samplesCounted`.
+    private func resetProfile() throws(SamplingError) {
+        try drainOnce()
         profile = StackCounts()
         statistics = SamplingStatistics()
         counterBase = sampler.maps.readCounters()

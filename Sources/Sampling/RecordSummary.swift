@@ -30,13 +30,13 @@ public struct RecordSummary {
         lines.append("ended: \(ending)")
         if let outputPath { lines.append("wrote \(outputPath)") }
 
-        let top = FunctionStats(counts).sorted(by: .selfSamples).prefix(topCount)
+        let top = FunctionStats(counts).sorted(by: .selfSamples).filter { $0.selfSamples > 0 }.prefix(topCount)
         if !top.isEmpty {
             lines.append("")
             lines.append("top \(top.count) functions by self time:")
             lines.append("   self%  total%   samples  function")
             for stat in top {
-                let module = stat.identity.module.map { "  [\($0)]" } ?? ""
+                let module = stat.identity.module.map { $0.hasPrefix("[") ? "  \($0)" : "  [\($0)]" } ?? ""
                 let suffix = stat.identity.kind == .kernel ? " [k]" : ""
                 lines.append(String(format: "  %5.1f%%  %5.1f%%  %8llu  ", stat.selfPercent, stat.totalPercent,
                                     stat.selfSamples) + stat.identity.function + suffix + module)

@@ -33,7 +33,7 @@ struct ABILayoutTests {
         func structLayout(_ name: String) throws -> (size: Int, offsets: [String: Int]) {
             let id = btf__find_by_name_kind(btf, name, UInt32(BTF_KIND_STRUCT))
             #expect(id > 0, "struct \(name) must be in the BPF object's BTF")
-            let type = try #require(btf__type_by_id(btf, UInt32(id)))
+            let type = try #require(btf__type_by_id(btf, UInt32(id)) as UnsafePointer<btf_type>?)
             var offsets: [String: Int] = [:]
             let members = btf_members(type)!
             for index in 0..<Int(btf_vlen(type)) {
@@ -68,13 +68,14 @@ struct ABILayoutTests {
     /// variable there, at offset 0.
     @Test func configIsAloneAtTheStartOfRodata() throws {
         let handle = try BTFHandle()
-        let id = btf__find_by_name_kind(handle.btf, ".rodata", UInt32(BTF_KIND_DATASEC))
+        // BTF_KIND_DATASEC is 15 (linux/btf.h); both linux/btf.h and libbpf declare it.
+        let id = btf__find_by_name_kind(handle.btf, ".rodata", 15)
         #expect(id > 0)
-        let datasec = try #require(btf__type_by_id(handle.btf, UInt32(id)))
+        let datasec = try #require(btf__type_by_id(handle.btf, UInt32(id)) as UnsafePointer<btf_type>?)
         #expect(btf_vlen(datasec) == 1)
-        let variable = try #require(btf_var_secinfos(datasec))
+        let variable = try #require(btf_var_secinfos(datasec) as UnsafeMutablePointer<btf_var_secinfo>?)
         #expect(variable.pointee.offset == 0)
-        let varType = try #require(btf__type_by_id(handle.btf, variable.pointee.type))
+        let varType = try #require(btf__type_by_id(handle.btf, variable.pointee.type) as UnsafePointer<btf_type>?)
         #expect(String(cString: btf__name_by_offset(handle.btf, varType.pointee.name_off)) == "ft_cfg")
     }
 }

@@ -2,12 +2,12 @@ import Foundation
 
 /// Tests/Workloads/ground_truth.c: a known call tree and CPU split (see the C file).
 public enum GroundTruthWorkload {
-    public static let expectedShares: [String: Double] = ["alpha": 0.5, "beta": 0.3, "gamma": 0.2]
+    public static let expectedShares: [String: Double] = ["alpha": 0.5, "beta": 0.3, "omega": 0.2]
     /// The stacks from `main` down, for each leaf.
     public static let expectedStacks: [String: [String]] = [
         "alpha": ["main", "run", "alpha"],
         "beta": ["main", "run", "dispatch", "beta"],
-        "gamma": ["main", "run", "dispatch", "deep", "gamma"],
+        "omega": ["main", "run", "dispatch", "deep", "omega"],
     ]
 
     static let flags = ["-O1", "-g", "-fno-omit-frame-pointer", "-fno-inline", "-pthread"]

@@ -2,14 +2,14 @@
  *
  *   main → run → alpha                    50%
  *   main → run → dispatch → beta          30%
- *   main → run → dispatch → deep → gamma  20%
+ *   main → run → dispatch → deep → omega  20%
  *
  * The split is by iteration counts of one identical loop body. The hot loops
  * call no libc. Every function keeps a volatile local so it has a frame: GCC 12
  * gives a leaf that needs no stack slot no frame even with
  * -fno-omit-frame-pointer, and a frame-pointer walk then skips the leaf's caller.
  *
- * Built with -DGT_SHARED_LEAVES the leaves are lib_alpha/lib_beta/lib_gamma
+ * Built with -DGT_SHARED_LEAVES the leaves are lib_alpha/lib_beta/lib_omega
  * in libgt.so (gt_leaves.c).
  *
  * Usage: ground_truth [seconds]   run that long (default: until killed), then
@@ -26,17 +26,17 @@
 #ifdef GT_SHARED_LEAVES
 void lib_alpha(long units);
 void lib_beta(long units);
-void lib_gamma(long units);
+void lib_omega(long units);
 #define ALPHA lib_alpha
 #define BETA lib_beta
-#define GAMMA lib_gamma
+#define OMEGA lib_omega
 #else
 GT_LEAF(alpha)
 GT_LEAF(beta)
-GT_LEAF(gamma)
+GT_LEAF(omega)
 #define ALPHA alpha
 #define BETA beta
-#define GAMMA gamma
+#define OMEGA omega
 #endif
 GT_LEAF(late_leaf)
 
@@ -47,7 +47,7 @@ __attribute__((noinline)) void deep(long units)
 {
     volatile int frame = 0;
     (void)frame;
-    GAMMA(units);
+    OMEGA(units);
 }
 
 __attribute__((noinline)) void dispatch(int which, long units)

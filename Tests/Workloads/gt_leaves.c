@@ -2,4 +2,4 @@
 #include "gt_leaf.h"
 GT_LEAF(lib_alpha)
 GT_LEAF(lib_beta)
-GT_LEAF(lib_gamma)
+GT_LEAF(lib_omega)
