@@ -68,6 +68,22 @@ public struct SystemCheck: Sendable {
 
     static func bpfSyscall() -> Item {
         LibbpfLog.install()
+        // libbpf's program-type probe answers "unsupported" for any failure, so ask
+        // bpf() itself first: ENOSYS means no syscall, EPERM a privilege problem.
+        let probeMap = bpf_map_create(BPF_MAP_TYPE_ARRAY, "ft_probe", 4, 4, 1, nil)
+        if probeMap < 0 {
+            let code = errno
+            if code == ENOSYS {
+                return Item(name: "BPF", status: .failed, detail: "no bpf() system call (ENOSYS)",
+                            fix: "use a kernel built with CONFIG_BPF_SYSCALL=y, or lift the seccomp filter that blocks bpf()")
+            }
+            if code == EPERM || code == EACCES {
+                return Item(name: "BPF", status: .failed, detail: "bpf() refused (\(String(cString: strerror(code))))",
+                            fix: SamplingError.privilegeHint)
+            }
+        } else {
+            close(probeMap)
+        }
         let result = libbpf_probe_bpf_prog_type(BPF_PROG_TYPE_PERF_EVENT, nil)
         if result == 1 {
             return Item(name: "BPF", status: .ok, detail: "bpf() works; perf_event programs supported", fix: "")

@@ -105,5 +105,5 @@ struct RecordCommand: ParsableCommand {
 /// A failure already explained to the user: printed as is, exit status 1.
 struct CommandFailure: Error, CustomStringConvertible {
     let description: String
-    init(_ description: String) { self.description = "flametop: " + description }
+    init(_ description: String) { self.description = description }
 }

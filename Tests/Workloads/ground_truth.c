@@ -101,6 +101,11 @@ __attribute__((noinline)) long run(double seconds)
 
 int main(int argc, char **argv)
 {
+    /* A parent may have left SIGUSR1 blocked (test runners do): unblock it. */
+    sigset_t usr1;
+    sigemptyset(&usr1);
+    sigaddset(&usr1, SIGUSR1);
+    sigprocmask(SIG_UNBLOCK, &usr1, 0);
     signal(SIGUSR1, on_usr1);
     printf("ready\n");
     fflush(stdout);
