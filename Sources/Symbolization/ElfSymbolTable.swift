@@ -75,8 +75,8 @@ public struct ElfSymbolTable: Sendable {
     /// Prefers an executable segment where two segments share a page of the file.
     public func virtualAddress(fileOffset: UInt64) -> UInt64? {
         var fallback: UInt64?
-        for segment in segments where fileOffset >= segment.fileOffset
-            && fileOffset - segment.fileOffset < max(segment.fileSize, 1) {
+        for segment in segments
+        where fileOffset >= segment.fileOffset && fileOffset - segment.fileOffset < segment.fileSize {
             let address = fileOffset - segment.fileOffset &+ segment.virtualAddress
             if segment.isExecutable { return address }
             if fallback == nil { fallback = address }

@@ -29,8 +29,9 @@ public struct KernelSymbols: Sendable {
     /// Parses kallsyms bytes: `ADDRESS TYPE NAME[\t[MODULE]]` per line. Keeps text
     /// symbols (types t, T, w, W), core and module ones.
     ///
-    /// Throws `.kernelAddressesHidden` when every address is zero: with
-    /// `kernel.kptr_restrict` ≥ 1 an unprivileged reader sees zeros (Documentation/admin-guide/sysctl/kernel.rst).
+    /// Throws `.kernelAddressesHidden` when every address is zero: a reader without
+    /// CAP_SYSLOG sees zeros unless `kptr_restrict` is 0 and `perf_event_paranoid` ≤ 1
+    /// (kernel/kallsyms.c, `kallsyms_show_value`).
     public init(parsing bytes: [UInt8], path: String = "kallsyms") throws(SymbolizationError) {
         var builder = SymbolIndex.Builder(expectedCount: bytes.count / 40)
         var moduleNames: [String] = []

@@ -9,7 +9,7 @@ public enum SymbolizationError: Error, Equatable, Sendable, CustomStringConverti
     case cannotRead(path: String, errno: Int32)
     /// A line of a /proc text file did not have the kernel's format.
     case malformedLine(path: String, line: Int, text: String)
-    /// Every address in kallsyms read as zero: `kernel.kptr_restrict` hides them.
+    /// Every address in kallsyms read as zero: `kernel.kptr_restrict` (and `perf_event_paranoid`) hide them.
     case kernelAddressesHidden(path: String)
     /// The file is not an ELF object (or libelf could not make sense of it).
     case notELF(path: String, reason: String)
@@ -53,7 +53,8 @@ public enum SymbolizationError: Error, Equatable, Sendable, CustomStringConverti
         case .malformedLine:
             return "this kernel's /proc format is not understood; please report the line"
         case .kernelAddressesHidden:
-            return "run as root, or allow kernel addresses with `sysctl kernel.kptr_restrict=0`"
+            // kernel/kallsyms.c kallsyms_show_value(): CAP_SYSLOG, or kptr_restrict 0 with perf_event_paranoid <= 1.
+            return "run as root, or allow kernel addresses with `sysctl kernel.kptr_restrict=0 kernel.perf_event_paranoid=1`"
         case .notELF, .elf:
             return "the mapped file may be truncated or not an ELF binary"
         case .fileReplaced:
