@@ -3,7 +3,7 @@
 
 SWIFT ?= swift
 APT_PACKAGES := pkg-config libbpf-dev libelf-dev libdw-dev elfutils libncurses-dev tmux gcc libcap2-bin util-linux
-BENCH_PACKAGES := linux-perf bpftrace
+BENCH_PACKAGES := linux-perf bpftrace time bc
 RELEASE_BIN := .build/release/flametop
 
 # Suites that load BPF programs or drive a terminal are named *SystemTests and run

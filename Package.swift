@@ -45,7 +45,7 @@ let package = Package(
                                          .product(name: "Logging", package: "swift-log")]),
 
         // Builds test workloads, runs processes with bounded waits; shared by the test targets.
-        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["Profile"], path: "Tests/TestSupport"),
         .testTarget(name: "ProfileTests", dependencies: ["Profile"]),
         .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI", "Profile", "TestSupport"]),
         .testTarget(name: "SymbolizationTests", dependencies: ["Symbolization", "Profile", "TestSupport"]),

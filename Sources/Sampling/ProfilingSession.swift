@@ -16,6 +16,8 @@ public final class ProfilingSession: @unchecked Sendable {
     public var usesBatchDrain: Bool { drainer.usesBatch }
     /// How the perf events were opened, after `.automatic` was resolved.
     public let eventScope: SessionSettings.EventScope
+    /// When the first sample was counted (only with `settings.measureFirstSample`).
+    public private(set) var firstSampleDate: Date?
 
     private let sampler: BPFSampler
     private let events = PerfEventSet()
@@ -120,6 +122,7 @@ public final class ProfilingSession: @unchecked Sendable {
         } catch {
             return finish(state: .failed(error.description), startDate: startDate, elapsed: 0)
         }
+        if settings.measureFirstSample { waitForFirstSample() }
 
         var nextDrain = start + interval
         while state == .running {
@@ -160,6 +163,18 @@ public final class ProfilingSession: @unchecked Sendable {
         events.closeAll()
         if let target { symbolizer.forget(pid: target.pid) }
         return publish(state: state, startDate: startDate, elapsed: elapsed)
+    }
+
+    private func waitForFirstSample() {
+        let seen = Int(FT_SAMPLES_SEEN.rawValue)
+        let giveUp = Date().addingTimeInterval(2)
+        while Date() < giveUp {
+            if sampler.maps.readCounters()[seen] > 0 {
+                firstSampleDate = Date()
+                return
+            }
+            usleep(50)
+        }
     }
 
     private enum WaitEvent { case timeout, wakeup, targetExited }

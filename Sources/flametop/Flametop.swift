@@ -16,6 +16,6 @@ struct Flametop: ParsableCommand {
               flametop doctor
             """,
         version: version,
-        subcommands: [RecordCommand.self, DoctorCommand.self]
+        subcommands: [RecordCommand.self, DoctorCommand.self, BenchDrainCommand.self]
     )
 }

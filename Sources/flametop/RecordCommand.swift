@@ -42,7 +42,10 @@ struct RecordCommand: ParsableCommand {
     func run() throws {
         SignalWatcher.blockSignals()
         let target: SessionSettings.Target = pid.map { .process(pid: $0) } ?? .allProcesses
-        let settings = try sampling.settings(target: target, duration: duration)
+        var settings = try sampling.settings(target: target, duration: duration)
+        // `make bench` passes its launch time to time start → first sample.
+        let benchLaunchNanoseconds = ProcessInfo.processInfo.environment["FLAMETOP_BENCH_T0_NS"].flatMap(UInt64.init)
+        settings.measureFirstSample = benchLaunchNanoseconds != nil
 
         // The output is created first so an unwritable path fails before sampling starts.
         let file: AtomicOutputFile
@@ -75,6 +78,10 @@ struct RecordCommand: ParsableCommand {
         } catch {
             Console.error("flametop: \(error.description)")
             wrote = nil
+        }
+        if let launched = benchLaunchNanoseconds, let first = session.firstSampleDate {
+            let milliseconds = first.timeIntervalSince1970 * 1000 - Double(launched) / 1e6
+            Console.error(String(format: "bench: first sample %.1f ms after launch", milliseconds))
         }
         let signal = stopSignal.withLock { $0 }.map(SignalWatcher.name)
         Console.error(RecordSummary(snapshot: final, outputPath: wrote, stopSignal: signal).text)
