@@ -10,9 +10,11 @@ struct RecordCommand: ParsableCommand {
         commandName: "record",
         abstract: "Sample a process (or all) headless and write folded stacks.",
         discussion: """
-            Writes one line per unique stack, root → leaf: `main;run;hot 123`. Kernel frames carry
-            the `_[k]` suffix. flamegraph.pl, inferno, speedscope and `flametop view` read it.
-            Ctrl-C, SIGTERM or SIGHUP stop early and still write everything sampled so far.
+            Writes one line per unique stack, root → leaf: `main;run;hot 123`. Kernel frames carry \
+            the `_[k]` suffix. flamegraph.pl, inferno, speedscope and `flametop view` read the file as is.
+
+            Ctrl-C, SIGTERM or SIGHUP stop early and still write everything sampled so far; so does \
+            the target exiting. A one-screen summary (top functions, losses) goes to stderr.
             """
     )
 
