@@ -28,12 +28,9 @@ let package = Package(
 
         // Pure Swift profile model: no C, no I/O beyond strings.
         .target(name: "Profile"),
-        .target(name: "Symbolization",
-                dependencies: ["CElfutils", "Profile",
-                               .product(name: "Logging", package: "swift-log")]),
+        .target(name: "Symbolization", dependencies: ["CElfutils", "Profile"]),
         .target(name: "Sampling",
-                dependencies: ["CLibbpf", "CProfilerABI", "BPFObject", "Profile", "Symbolization",
-                               .product(name: "Logging", package: "swift-log")]),
+                dependencies: ["CLibbpf", "CProfilerABI", "BPFObject", "Profile", "Symbolization"]),
         // No pkgConfig: ncursesw.pc carries -D flags SwiftPM rejects; the module map links it.
         .systemLibrary(name: "CCurses", providers: [.apt(["libncurses-dev"])]),
         .target(name: "TerminalUI",

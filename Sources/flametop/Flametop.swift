@@ -1,4 +1,5 @@
 import ArgumentParser
+import Logging
 
 @main
 struct Flametop: ParsableCommand {
@@ -18,4 +19,19 @@ struct Flametop: ParsableCommand {
         version: version,
         subcommands: [RecordCommand.self, DoctorCommand.self, BenchDrainCommand.self]
     )
+
+    static func main() {
+        // Diagnostics go to stderr; stdout is for data (doctor's report, exports).
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = .trace // each logger sets its own level
+            return handler
+        }
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            exit(withError: error)
+        }
+    }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Logging
 import Profile
 import Sampling
 import Symbolization
@@ -31,6 +32,9 @@ struct RecordCommand: ParsableCommand {
     var output: String?
 
     @OptionGroup var sampling: SamplingOptions
+
+    @Flag(name: .shortAndLong, help: "Log each drain (samples, unique stacks, time) to stderr.")
+    var verbose = false
 
     func validate() throws {
         if pid == nil && !all { throw ValidationError("give either --pid PID or --all") }
@@ -72,7 +76,16 @@ struct RecordCommand: ParsableCommand {
         let scope = session.eventScope == .perTask ? "per-thread" : "per-CPU"
         Console.error("flametop: sampling \(describe(target, session)) at \(settings.frequency) Hz for \(duration) s (\(scope) events); Ctrl-C stops early")
 
-        let final = session.run()
+        var logger = Logger(label: "flametop.record")
+        logger.logLevel = verbose ? .debug : .notice
+        let final = session.run { snapshot in
+            logger.debug("drain", metadata: [
+                "samples": "\(snapshot.counts.totalSamples)",
+                "stacks": "\(snapshot.counts.uniqueStacks)",
+                "drain_us": "\(snapshot.statistics.lastDrainMicroseconds)",
+                "lost": "\(snapshot.statistics.nonZeroLosses.reduce(0) { $0 + $1.count })",
+            ])
+        }
         FoldedWriter().write(final.counts) { line in file.write(line + "\n") }
         var wrote: String? = file.path
         do {

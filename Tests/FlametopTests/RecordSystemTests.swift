@@ -70,9 +70,11 @@ struct RecordSystemTests {
         let late = counts.counts.filter { $0.key.leaf?.function == "late_leaf" }
         let lateSamples = late.values.reduce(0, +)
         #expect(lateSamples > 200, "the late thread ran ~2.5 s at 499 Hz; got \(lateSamples) samples")
-        for stack in late.keys {
-            #expect(stack.frames.suffix(2).map(\.function) == ["late_worker", "late_leaf"])
-        }
+        // A sample in late_leaf's prologue (before it has pushed its frame pointer)
+        // misses late_worker: such skids are rare, the rest must be exact.
+        let exact = late.filter { $0.key.frames.suffix(2).map(\.function) == ["late_worker", "late_leaf"] }
+            .values.reduce(0, +)
+        #expect(Double(exact) >= 0.95 * Double(lateSamples), "\(exact) of \(lateSamples) late_leaf samples are exact")
     }
 
     /// `--all` samples every process; each stack starts with the command name.
