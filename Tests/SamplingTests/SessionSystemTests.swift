@@ -97,4 +97,26 @@ struct SessionSystemTests {
         let difference = abs(Int64(final.counts.totalSamples) - Int64(final.statistics.samplesCounted))
         #expect(difference <= 3, "profile \(final.counts.totalSamples) vs counted \(final.statistics.samplesCounted)")
     }
+
+    /// The TUI's way: sampling on a background thread until stopped, snapshots
+    /// read from another thread meanwhile.
+    @Test func backgroundSessionRunsUntilStopped() throws {
+        guard try Privileges.requireRoot("backgroundSessionRunsUntilStopped") else { return }
+        let busy = try RunningProcess(["sh", "-c", "while :; do :; done"])
+        defer { busy.terminate() }
+        var settings = SessionSettings(target: .process(pid: busy.pid))
+        settings.frequency = 499
+        settings.duration = nil
+        settings.drainIntervalMilliseconds = 100
+        let background = BackgroundSession(session: try ProfilingSession(settings: settings,
+                                                                         symbolizer: AddressNamingSymbolizer()))
+        #expect(Wait.until(timeout: 20) { background.snapshot().counts.totalSamples >= 100 },
+                "snapshots must grow while sampling runs")
+        let seen = background.snapshot().counts.totalSamples
+        #expect(background.isRunning)
+        let final = background.stop()
+        #expect(!background.isRunning)
+        #expect(final.state == .stopped)
+        #expect(final.counts.totalSamples >= seen)
+    }
 }
