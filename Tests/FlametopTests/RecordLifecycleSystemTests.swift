@@ -12,9 +12,8 @@ struct RecordLifecycleSystemTests {
         guard try Privileges.requireRoot("signalStopsAndKeepsEverything") else { return }
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
-        let workload = try RunningProcess([try GroundTruthWorkload.build(in: directory, pie: false)])
+        let workload = try Workloads.start(try GroundTruthWorkload.build(in: directory, pie: false))
         defer { workload.terminate() }
-        #expect(workload.waitForOutput("ready", inStderr: false, timeout: 10))
 
         let output = directory.file("stopped.folded")
         let record = try RunningProcess([try FlametopBinary.path, "record", "--pid", "\(workload.pid)",
@@ -41,9 +40,8 @@ struct RecordLifecycleSystemTests {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         // The workload exits by itself after 1.5 s.
-        let workload = try RunningProcess([try GroundTruthWorkload.build(in: directory, pie: false), "1.5"])
+        let workload = try Workloads.start(try GroundTruthWorkload.build(in: directory, pie: false), arguments: ["1.5"])
         defer { workload.terminate() }
-        #expect(workload.waitForOutput("ready", inStderr: false, timeout: 10))
 
         let started = Date()
         let extra = fallback.isEmpty ? [] : ["--force-fallback", fallback]

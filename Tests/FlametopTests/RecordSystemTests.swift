@@ -13,9 +13,8 @@ struct RecordSystemTests {
         guard try Privileges.requireRoot("groundTruthStacksAndShares") else { return }
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
-        let workload = try RunningProcess([try GroundTruthWorkload.build(in: directory, pie: pie)])
+        let workload = try Workloads.start(try GroundTruthWorkload.build(in: directory, pie: pie))
         defer { workload.terminate() }
-        #expect(workload.waitForOutput("ready", inStderr: false, timeout: 10))
 
         let recording = try Recording.run(["--pid", "\(workload.pid)", "--duration", "3", "--frequency", "999"],
                                           in: directory)
@@ -28,9 +27,8 @@ struct RecordSystemTests {
         guard try Privileges.requireRoot("kernelFramesOfASyscallWorkload") else { return }
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
-        let workload = try RunningProcess([try GroundTruthWorkload.buildSyscallWorkload(in: directory)])
+        let workload = try Workloads.start(try GroundTruthWorkload.buildSyscallWorkload(in: directory))
         defer { workload.terminate() }
-        #expect(workload.waitForOutput("ready", inStderr: false, timeout: 10))
 
         let recording = try Recording.run(["--pid", "\(workload.pid)", "--duration", "2", "--frequency", "499"],
                                           in: directory)
@@ -55,9 +53,8 @@ struct RecordSystemTests {
         guard try Privileges.requireRoot("threadStartedAfterAttachIsSampled") else { return }
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
-        let workload = try RunningProcess([try GroundTruthWorkload.build(in: directory, pie: false)])
+        let workload = try Workloads.start(try GroundTruthWorkload.build(in: directory, pie: false))
         defer { workload.terminate() }
-        #expect(workload.waitForOutput("ready", inStderr: false, timeout: 10))
 
         let output = directory.file("late.folded")
         let record = try RunningProcess([try FlametopBinary.path, "record", "--pid", "\(workload.pid)",
@@ -82,9 +79,8 @@ struct RecordSystemTests {
         guard try Privileges.requireRoot("allProcessesRootsStacksAtTheCommand") else { return }
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
-        let workload = try RunningProcess([try GroundTruthWorkload.build(in: directory, pie: false)])
+        let workload = try Workloads.start(try GroundTruthWorkload.build(in: directory, pie: false))
         defer { workload.terminate() }
-        #expect(workload.waitForOutput("ready", inStderr: false, timeout: 10))
 
         let recording = try Recording.run(["--all", "--duration", "2", "--frequency", "199"], in: directory)
         let ours = recording.counts.counts.filter { $0.key.frames.first?.function == "gt-nopie" }
@@ -101,9 +97,8 @@ struct RecordSystemTests {
         guard try Privileges.requireRoot("fallbacksGiveTheSameProfile") else { return }
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
-        let workload = try RunningProcess([try GroundTruthWorkload.build(in: directory, pie: false)])
+        let workload = try Workloads.start(try GroundTruthWorkload.build(in: directory, pie: false))
         defer { workload.terminate() }
-        #expect(workload.waitForOutput("ready", inStderr: false, timeout: 10))
 
         let recording = try Recording.run(["--pid", "\(workload.pid)", "--duration", "3", "--frequency", "999",
                                            "--force-fallback", "batch,pidfd"], in: directory)

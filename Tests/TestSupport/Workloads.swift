@@ -19,3 +19,16 @@ public enum Workloads {
         return path
     }
 }
+
+extension Workloads {
+    /// Starts a built workload and waits until it prints `ready` (it then runs its
+    /// hot loop); the caller terminates it.
+    public static func start(_ executable: String, arguments: [String] = []) throws -> RunningProcess {
+        let process = try RunningProcess([executable] + arguments)
+        guard process.waitForOutput("ready", inStderr: false, timeout: 10) else {
+            process.terminate()
+            throw TestFailure("\(executable) did not print ready: \(process.stderr)")
+        }
+        return process
+    }
+}
