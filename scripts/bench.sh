@@ -28,7 +28,8 @@ trap cleanup EXIT
 stats_before=$(cat /proc/sys/kernel/bpf_stats_enabled)
 sysctl -q kernel.bpf_stats_enabled=1
 
-gcc -O1 -g -fno-omit-frame-pointer -fno-inline -pthread -no-pie -I Tests/Workloads \
+# The flags of Tests/TestSupport/GroundTruthWorkload.swift (see there for -falign-functions).
+gcc -O1 -g -fno-omit-frame-pointer -fno-inline -falign-functions=64 -pthread -no-pie -I Tests/Workloads \
     -o "$work/gt" Tests/Workloads/ground_truth.c
 
 # Sum of run_time_ns and run_cnt over a process's perf_event BPF programs (type 7).

@@ -4,7 +4,8 @@
  *   main → run → dispatch → beta          30%
  *   main → run → dispatch → deep → omega  20%
  *
- * The split is by iteration counts of one identical loop body. The hot loops
+ * The split is by iteration counts of one identical loop body (build with
+ * -falign-functions=64 so every leaf's loop has the same alignment). The hot loops
  * call no libc. Every function keeps a volatile local so it has a frame: GCC 12
  * gives a leaf that needs no stack slot no frame even with
  * -fno-omit-frame-pointer, and a frame-pointer walk then skips the leaf's caller.
