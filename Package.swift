@@ -28,12 +28,9 @@ let package = Package(
 
         // Pure Swift profile model: no C, no I/O beyond strings.
         .target(name: "Profile"),
-        .target(name: "Symbolization",
-                dependencies: ["CElfutils", "Profile",
-                               .product(name: "Logging", package: "swift-log")]),
+        .target(name: "Symbolization", dependencies: ["CElfutils", "Profile"]),
         .target(name: "Sampling",
-                dependencies: ["CLibbpf", "CProfilerABI", "BPFObject", "Profile", "Symbolization",
-                               .product(name: "Logging", package: "swift-log")]),
+                dependencies: ["CLibbpf", "CProfilerABI", "BPFObject", "Profile", "Symbolization"]),
         // No pkgConfig: ncursesw.pc carries -D flags SwiftPM rejects; the module map links it.
         .systemLibrary(name: "CCurses", providers: [.apt(["libncurses-dev"])]),
         .target(name: "TerminalUI",
@@ -45,7 +42,7 @@ let package = Package(
                                          .product(name: "Logging", package: "swift-log")]),
 
         // Builds test workloads, runs processes with bounded waits; shared by the test targets.
-        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["Profile"], path: "Tests/TestSupport"),
         .testTarget(name: "ProfileTests", dependencies: ["Profile"]),
         .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI", "Profile", "TestSupport"]),
         .testTarget(name: "SymbolizationTests", dependencies: ["Symbolization", "Profile", "TestSupport"]),

@@ -7,6 +7,8 @@
 #include <linux/bpf.h>
 #include <sys/syscall.h>
 #include <sys/ioctl.h>
+#include <sys/eventfd.h>
+#include <poll.h>
 #include <unistd.h>
 #include <errno.h>
 #include <stdarg.h>
@@ -30,18 +32,24 @@ static inline int ft_pidfd_open(int pid) { return (int)syscall(SYS_pidfd_open, p
 /* libbpf prints through a va_list callback, which Swift cannot implement:
  * format here and hand Swift a finished line. */
 typedef void (*ft_libbpf_line_fn)(int level, const char *line);
-static ft_libbpf_line_fn ft_libbpf_line_sink;
+/* A function-local static: a file-scope one in a module header is never defined. */
+static inline ft_libbpf_line_fn *ft_libbpf_line_sink_slot(void)
+{
+    static ft_libbpf_line_fn sink;
+    return &sink;
+}
 static inline int ft_libbpf_print_trampoline(enum libbpf_print_level level, const char *fmt, va_list args)
 {
     char line[1024];
     vsnprintf(line, sizeof line, fmt, args);
-    if (ft_libbpf_line_sink)
-        ft_libbpf_line_sink((int)level, line);
+    ft_libbpf_line_fn sink = *ft_libbpf_line_sink_slot();
+    if (sink)
+        sink((int)level, line);
     return 0;
 }
 static inline void ft_libbpf_set_line_sink(ft_libbpf_line_fn sink)
 {
-    ft_libbpf_line_sink = sink;
+    *ft_libbpf_line_sink_slot() = sink;
     libbpf_set_print(ft_libbpf_print_trampoline);
 }
 #endif

@@ -30,6 +30,9 @@ public struct SessionSettings: Sendable, Equatable {
     public var maxUniqueStacksPerDrain = 16_384
     /// Capacity of each stack-trace map.
     public var stackMapEntries = 16_384
+    /// Busy-polls the kernel counters after attaching until the first sample lands,
+    /// to time start → first sample (`make bench`). Costs a few syscalls.
+    public var measureFirstSample = false
     /// Forces fallbacks for features the kernel may lack, so tests can cover them.
     public var forcedFallbacks: Set<KernelFeature> = []
 

@@ -1,0 +1,50 @@
+# flametop — build, run, test. Needs Debian 12 (or similar) with the Swift toolchain on PATH,
+# and root for eBPF. Missing apt packages are installed by `make deps`.
+
+SWIFT ?= swift
+APT_PACKAGES := pkg-config libbpf-dev libelf-dev libdw-dev elfutils libncurses-dev tmux gcc libcap2-bin util-linux
+BENCH_PACKAGES := linux-perf bpftrace time bc
+RELEASE_BIN := .build/release/flametop
+
+# Suites that load BPF programs or drive a terminal are named *SystemTests and run
+# one at a time; everything else runs in parallel.
+SYSTEM_TESTS := SystemTests
+
+.PHONY: all deps build release run test unit-test system-test bench screenshots clean
+
+all: build
+
+deps:
+	@missing=""; for p in $(APT_PACKAGES) $(EXTRA_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  if [ "$$(id -u)" -ne 0 ]; then SUDO=sudo; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
+	fi
+	@command -v $(SWIFT) >/dev/null || { echo "swift not found: install the Swift toolchain (see README, Prerequisites)"; exit 1; }
+
+build: deps
+	$(SWIFT) build
+
+release: deps
+	$(SWIFT) build -c release
+
+run: release
+	$(RELEASE_BIN) $(ARGS)
+
+test: deps
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build --skip $(SYSTEM_TESTS)
+	$(SWIFT) test --skip-build --no-parallel --filter $(SYSTEM_TESTS)
+
+bench: EXTRA_PACKAGES = $(BENCH_PACKAGES)
+bench: release
+	bash scripts/bench.sh
+
+screenshots: release
+	bash scripts/screenshots.sh
+
+clean:
+	$(SWIFT) package clean

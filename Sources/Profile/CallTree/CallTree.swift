@@ -1,0 +1,103 @@
+/// An immutable call tree (top-down by default): each node is a function reached through the
+/// path of functions above it, with the samples of every stack through that path (total) and
+/// of the stacks that end there (self). Frames of one function merge whatever their source
+/// line, so a node is a function, not a line.
+///
+/// Nodes live in one array, laid out breadth-first with each node's children contiguous and
+/// sorted by total (highest first, equal totals by name). A `NodeID` is valid within its tree
+/// only; a `Path` names the same node across trees (successive snapshots of a live profile).
+public struct CallTree: Sendable {
+    struct Storage: Sendable {
+        /// Index into `functions`, or -1 for the root of the whole profile.
+        var function: Int32
+        var parent: Int32
+        var firstChild: Int32
+        var childCount: Int32
+        var depth: Int32
+        var total: UInt64
+        var selfSamples: UInt64
+    }
+
+    let nodes: [Storage]
+    let functions: FunctionTable
+    /// Samples in the whole profile the tree was made from; for a focused tree this is more
+    /// than the root's total.
+    public let profileSamples: UInt64
+    /// True for a bottom-up (callers) tree: leaf functions at the top, their callers below.
+    public let isInverted: Bool
+
+    init(nodes: [Storage], functions: FunctionTable, profileSamples: UInt64, isInverted: Bool) {
+        self.nodes = nodes
+        self.functions = functions
+        self.profileSamples = profileSamples
+        self.isInverted = isInverted
+    }
+
+    /// The top-down tree of a profile; the root holds every sample.
+    public init(_ counts: StackCounts) {
+        var interner = FrameInterner()
+        var frameWeights: [UInt64] = []
+        var builder = CallTreeBuilder(expectedNodes: counts.uniqueStacks * 4)
+        for (stack, count) in counts.counts {
+            builder.addToRoot(count)
+            var node = CallTreeBuilder.root
+            for frame in stack.frames {
+                let frameIndex = Int(interner.intern(frame))
+                if frameIndex == frameWeights.count { frameWeights.append(0) }
+                frameWeights[frameIndex] += count
+                node = builder.descend(from: node, into: interner.identityOfFrame[frameIndex],
+                                       count: count)
+            }
+            builder.addSelf(count, to: node)
+        }
+        self = builder.build(functions: interner.functionTable(frameWeights: frameWeights),
+                             profileSamples: counts.totalSamples, isInverted: false)
+    }
+
+    public var root: NodeID { NodeID(0) }
+    public var nodeCount: Int { nodes.count }
+    /// The function the root stands for in a focused tree; nil when the root is the whole profile.
+    public var focus: FunctionIdentity? { identity(of: root) }
+
+    public subscript(id: NodeID) -> Node {
+        let storage = nodes[id.index]
+        let function = storage.function
+        return Node(id: id,
+                    identity: function < 0 ? nil : functions.identities[Int(function)],
+                    frame: function < 0 ? nil : functions.frames[Int(function)],
+                    totalSamples: storage.total, selfSamples: storage.selfSamples,
+                    depth: Int(storage.depth),
+                    parent: storage.parent < 0 ? nil : NodeID(Int(storage.parent)),
+                    childCount: Int(storage.childCount))
+    }
+
+    /// Children in display order: highest total first.
+    public func children(of id: NodeID) -> [NodeID] {
+        let storage = nodes[id.index]
+        let start = Int(storage.firstChild)
+        return (start..<start + Int(storage.childCount)).map(NodeID.init)
+    }
+
+    public func parent(of id: NodeID) -> NodeID? {
+        let parent = nodes[id.index].parent
+        return parent < 0 ? nil : NodeID(Int(parent))
+    }
+
+    public func identity(of id: NodeID) -> FunctionIdentity? {
+        let function = nodes[id.index].function
+        return function < 0 ? nil : functions.identities[Int(function)]
+    }
+
+    public func totalSamples(of id: NodeID) -> UInt64 { nodes[id.index].total }
+    public func selfSamples(of id: NodeID) -> UInt64 { nodes[id.index].selfSamples }
+
+    /// A node's total as a share (0–100) of the whole profile, even in a focused tree.
+    public func totalPercentOfProfile(_ id: NodeID) -> Double {
+        Percent.of(nodes[id.index].total, in: profileSamples)
+    }
+
+    /// A node's total as a share (0–100) of this tree's root.
+    public func totalPercentOfRoot(_ id: NodeID) -> Double {
+        Percent.of(nodes[id.index].total, in: nodes[0].total)
+    }
+}

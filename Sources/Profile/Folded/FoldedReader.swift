@@ -1,0 +1,195 @@
+/// Reads folded stacks: our own `FoldedWriter` output and the common producers —
+/// stackcollapse-perf.pl (`comm;f1;f2 123`), bcc `profile -f` (`_[k]` kernel frames and a `-`
+/// frame between user and kernel stacks with `-d`), py-spy `--format raw`
+/// (`process (pid);func (file.py:12) 7`).
+public struct FoldedReader: Sendable {
+    public struct Options: Sendable, Equatable {
+        /// Read each stack's first frame as the process (`comm`) root that stackcollapse-perf
+        /// and system-wide `flametop record` put there; otherwise it is an ordinary user frame.
+        public var rootIsProcess: Bool
+        /// Split `func (file.c:42)` into the function and its source position, the inverse of
+        /// `FoldedWriter.Options.includeLines` and py-spy's frame style.
+        public var parseSourceLocations: Bool
+
+        public init(rootIsProcess: Bool = false, parseSourceLocations: Bool = true) {
+            self.rootIsProcess = rootIsProcess
+            self.parseSourceLocations = parseSourceLocations
+        }
+    }
+
+    public var options: Options
+
+    public init(options: Options = Options()) {
+        self.options = options
+    }
+
+    /// Reads a whole folded file's text. Lines end in `\n` or `\r\n`.
+    public func read(_ text: String) throws(FoldedReadError) -> StackCounts {
+        var counts = StackCounts()
+        var total: UInt64 = 0
+        var lineNumber = 0
+        let bytes = text.utf8
+        var start = bytes.startIndex
+        while start < bytes.endIndex {
+            let end = bytes[start...].firstIndex(of: UInt8(ascii: "\n")) ?? bytes.endIndex
+            lineNumber += 1
+            try add(Substring(bytes[start..<end]), lineNumber: lineNumber, to: &counts, total: &total)
+            start = end == bytes.endIndex ? end : bytes.index(after: end)
+        }
+        return counts
+    }
+
+    /// Reads UTF-8 bytes (a file's contents); invalid sequences become U+FFFD.
+    public func read(utf8 bytes: some Collection<UInt8>) throws(FoldedReadError) -> StackCounts {
+        try read(String(decoding: bytes, as: UTF8.self))
+    }
+
+    /// Reads lines that are already split (line breaks removed), numbering them from 1.
+    public func read<Lines: Sequence>(lines: Lines) throws(FoldedReadError) -> StackCounts
+    where Lines.Element: StringProtocol {
+        var counts = StackCounts()
+        var total: UInt64 = 0
+        for (offset, line) in lines.enumerated() {
+            try add(Substring(line), lineNumber: offset + 1, to: &counts, total: &total)
+        }
+        return counts
+    }
+
+    private func add(_ line: Substring, lineNumber: Int, to counts: inout StackCounts,
+                     total: inout UInt64) throws(FoldedReadError) {
+        guard let (stack, count) = try parse(line: line, lineNumber: lineNumber) else { return }
+        let (sum, overflow) = total.addingReportingOverflow(count)
+        guard !overflow else {
+            throw FoldedReadError(lineNumber: lineNumber, line: line, reason: .totalTooLarge)
+        }
+        total = sum
+        counts.add(stack, count: count)
+    }
+
+    /// Parses one line (without its `\n`); nil for a blank line or a `#` comment.
+    public func parse(line rawLine: Substring,
+                      lineNumber: Int) throws(FoldedReadError) -> (stack: Stack, count: UInt64)? {
+        let line = Self.trimmingTrailingWhitespace(rawLine)
+        guard let first = line.utf8.first, first != UInt8(ascii: "#") else { return nil }
+        func failure(_ reason: FoldedReadError.Reason) -> FoldedReadError {
+            FoldedReadError(lineNumber: lineNumber, line: line, reason: reason)
+        }
+
+        // flamegraph.pl, inferno and speedscope all take the count from after the last space;
+        // names before it may contain spaces (C++ signatures, py-spy's `func (file:line)`).
+        guard let space = line.utf8.lastIndex(of: FoldedSyntax.countSeparator) else {
+            throw failure(.missingCount)
+        }
+        let countText = Substring(line.utf8[line.utf8.index(after: space)...])
+        let count = try Self.count(from: countText, failure: failure)
+        let stackText = Substring(line.utf8[..<space])
+        guard !stackText.isEmpty else { throw failure(.emptyStack) }
+        // Our writer's spelling of an empty stack.
+        if stackText == FoldedSyntax.unknown { return (Stack([]), count) }
+
+        var frames: [Frame] = []
+        var position = 0
+        for text in stackText.utf8.split(separator: FoldedSyntax.frameSeparator,
+                                         omittingEmptySubsequences: false) {
+            position += 1
+            let frameText = Substring(text)
+            if frameText == FoldedSyntax.userKernelDelimiter { continue }
+            guard let frame = frame(from: frameText, isRoot: position == 1) else {
+                throw failure(.emptyFrame(position: position))
+            }
+            frames.append(frame)
+        }
+        guard !frames.isEmpty else { throw failure(.emptyStack) }
+        return (Stack(frames), count)
+    }
+
+    private static func count(from text: Substring,
+                              failure: (FoldedReadError.Reason) -> FoldedReadError)
+        throws(FoldedReadError) -> UInt64 {
+        guard !text.isEmpty else { throw failure(.missingCount) }
+        var value: UInt64 = 0
+        for byte in text.utf8 {
+            guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else {
+                throw failure(.invalidCount(String(text)))
+            }
+            let (times10, overflow1) = value.multipliedReportingOverflow(by: 10)
+            let (sum, overflow2) = times10.addingReportingOverflow(UInt64(byte - UInt8(ascii: "0")))
+            guard !overflow1, !overflow2 else { throw failure(.countTooLarge(String(text))) }
+            value = sum
+        }
+        return value
+    }
+
+    /// nil when nothing names the frame.
+    private func frame(from text: Substring, isRoot: Bool) -> Frame? {
+        var name = text
+        var kind: Frame.Kind = isRoot && options.rootIsProcess ? .process : .user
+        var isInlined = false
+        if let annotation = Self.annotation(of: name) {
+            name = Substring(name.utf8.dropLast(4))
+            switch annotation {
+            case .kernel: kind = .kernel
+            case .inlined: isInlined = true
+            case .jit, .waker: break
+            }
+        }
+        var sourceFile: String?
+        var line: Int?
+        if options.parseSourceLocations, let (function, location) = Self.splitLocation(name) {
+            name = function
+            sourceFile = location.file
+            line = location.line
+        }
+        guard !name.isEmpty else { return nil }
+        return Frame(function: String(name), kind: kind, isInlined: isInlined,
+                     sourceFile: sourceFile, line: line)
+    }
+
+    private static func annotation(of name: Substring) -> FoldedSyntax.Annotation? {
+        let bytes = name.utf8
+        guard bytes.count > 4, bytes.last == UInt8(ascii: "]") else { return nil }
+        let tail = bytes.suffix(4)
+        var index = tail.startIndex
+        guard tail[index] == UInt8(ascii: "_") else { return nil }
+        index = tail.index(after: index)
+        guard tail[index] == UInt8(ascii: "[") else { return nil }
+        index = tail.index(after: index)
+        return FoldedSyntax.Annotation(rawValue: tail[index])
+    }
+
+    /// `func (dir/file.py:12)` → (`func`, file.py:12). Only a whole-number line after the last
+    /// `:` counts, so `process (1234)` and `f(int)` stay names.
+    private static func splitLocation(_ name: Substring) -> (Substring, SourceLocation)? {
+        let bytes = name.utf8
+        guard bytes.last == UInt8(ascii: ")"),
+              let open = bytes.lastIndex(of: UInt8(ascii: "(")), open > bytes.startIndex else {
+            return nil
+        }
+        let beforeOpen = bytes.index(before: open)
+        guard bytes[beforeOpen] == UInt8(ascii: " ") else { return nil }
+        let inside = Substring(bytes[bytes.index(after: open)..<bytes.index(before: bytes.endIndex)])
+        guard let colon = inside.utf8.lastIndex(of: UInt8(ascii: ":")) else { return nil }
+        let file = Substring(inside.utf8[..<colon])
+        let lineText = Substring(inside.utf8[inside.utf8.index(after: colon)...])
+        guard !file.isEmpty, !lineText.isEmpty,
+              lineText.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }),
+              let line = Int(lineText) else {
+            return nil
+        }
+        let function = Substring(bytes[..<beforeOpen])
+        guard !function.isEmpty else { return nil }
+        return (function, SourceLocation(file: String(file), line: line))
+    }
+
+    private static func trimmingTrailingWhitespace(_ line: Substring) -> Substring {
+        var end = line.utf8.endIndex
+        while end > line.utf8.startIndex {
+            let before = line.utf8.index(before: end)
+            let byte = line.utf8[before]
+            guard byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t")
+                    || byte == UInt8(ascii: "\r") else { break }
+            end = before
+        }
+        return Substring(line.utf8[..<end])
+    }
+}

@@ -1,0 +1,42 @@
+/// What makes two frames "the same function" for statistics and trees: the name, the module it
+/// lives in and where it runs. Source lines and inlining do not split a function.
+public struct FunctionIdentity: Hashable, Sendable, Comparable, CustomStringConvertible {
+    public var function: String
+    public var module: String?
+    public var kind: Frame.Kind
+
+    public init(function: String, module: String? = nil, kind: Frame.Kind = .user) {
+        self.function = function
+        self.module = module
+        self.kind = kind
+    }
+
+    /// Name first so sorted lists read alphabetically; module and kind only break ties.
+    public static func < (lhs: FunctionIdentity, rhs: FunctionIdentity) -> Bool {
+        if lhs.function != rhs.function { return lhs.function < rhs.function }
+        if lhs.module != rhs.module {
+            guard let left = lhs.module else { return true }
+            guard let right = rhs.module else { return false }
+            return left < right
+        }
+        return lhs.kind.rawValue < rhs.kind.rawValue
+    }
+
+    public var description: String {
+        guard let module else { return function }
+        return "\(function) [\(module)]"
+    }
+}
+
+extension Frame {
+    /// The function this frame belongs to, without its source position.
+    public var identity: FunctionIdentity {
+        FunctionIdentity(function: function, module: module, kind: kind)
+    }
+
+    /// The frame's source position when debug information gave both file and line.
+    public var sourceLocation: SourceLocation? {
+        guard let sourceFile, let line else { return nil }
+        return SourceLocation(file: sourceFile, line: line)
+    }
+}

@@ -1,0 +1,101 @@
+/// Self and total samples per function (name + module + kind) over a whole profile: the
+/// "top functions" table. `.process` frames are roots that name a process, not functions, and
+/// are left out.
+public struct FunctionStats: Sendable {
+    public enum SortKey: Sendable, Equatable {
+        case selfSamples
+        case totalSamples
+    }
+
+    public let profileSamples: UInt64
+    /// Every function seen, highest self samples first (`sorted(by:)` for other orders).
+    public let functions: [FunctionStat]
+    private let positions: [FunctionIdentity: Int]
+
+    public init(_ counts: StackCounts) {
+        var interner = FrameInterner()
+        var selfSamples: [UInt64] = []
+        var totalSamples: [UInt64] = []
+        // The last stack each function was counted in: counts a recursive function once per
+        // stack without a per-stack set.
+        var lastStack: [Int] = []
+        var frameWeights: [UInt64] = []
+
+        for (stackNumber, (stack, count)) in counts.counts.enumerated() {
+            var function = -1
+            for frame in stack.frames where frame.kind != .process {
+                let frameIndex = Int(interner.intern(frame))
+                function = Int(interner.identityOfFrame[frameIndex])
+                if function == selfSamples.count {
+                    selfSamples.append(0)
+                    totalSamples.append(0)
+                    lastStack.append(-1)
+                }
+                if frameIndex == frameWeights.count { frameWeights.append(0) }
+                frameWeights[frameIndex] += count
+                if lastStack[function] != stackNumber {
+                    lastStack[function] = stackNumber
+                    totalSamples[function] += count
+                }
+            }
+            // `function` is now the leaf's, unless the leaf is a process root.
+            if let leaf = stack.leaf, leaf.kind != .process {
+                selfSamples[function] += count
+            }
+        }
+
+        let locations = Self.hottestLocations(interner: interner, frameWeights: frameWeights)
+        var stats: [FunctionStat] = []
+        stats.reserveCapacity(interner.identities.count)
+        for (function, identity) in interner.identities.enumerated() {
+            stats.append(FunctionStat(identity: identity, selfSamples: selfSamples[function],
+                                      totalSamples: totalSamples[function],
+                                      profileSamples: counts.totalSamples,
+                                      location: locations[function]))
+        }
+        stats.sort(by: Self.order(.selfSamples))
+        profileSamples = counts.totalSamples
+        functions = stats
+        var positions: [FunctionIdentity: Int] = [:]
+        positions.reserveCapacity(stats.count)
+        for (position, stat) in stats.enumerated() { positions[stat.identity] = position }
+        self.positions = positions
+    }
+
+    public subscript(identity: FunctionIdentity) -> FunctionStat? {
+        positions[identity].map { functions[$0] }
+    }
+
+    /// Highest first; equal counts fall back to the other count, then to the name.
+    public func sorted(by key: SortKey) -> [FunctionStat] {
+        key == .selfSamples ? functions : functions.sorted(by: Self.order(key))
+    }
+
+    static func order(_ key: SortKey) -> (FunctionStat, FunctionStat) -> Bool {
+        { left, right in
+            let (leftFirst, leftSecond, rightFirst, rightSecond) = key == .selfSamples
+                ? (left.selfSamples, left.totalSamples, right.selfSamples, right.totalSamples)
+                : (left.totalSamples, left.selfSamples, right.totalSamples, right.selfSamples)
+            if leftFirst != rightFirst { return leftFirst > rightFirst }
+            if leftSecond != rightSecond { return leftSecond > rightSecond }
+            return left.identity < right.identity
+        }
+    }
+
+    /// Per function, the source position whose frames carried the most samples; ties go to
+    /// the lower file and line so the answer is the same on every run.
+    private static func hottestLocations(interner: FrameInterner,
+                                         frameWeights: [UInt64]) -> [SourceLocation?] {
+        var weights = [[SourceLocation: UInt64]](repeating: [:], count: interner.identities.count)
+        for (frameIndex, frame) in interner.frames.enumerated() {
+            guard let location = frame.sourceLocation else { continue }
+            weights[Int(interner.identityOfFrame[frameIndex])][location, default: 0]
+                += frameWeights[frameIndex]
+        }
+        return weights.map { candidates in
+            candidates.min { left, right in
+                left.value != right.value ? left.value > right.value : left.key < right.key
+            }?.key
+        }
+    }
+}

@@ -1,0 +1,95 @@
+import Foundation
+
+/// A file written under a temporary name in its final directory and renamed into
+/// place only when complete: an error or a kill never leaves a partial output.
+/// Creating it up front also proves the path writable before sampling starts.
+public final class AtomicOutputFile {
+    public let path: String
+    private let temporaryPath: String
+    private var handle: UnsafeMutablePointer<FILE>?
+    private var committed = false
+
+    public init(path: String) throws(OutputFileError) {
+        self.path = path
+        let url = URL(fileURLWithPath: path)
+        let directory = url.deletingLastPathComponent().path
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
+            throw OutputFileError(path: path, operation: "write", errno: EISDIR,
+                                  hint: "name a file, not a directory")
+        }
+        var template = Array("\(directory)/.\(url.lastPathComponent).tmp-XXXXXX".utf8CString)
+        let fd = mkstemp(&template)
+        guard fd >= 0 else {
+            throw OutputFileError(path: path, operation: "create a file in \(directory)", errno: errno)
+        }
+        temporaryPath = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
+        fchmod(fd, 0o644)
+        handle = fdopen(fd, "w")
+    }
+
+    deinit {
+        if !committed { discard() }
+    }
+
+    /// Appends text. Errors surface at `commit`, like stdio's.
+    public func write(_ text: String) {
+        guard let handle else { return }
+        fputs(text, handle)
+    }
+
+    /// Flushes, syncs and renames the file into place.
+    public func commit() throws(OutputFileError) {
+        guard let handle else { return }
+        self.handle = nil
+        let failed = fflush(handle) != 0 || fsync(fileno(handle)) != 0
+        let code = errno
+        fclose(handle)
+        if failed {
+            unlink(temporaryPath)
+            throw OutputFileError(path: path, operation: "write", errno: code)
+        }
+        guard rename(temporaryPath, path) == 0 else {
+            let code = errno
+            unlink(temporaryPath)
+            throw OutputFileError(path: path, operation: "rename into place", errno: code)
+        }
+        committed = true
+    }
+
+    /// Removes the temporary file; nothing appears at `path`.
+    public func discard() {
+        if let handle { fclose(handle) }
+        handle = nil
+        unlink(temporaryPath)
+    }
+}
+
+public struct OutputFileError: Error, CustomStringConvertible, Sendable {
+    public var path: String
+    public var operation: String
+    public var errno: Int32
+    public var hint: String
+
+    public init(path: String, operation: String, errno: Int32, hint: String = "") {
+        self.path = path
+        self.operation = operation
+        self.errno = errno
+        self.hint = hint.isEmpty ? Self.hint(for: errno) : hint
+    }
+
+    public var description: String {
+        "cannot \(operation) for \(path): \(String(cString: strerror(errno))) (errno \(errno))"
+            + (hint.isEmpty ? "" : "\nhint: \(hint)")
+    }
+
+    static func hint(for code: Int32) -> String {
+        switch code {
+        case EROFS: return "the file system is mounted read-only: choose another --output path"
+        case EACCES, EPERM: return "no permission to write there: choose another --output path"
+        case ENOENT: return "the directory does not exist: create it or choose another --output path"
+        case ENOSPC, EDQUOT: return "the disk is full"
+        default: return ""
+        }
+    }
+}

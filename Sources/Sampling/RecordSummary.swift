@@ -1,0 +1,66 @@
+import Foundation
+import Profile
+
+/// The one-screen report `record` prints when it ends: what was sampled, why it
+/// stopped, the hottest functions, and every loss counter that is not zero.
+public struct RecordSummary {
+    public var snapshot: SessionSnapshot
+    public var outputPath: String?
+    /// The signal that stopped the session, if one did (e.g. "SIGINT").
+    public var stopSignal: String?
+    public var topCount = 10
+
+    public init(snapshot: SessionSnapshot, outputPath: String?, stopSignal: String?) {
+        self.snapshot = snapshot
+        self.outputPath = outputPath
+        self.stopSignal = stopSignal
+    }
+
+    public var text: String {
+        var lines: [String] = []
+        let counts = snapshot.counts
+        let what: String
+        switch snapshot.settings.target {
+        case .process(let pid): what = "PID \(pid) (\(snapshot.targetName))"
+        case .allProcesses: what = "all processes"
+        }
+        lines.append(String(format: "flametop: recorded %@ for %.1f s at %d Hz: %llu samples, %d unique stacks",
+                            what, snapshot.elapsed, snapshot.settings.frequency,
+                            counts.totalSamples, counts.uniqueStacks))
+        lines.append("ended: \(ending)")
+        if let outputPath { lines.append("wrote \(outputPath)") }
+
+        let top = FunctionStats(counts).sorted(by: .selfSamples).filter { $0.selfSamples > 0 }.prefix(topCount)
+        if !top.isEmpty {
+            lines.append("")
+            lines.append("top \(top.count) functions by self time:")
+            lines.append("   self%  total%   samples  function")
+            for stat in top {
+                let module = stat.identity.module.map { $0.hasPrefix("[") ? "  \($0)" : "  [\($0)]" } ?? ""
+                let suffix = stat.identity.kind == .kernel ? " [k]" : ""
+                lines.append(String(format: "  %5.1f%%  %5.1f%%  %8llu  ", stat.selfPercent, stat.totalPercent,
+                                    stat.selfSamples) + stat.identity.function + suffix + module)
+            }
+        }
+
+        let losses = snapshot.statistics.nonZeroLosses
+        lines.append("")
+        if losses.isEmpty {
+            lines.append("losses: none")
+        } else {
+            lines.append("losses:")
+            for loss in losses { lines.append("  \(loss.name): \(loss.count)") }
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    private var ending: String {
+        switch snapshot.state {
+        case .running: return "still running"
+        case .finished: return "duration elapsed"
+        case .stopped: return "stopped by \(stopSignal ?? "request")"
+        case .targetExited: return "the target process exited; its profile up to the exit is kept"
+        case .failed(let reason): return "sampling failed: \(reason)"
+        }
+    }
+}

@@ -1,0 +1,152 @@
+import CProfilerABI
+import Foundation
+import Profile
+
+/// What the assembler needs from a symbolizer. Addresses arrive leaf first, as
+/// bpf_get_stackid stores them, and come back as one frame each, in order.
+public protocol AddressSymbolizer: AnyObject {
+    func prepare(pid: Int32)
+    func forget(pid: Int32)
+    func symbolizeUser(pid: Int32, addresses: [UInt64]) -> [Frame]
+    func symbolizeKernel(addresses: [UInt64]) -> [Frame]
+}
+
+/// Turns drained (pid, tid, stack ids) counts into symbolic stacks, root → leaf:
+/// [process] + user frames + kernel frames. A stack that could not be captured
+/// becomes a bracketed marker frame, so totals stay true and the loss is visible.
+final class StackAssembler {
+    private let symbolizer: AddressSymbolizer
+    private let rootByProcess: Bool
+    private var kernelThreads: [Int32: Bool] = [:]
+    private var scratch = [UInt64](repeating: 0, count: Int(FT_MAX_STACK_DEPTH))
+
+    init(symbolizer: AddressSymbolizer, rootByProcess: Bool) {
+        self.symbolizer = symbolizer
+        self.rootByProcess = rootByProcess
+    }
+
+    /// Assembles one drain's counts into `profile` and `statistics`; returns the
+    /// stack ids it read, for the caller to free.
+    func assemble(_ drained: [DrainedCount], maps: SamplerMaps, buffer: Int,
+                  into profile: inout StackCounts, statistics: inout SamplingStatistics) -> Set<Int32> {
+        var userStacks: [StackKey: [Frame]?] = [:]
+        var kernelStacks: [Int32: [Frame]?] = [:]
+        var usedIDs = Set<Int32>()
+
+        for entry in drained {
+            let key = entry.key
+            let pid = Int32(bitPattern: key.pid)
+            var frames: [Frame] = []
+            if rootByProcess {
+                frames.append(Frame(function: Self.comm(of: key), kind: .process))
+            }
+
+            let userID = key.user_stack_id
+            if userID >= 0 {
+                usedIDs.insert(userID)
+                let stackKey = StackKey(pid: pid, id: userID)
+                if userStacks[stackKey] == nil {
+                    userStacks[stackKey] = maps.stack(id: userID, buffer: buffer, into: &scratch).map {
+                        symbolizer.symbolizeUser(pid: pid, addresses: Self.lookupAddresses($0)).reversed()
+                    }
+                }
+                if let resolved = userStacks[stackKey] ?? nil {
+                    frames.append(contentsOf: resolved)
+                } else {
+                    statistics.stacksMissingAtDrain += entry.count
+                    frames.append(Frame(function: "[lost user stack: gone at drain]"))
+                }
+            } else if userID != FT_STACK_NOT_CAPTURED {
+                if let marker = classifyUserError(userID, pid: pid, count: entry.count, statistics: &statistics) {
+                    frames.append(marker)
+                }
+            }
+
+            let kernelID = key.kern_stack_id
+            if kernelID >= 0 {
+                usedIDs.insert(kernelID)
+                if kernelStacks[kernelID] == nil {
+                    kernelStacks[kernelID] = maps.stack(id: kernelID, buffer: buffer, into: &scratch).map {
+                        symbolizer.symbolizeKernel(addresses: Self.lookupAddresses($0)).reversed()
+                    }
+                }
+                if let resolved = kernelStacks[kernelID] ?? nil {
+                    frames.append(contentsOf: resolved)
+                } else {
+                    statistics.stacksMissingAtDrain += entry.count
+                    frames.append(Frame(function: "[lost kernel stack: gone at drain]", kind: .kernel))
+                }
+            } else if kernelID != FT_STACK_NOT_CAPTURED {
+                frames.append(classifyKernelError(kernelID, count: entry.count, statistics: &statistics))
+            }
+            profile.add(Stack(frames), count: entry.count)
+        }
+        return usedIDs
+    }
+
+    /// Return addresses point after the call; looking up address − 1 keeps a call
+    /// that ends a function (a noreturn tail) in its own function. The leaf is the
+    /// interrupted instruction itself.
+    private static func lookupAddresses(_ stack: ArraySlice<UInt64>) -> [UInt64] {
+        var addresses = Array(stack)
+        for index in addresses.indices.dropFirst() where addresses[index] > 0 {
+            addresses[index] -= 1
+        }
+        return addresses
+    }
+
+    private func classifyUserError(_ code: Int32, pid: Int32, count: UInt64,
+                                   statistics: inout SamplingStatistics) -> Frame? {
+        switch -code {
+        case EEXIST:
+            statistics.userStackCollisions += count
+            return Frame(function: "[lost user stack: collision]")
+        case ENOMEM:
+            statistics.userStackMapFull += count
+            return Frame(function: "[lost user stack: map full]")
+        case EFAULT:
+            if isKernelThread(pid) { return nil } // no user space at all: not a loss
+            statistics.userStackUnavailable += count
+            return Frame(function: "[lost user stack: unreadable]")
+        default:
+            statistics.userStackOtherErrors += count
+            return Frame(function: "[lost user stack: error \(-code)]")
+        }
+    }
+
+    private func classifyKernelError(_ code: Int32, count: UInt64, statistics: inout SamplingStatistics) -> Frame {
+        switch -code {
+        case EEXIST:
+            statistics.kernelStackCollisions += count
+            return Frame(function: "[lost kernel stack: collision]", kind: .kernel)
+        case ENOMEM:
+            statistics.kernelStackMapFull += count
+            return Frame(function: "[lost kernel stack: map full]", kind: .kernel)
+        case EFAULT:
+            statistics.kernelStackUnavailable += count
+            return Frame(function: "[lost kernel stack: unreadable]", kind: .kernel)
+        default:
+            statistics.kernelStackOtherErrors += count
+            return Frame(function: "[lost kernel stack: error \(-code)]", kind: .kernel)
+        }
+    }
+
+    private func isKernelThread(_ pid: Int32) -> Bool {
+        if let known = kernelThreads[pid] { return known }
+        let answer = ProcessStat.isKernelThread(pid: pid)
+        kernelThreads[pid] = answer
+        return answer
+    }
+
+    private static func comm(of key: ft_stack_key) -> String {
+        withUnsafeBytes(of: key.comm) { raw in
+            let bytes = raw.prefix { $0 != 0 }
+            return String(decoding: bytes, as: UTF8.self)
+        }
+    }
+
+    private struct StackKey: Hashable {
+        var pid: Int32
+        var id: Int32
+    }
+}

@@ -1,0 +1,5 @@
+import Symbolization
+
+/// The session symbolizes through the protocol, so tests can substitute a
+/// symbolizer that names raw addresses.
+extension Symbolizer: AddressSymbolizer {}

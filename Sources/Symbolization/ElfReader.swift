@@ -1,0 +1,138 @@
+import CElfutils
+import Glibc
+
+/// Walks one open libelf handle: PT_LOAD headers, function symbols of .symtab and
+/// .dynsym, and the GNU build-id note. Used only inside `ElfSymbolTable`'s initializers.
+struct ElfReader {
+    let elf: OpaquePointer
+    let path: String
+
+    func read() throws(SymbolizationError) -> ([ElfSymbolTable.LoadSegment], [UInt8]?, SymbolIndex) {
+        guard elf_kind(elf) == ELF_K_ELF else {
+            throw .notELF(path: path, reason: "no ELF header")
+        }
+        var header = GElf_Ehdr()
+        guard gelf_getehdr(elf, &header) != nil else { throw failure("gelf_getehdr") }
+        let segments = try loadSegments()
+        let sections = try sectionHeaders()
+        let symbols = functionSymbols(sections: sections)
+        let buildID = buildIDFromSections(sections) ?? buildIDFromProgramHeaders()
+        return (segments, buildID, symbols)
+    }
+
+    private func failure(_ operation: String) -> SymbolizationError {
+        .elf(path: path, operation: operation, message: ElfLibrary.lastError())
+    }
+
+    private func loadSegments() throws(SymbolizationError) -> [ElfSymbolTable.LoadSegment] {
+        var count = 0
+        guard elf_getphdrnum(elf, &count) == 0 else { throw failure("elf_getphdrnum") }
+        var segments: [ElfSymbolTable.LoadSegment] = []
+        for number in 0..<count {
+            var header = GElf_Phdr()
+            guard gelf_getphdr(elf, Int32(number), &header) != nil else { throw failure("gelf_getphdr") }
+            guard header.p_type == UInt32(PT_LOAD) else { continue }
+            segments.append(.init(virtualAddress: header.p_vaddr, fileOffset: header.p_offset,
+                                  fileSize: header.p_filesz, memorySize: header.p_memsz,
+                                  isExecutable: header.p_flags & UInt32(PF_X) != 0))
+        }
+        return segments
+    }
+
+    private struct Section {
+        var scn: OpaquePointer
+        var header: GElf_Shdr
+    }
+
+    /// Every section header, indexed by section number (index 0 is the null section).
+    private func sectionHeaders() throws(SymbolizationError) -> [Section?] {
+        var count = 0
+        guard elf_getshdrnum(elf, &count) == 0 else { throw failure("elf_getshdrnum") }
+        var sections = [Section?](repeating: nil, count: count)
+        var scn = elf_nextscn(elf, nil)
+        while let current = scn {
+            var header = GElf_Shdr()
+            if gelf_getshdr(current, &header) != nil {
+                let number = elf_ndxscn(current)
+                if number < count { sections[number] = Section(scn: current, header: header) }
+            }
+            scn = elf_nextscn(elf, current)
+        }
+        return sections
+    }
+
+    /// STT_FUNC and STT_GNU_IFUNC symbols defined in this file. A size-0 symbol may reach
+    /// at most to its section's end. Global names win over weak, weak over local, where
+    /// several name one address (the vdso's `__vdso_clock_gettime` over weak `clock_gettime`).
+    private func functionSymbols(sections: [Section?]) -> SymbolIndex {
+        var builder = SymbolIndex.Builder()
+        for case let section? in sections {
+            let type = section.header.sh_type
+            guard type == UInt32(SHT_SYMTAB) || type == UInt32(SHT_DYNSYM),
+                  section.header.sh_entsize > 0,
+                  let data = elf_getdata(section.scn, nil) else { continue }
+            let count = Int(section.header.sh_size / section.header.sh_entsize)
+            let stringSection = Int(section.header.sh_link)
+            for number in 0..<count {
+                var symbol = GElf_Sym()
+                guard gelf_getsym(data, Int32(number), &symbol) != nil else { continue }
+                let symbolType = Int32(symbol.st_info & 0xf)
+                let binding = Int32(symbol.st_info >> 4)
+                let sectionNumber = Int(symbol.st_shndx)
+                guard symbolType == STT_FUNC || symbolType == STT_GNU_IFUNC,
+                      sectionNumber != Int(SHN_UNDEF), sectionNumber < Int(SHN_LORESERVE),
+                      symbol.st_value != 0,
+                      let name = elf_strptr(elf, stringSection, Int(symbol.st_name)) else { continue }
+                var limit = UInt64.max
+                if sectionNumber < sections.count, let owner = sections[sectionNumber] {
+                    limit = owner.header.sh_addr &+ owner.header.sh_size
+                }
+                let rank: UInt8 = binding == STB_GLOBAL ? 2 : (binding == STB_WEAK ? 1 : 0)
+                let length = strlen(name)
+                name.withMemoryRebound(to: UInt8.self, capacity: length) { bytes in
+                    builder.add(start: symbol.st_value, size: symbol.st_size, limit: limit,
+                                name: UnsafeBufferPointer(start: bytes, count: length), rank: rank)
+                }
+            }
+        }
+        return builder.build()
+    }
+
+    private func buildIDFromSections(_ sections: [Section?]) -> [UInt8]? {
+        for case let section? in sections where section.header.sh_type == UInt32(SHT_NOTE) {
+            if let data = elf_getdata(section.scn, nil), let id = buildID(inNotes: data) { return id }
+        }
+        return nil
+    }
+
+    /// Files without section headers still carry the note in a PT_NOTE segment.
+    private func buildIDFromProgramHeaders() -> [UInt8]? {
+        var count = 0
+        guard elf_getphdrnum(elf, &count) == 0 else { return nil }
+        for number in 0..<count {
+            var header = GElf_Phdr()
+            guard gelf_getphdr(elf, Int32(number), &header) != nil, header.p_type == UInt32(PT_NOTE),
+                  let data = elf_getdata_rawchunk(elf, Int64(header.p_offset), Int(header.p_filesz), ELF_T_NHDR)
+            else { continue }
+            if let id = buildID(inNotes: data) { return id }
+        }
+        return nil
+    }
+
+    private func buildID(inNotes data: UnsafeMutablePointer<Elf_Data>) -> [UInt8]? {
+        guard let base = data.pointee.d_buf else { return nil }
+        var offset = 0
+        while true {
+            var note = GElf_Nhdr()
+            var nameOffset = 0
+            var descriptorOffset = 0
+            let next = gelf_getnote(data, offset, &note, &nameOffset, &descriptorOffset)
+            if next == 0 { return nil }
+            offset = next
+            guard note.n_type == UInt32(NT_GNU_BUILD_ID), note.n_namesz == 4,
+                  memcmp(base + nameOffset, "GNU", 4) == 0 else { continue }
+            let bytes = UnsafeRawBufferPointer(start: base + descriptorOffset, count: Int(note.n_descsz))
+            return Array(bytes)
+        }
+    }
+}

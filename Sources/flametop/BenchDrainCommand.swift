@@ -1,0 +1,26 @@
+import ArgumentParser
+import Foundation
+import Sampling
+
+/// `make bench` helper: drain time of a counts map (hidden from help).
+struct BenchDrainCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench-drain", abstract: "Measure drain time of the counts map.", shouldDisplay: false)
+
+    @Option var keys = 10_000
+    @Option var repetitions = 21
+
+    func run() throws {
+        let result: DrainBenchmark.Result
+        do {
+            result = try DrainBenchmark.run(keys: keys, repetitions: repetitions)
+        } catch {
+            throw CommandFailure(error.description)
+        }
+        func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
+        print(String(format: "drain %d keys: batch %.0f us (median of %d)%@, key loop %.0f us",
+                     result.keys, median(result.batchMicroseconds), repetitions,
+                     result.batchSupported ? "" : " [batch unsupported: key loop]",
+                     median(result.keyLoopMicroseconds)))
+    }
+}

@@ -1,0 +1,37 @@
+import ArgumentParser
+import Logging
+
+@main
+struct Flametop: ParsableCommand {
+    static let version = "0.1.0"
+
+    static let configuration = CommandConfiguration(
+        commandName: "flametop",
+        abstract: "A top-like live CPU profiler: eBPF stack sampling, flame trees, folded stacks.",
+        discussion: """
+            Needs root (or CAP_BPF + CAP_PERFMON) and Linux 5.2+. `flametop doctor` checks this host.
+
+            Examples:
+              flametop record --pid 1234 --duration 10 --frequency 99 --output app.folded
+              flametop record --all --duration 5 -o box.folded
+              flametop doctor
+            """,
+        version: version,
+        subcommands: [RecordCommand.self, DoctorCommand.self, BenchDrainCommand.self]
+    )
+
+    static func main() {
+        // Diagnostics go to stderr; stdout is for data (doctor's report, exports).
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = .trace // each logger sets its own level
+            return handler
+        }
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            exit(withError: error)
+        }
+    }
+}

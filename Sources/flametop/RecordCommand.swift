@@ -1,0 +1,131 @@
+import ArgumentParser
+import Foundation
+import Logging
+import Profile
+import Sampling
+import Symbolization
+import Synchronization
+
+struct RecordCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "record",
+        abstract: "Sample a process (or all) headless and write folded stacks.",
+        discussion: """
+            Writes one line per unique stack, root → leaf: `main;run;hot 123`. Kernel frames carry \
+            the `_[k]` suffix. flamegraph.pl, inferno, speedscope and `flametop view` read the file as is.
+
+            Ctrl-C, SIGTERM or SIGHUP stop early and still write everything sampled so far; so does \
+            the target exiting. A one-screen summary (top functions, losses) goes to stderr.
+            """
+    )
+
+    @Option(name: .shortAndLong, help: "The process to profile (all of its threads, also later ones).")
+    var pid: Int32?
+
+    @Flag(name: .long, help: "Profile every process; each stack starts with the process's command name.")
+    var all = false
+
+    @Option(name: .shortAndLong, help: "Seconds to sample, 1–300.")
+    var duration: Int = 10
+
+    @Option(name: .shortAndLong, help: ArgumentHelp("Where to write folded stacks (default: flametop-<comm>-<pid>-<time>.folded).", valueName: "path"))
+    var output: String?
+
+    @OptionGroup var sampling: SamplingOptions
+
+    @Flag(name: .shortAndLong, help: "Log each drain (samples, unique stacks, time) to stderr.")
+    var verbose = false
+
+    func validate() throws {
+        if pid == nil && !all { throw ValidationError("give either --pid PID or --all") }
+        if pid != nil && all { throw ValidationError("--pid and --all exclude each other") }
+        if let pid, pid <= 0 { throw ValidationError("--pid must be a positive process id") }
+        guard SessionSettings.durationRange.contains(duration) else {
+            throw ValidationError("--duration must be between 1 and 300 seconds (got \(duration))")
+        }
+    }
+
+    func run() throws {
+        SignalWatcher.blockSignals()
+        let target: SessionSettings.Target = pid.map { .process(pid: $0) } ?? .allProcesses
+        var settings = try sampling.settings(target: target, duration: duration)
+        // `make bench` passes its launch time to time start → first sample.
+        let benchLaunchNanoseconds = ProcessInfo.processInfo.environment["FLAMETOP_BENCH_T0_NS"].flatMap(UInt64.init)
+        settings.measureFirstSample = benchLaunchNanoseconds != nil
+
+        // The output is created first so an unwritable path fails before sampling starts.
+        let file: AtomicOutputFile
+        do {
+            file = try AtomicOutputFile(path: output ?? defaultOutputPath(target: target))
+        } catch {
+            throw CommandFailure(error.description)
+        }
+        let session: ProfilingSession
+        do {
+            session = try ProfilingSession(settings: settings, symbolizer: Symbolizer())
+        } catch {
+            file.discard()
+            throw CommandFailure(error.description)
+        }
+
+        let stopSignal = Mutex<Int32?>(nil)
+        SignalWatcher.watch { signal in
+            stopSignal.withLock { $0 = $0 ?? signal }
+            session.requestStop()
+        }
+        let scope = session.eventScope == .perTask ? "per-thread" : "per-CPU"
+        Console.error("flametop: sampling \(describe(target, session)) at \(settings.frequency) Hz for \(duration) s (\(scope) events); Ctrl-C stops early")
+
+        var logger = Logger(label: "flametop.record")
+        logger.logLevel = verbose ? .debug : .notice
+        let final = session.run { snapshot in
+            logger.debug("drain", metadata: [
+                "samples": "\(snapshot.counts.totalSamples)",
+                "stacks": "\(snapshot.counts.uniqueStacks)",
+                "drain_us": "\(snapshot.statistics.lastDrainMicroseconds)",
+                "lost": "\(snapshot.statistics.nonZeroLosses.reduce(0) { $0 + $1.count })",
+            ])
+        }
+        FoldedWriter().write(final.counts) { line in file.write(line + "\n") }
+        var wrote: String? = file.path
+        do {
+            try file.commit()
+        } catch {
+            Console.error("flametop: \(error.description)")
+            wrote = nil
+        }
+        if let launched = benchLaunchNanoseconds, let first = session.firstSampleDate {
+            let milliseconds = first.timeIntervalSince1970 * 1000 - Double(launched) / 1e6
+            Console.error(String(format: "bench: first sample %.1f ms after launch", milliseconds))
+        }
+        let signal = stopSignal.withLock { $0 }.map(SignalWatcher.name)
+        Console.error(RecordSummary(snapshot: final, outputPath: wrote, stopSignal: signal).text)
+        if wrote == nil { throw ExitCode(1) }
+        if case .failed = final.state { throw ExitCode(1) }
+    }
+
+    private func describe(_ target: SessionSettings.Target, _ session: ProfilingSession) -> String {
+        switch target {
+        case .process(let pid): return "PID \(pid) (\(session.target?.name ?? "?"))"
+        case .allProcesses: return "all processes"
+        }
+    }
+
+    private func defaultOutputPath(target: SessionSettings.Target) -> String {
+        var name = "all"
+        if case .process(let pid) = target {
+            name = (try? String(contentsOfFile: "/proc/\(pid)/comm", encoding: .utf8))?
+                .trimmingCharacters(in: .whitespacesAndNewlines) ?? "pid"
+        }
+        let formatter = DateFormatter()
+        formatter.dateFormat = "yyyyMMdd-HHmmss"
+        let safeName = name.map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" ? $0 : "_" }
+        return "flametop-\(String(safeName))-\(pid.map(String.init) ?? "all")-\(formatter.string(from: Date())).folded"
+    }
+}
+
+/// A failure already explained to the user: printed as is, exit status 1.
+struct CommandFailure: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}

@@ -1,0 +1,75 @@
+import ArgumentParser
+import Sampling
+
+/// Options every sampling command shares (record, the TUI, later the service).
+struct SamplingOptions: ParsableArguments {
+    @Option(name: [.customShort("F"), .long], help: "Samples per second, 1–1000.")
+    var frequency: Int = 99
+
+    @Flag(name: .long, help: "Do not capture user-space stacks.")
+    var noUserStacks = false
+
+    @Flag(name: .long, help: "Do not capture kernel stacks.")
+    var noKernelStacks = false
+
+    @Option(name: .long, help: ArgumentHelp("Unique stacks the kernel can count between two drains.", valueName: "n"))
+    var maxStacks = 16_384
+
+    @Option(name: .long, help: ArgumentHelp("Entries in each kernel stack map; raise on stack collisions.", valueName: "n"))
+    var stackMapSize = 16_384
+
+    @Option(name: .long, help: .hidden)
+    var drainInterval = 500
+
+    /// per-task (default for --pid) or per-cpu; the benchmark compares them.
+    @Option(name: .long, help: .hidden)
+    var eventScope: String = "automatic"
+
+    /// Comma-separated kernel features to do without (batch, pidfd), for tests.
+    @Option(name: .long, help: .hidden)
+    var forceFallback: String = ""
+
+    func validate() throws {
+        guard SessionSettings.frequencyRange.contains(frequency) else {
+            throw ValidationError("--frequency must be between 1 and 1000 Hz (got \(frequency))")
+        }
+        guard noUserStacks == false || noKernelStacks == false else {
+            throw ValidationError("--no-user-stacks and --no-kernel-stacks together leave nothing to sample")
+        }
+        guard (64...1_048_576).contains(maxStacks), (64...1_048_576).contains(stackMapSize) else {
+            throw ValidationError("--max-stacks and --stack-map-size must be between 64 and 1048576")
+        }
+        guard (10...5000).contains(drainInterval) else {
+            throw ValidationError("--drain-interval must be between 10 and 5000 ms")
+        }
+        guard SessionSettings.EventScope(rawValue: eventScope) != nil else {
+            throw ValidationError("--event-scope must be automatic, per-task or per-cpu")
+        }
+        _ = try fallbacks()
+    }
+
+    func fallbacks() throws -> Set<KernelFeature> {
+        var features = Set<KernelFeature>()
+        for name in forceFallback.split(separator: ",") {
+            guard let feature = KernelFeature(rawValue: String(name)) else {
+                throw ValidationError("--force-fallback takes \(KernelFeature.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            features.insert(feature)
+        }
+        return features
+    }
+
+    func settings(target: SessionSettings.Target, duration: Int?) throws -> SessionSettings {
+        var settings = SessionSettings(target: target)
+        settings.frequency = frequency
+        settings.duration = duration
+        settings.userStacks = !noUserStacks
+        settings.kernelStacks = !noKernelStacks
+        settings.maxUniqueStacksPerDrain = maxStacks
+        settings.stackMapEntries = stackMapSize
+        settings.drainIntervalMilliseconds = drainInterval
+        settings.eventScope = SessionSettings.EventScope(rawValue: eventScope) ?? .automatic
+        settings.forcedFallbacks = try fallbacks()
+        return settings
+    }
+}

@@ -1,0 +1,55 @@
+import Foundation
+import Profile
+import TestSupport
+import Testing
+
+/// Nothing sampled is lost when a recording ends early: by a signal, or because
+/// the target exits.
+@Suite(.serialized)
+struct RecordLifecycleSystemTests {
+    @Test(arguments: [SIGINT, SIGTERM, SIGHUP])
+    func signalStopsAndKeepsEverything(signal: Int32) throws {
+        guard try Privileges.requireRoot("signalStopsAndKeepsEverything") else { return }
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let workload = try Workloads.start(try GroundTruthWorkload.build(in: directory, pie: false))
+        defer { workload.terminate() }
+
+        let output = directory.file("stopped.folded")
+        let record = try RunningProcess([try FlametopBinary.path, "record", "--pid", "\(workload.pid)",
+                                         "--duration", "120", "--frequency", "999", "--output", output])
+        defer { record.terminate() }
+        #expect(record.waitForOutput("flametop: sampling", timeout: 20), "record did not start: \(record.stderr)")
+        // Let the target burn 0.4 s of CPU while sampled (~400 samples), then stop.
+        let baseline = try #require(ProcessCPU.seconds(of: workload.pid))
+        #expect(ProcessCPU.waitForCPU(of: workload.pid, moreThan: baseline, by: 0.4, timeout: 20))
+        record.signal(signal)
+
+        let result = record.wait(timeout: 20)
+        #expect(!result.timedOut, "record must stop promptly on a signal")
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stderr.contains("stopped by"), "\(result.stderr)")
+        let counts = try FoldedReader().read(try String(contentsOfFile: output, encoding: .utf8))
+        #expect(counts.totalSamples >= 200, "got \(counts.totalSamples) samples")
+        #expect(result.stderr.contains("\(counts.totalSamples) samples"), "summary counts what was written")
+    }
+
+    @Test(arguments: ["", "pidfd"])
+    func targetExitEndsTheRecording(fallback: String) throws {
+        guard try Privileges.requireRoot("targetExitEndsTheRecording") else { return }
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        // The workload exits by itself after 1.5 s.
+        let workload = try Workloads.start(try GroundTruthWorkload.build(in: directory, pie: false), arguments: ["1.5"])
+        defer { workload.terminate() }
+
+        let started = Date()
+        let extra = fallback.isEmpty ? [] : ["--force-fallback", fallback]
+        let recording = try Recording.run(["--pid", "\(workload.pid)", "--duration", "120",
+                                           "--frequency", "499"] + extra, in: directory, timeout: 60)
+        #expect(Date().timeIntervalSince(started) < 30, "record must end soon after the target exits")
+        #expect(recording.result.stderr.contains("the target process exited"), "\(recording.result.stderr)")
+        #expect(recording.counts.totalSamples > 100)
+        #expect(recording.samples(withLeaf: "alpha") > 0, "names resolve although the process is gone")
+    }
+}

@@ -1,0 +1,144 @@
+import Foundation
+import Profile
+import Testing
+import TestSupport
+@testable import Symbolization
+
+@Suite struct SymbolizerTests {
+    @Test func resolvesLiveProcessAndKeepsNamesAfterExit() throws {
+        let fixtures = try SymbolFixtures()
+        defer { fixtures.remove() }
+        let fixture = try FixtureProcess([fixtures.pie])
+        let alpha = try fixture.address("alpha")
+        let beta = try fixture.address("beta")
+        let libWork = try fixture.address("lib_work")
+        let libReturn = try fixture.address("lib_return")
+        let addresses = [alpha, alpha + 4, beta, libWork, libReturn, 0x10]
+        let expected = [
+            Frame(function: "fixture_alpha", module: "fixture_pie"),
+            Frame(function: "fixture_alpha", module: "fixture_pie"),
+            Frame(function: "fixture_beta", module: "fixture_pie"),
+            Frame(function: "fixture_lib_work", module: "libfixture.so"),
+            Frame(function: "fixture_lib_return_address", module: "libfixture.so"),
+            Frame(function: "[unknown]+0x10", module: nil),
+        ]
+        let symbolizer = Symbolizer()
+        #expect(symbolizer.symbolizeUser(pid: fixture.pid, addresses: addresses) == expected)
+        #expect(symbolizer.statistics.resolvedFrames == 5)
+        #expect(symbolizer.statistics.unresolvedFrames(.unmapped) == 1)
+        #expect(symbolizer.statistics.modulesLoaded == 2)
+
+        try fixture.killAndReap()
+        #expect(symbolizer.symbolizeUser(pid: fixture.pid, addresses: addresses) == expected)
+        // Never seen before, but the maps and symbol tables are cached.
+        #expect(symbolizer.symbolizeUser(pid: fixture.pid, addresses: [beta + 2, libWork + 1]) ==
+                [Frame(function: "fixture_beta", module: "fixture_pie"),
+                 Frame(function: "fixture_lib_work", module: "libfixture.so")])
+        #expect(symbolizer.statistics.modulesLoaded == 2, "files are read once")
+
+        symbolizer.forget(pid: fixture.pid)
+        #expect(symbolizer.symbolizeUser(pid: fixture.pid, addresses: [alpha]) ==
+                [Frame(function: "[unknown]+0x\(String(alpha, radix: 16))", module: nil)])
+    }
+
+    @Test func preparedProcessResolvesAfterItExits() throws {
+        let fixtures = try SymbolFixtures()
+        defer { fixtures.remove() }
+        let fixture = try FixtureProcess([fixtures.nonPIE])
+        let alpha = try fixture.address("alpha")
+        let vdsoClock = try fixture.address("vdso_clock_gettime")
+        let symbolizer = Symbolizer()
+        symbolizer.prepare(pid: fixture.pid)
+        try fixture.killAndReap()
+        #expect(symbolizer.symbolizeUser(pid: fixture.pid, addresses: [alpha + 1, vdsoClock]) == [
+            Frame(function: "fixture_alpha", module: "fixture_nopie"),
+            Frame(function: "__vdso_clock_gettime", module: "[vdso]"),
+        ])
+    }
+
+    @Test func resolvesTheVdsoOfThisProcess() throws {
+        let handle = try #require(dlopen("linux-vdso.so.1", RTLD_LAZY | RTLD_NOLOAD), "glibc names the vdso linux-vdso.so.1")
+        let function = try #require(dlsym(handle, "__vdso_clock_gettime"))
+        let address = UInt64(UInt(bitPattern: function))
+        let symbolizer = Symbolizer()
+        #expect(symbolizer.symbolizeUser(pid: getpid(), addresses: [address, address + 1]) ==
+                Array(repeating: Frame(function: "__vdso_clock_gettime", module: "[vdso]"), count: 2))
+    }
+
+    @Test func rereadsMapsForCodeLoadedLater() throws {
+        let fixtures = try SymbolFixtures()
+        defer { fixtures.remove() }
+        let fixture = try FixtureProcess([fixtures.pie, fixtures.strippedLibrary])
+        let symbolizer = Symbolizer(mapsRefreshInterval: .zero)
+        symbolizer.prepare(pid: fixture.pid)
+        try fixture.loadLibrary()
+        let exported = try fixture.address("stripped_exported")
+        let hidden = try fixture.address("stripped_hidden")
+        let hiddenAddress = try SymbolFixtures.nmAddress(of: "stripped_hidden", in: fixtures.strippedOriginal)
+        #expect(symbolizer.symbolizeUser(pid: fixture.pid, addresses: [hidden, exported]) == [
+            // Stripped of .symtab, the static function has no name: module + ELF address (as addr2line takes it).
+            Frame(function: "libstripped.so+0x\(String(hiddenAddress, radix: 16))", module: "libstripped.so"),
+            Frame(function: "stripped_exported", module: "libstripped.so"),
+        ])
+        #expect(symbolizer.statistics.mapsReads == 2)
+        #expect(symbolizer.statistics.unresolvedFrames(.noSymbols) == 1)
+    }
+
+    @Test func rateLimitsMapsRereads() throws {
+        let fixtures = try SymbolFixtures()
+        defer { fixtures.remove() }
+        let fixture = try FixtureProcess([fixtures.pie, fixtures.strippedLibrary])
+        let symbolizer = Symbolizer(mapsRefreshInterval: .seconds(3600))
+        symbolizer.prepare(pid: fixture.pid)
+        try fixture.loadLibrary()
+        let exported = try fixture.address("stripped_exported")
+        for _ in 0..<100 {
+            _ = symbolizer.symbolizeUser(pid: fixture.pid, addresses: [exported, exported + 1])
+        }
+        #expect(symbolizer.statistics.mapsReads == 1, "maps were read within the interval")
+        #expect(symbolizer.statistics.unresolvedFrames(.unmapped) == 200)
+        #expect(symbolizer.symbolizeUser(pid: fixture.pid, addresses: [exported]) ==
+                [Frame(function: "[unknown]+0x\(String(exported, radix: 16))", module: nil)])
+    }
+
+    @Test func resolvesDeletedBinaryThroughMapFiles() throws {
+        guard try Privileges.requireRoot("resolvesDeletedBinaryThroughMapFiles") else { return }
+        let fixtures = try SymbolFixtures()
+        defer { fixtures.remove() }
+        let copy = fixtures.directory.file("deleted_copy")
+        try FileManager.default.copyItem(atPath: fixtures.nonPIE, toPath: copy)
+        let fixture = try FixtureProcess([copy])
+        let alpha = try fixture.address("alpha")
+        try FileManager.default.removeItem(atPath: copy)
+        let maps = try ProcessMaps.read(pid: fixture.pid)
+        #expect(maps.mapping(containing: alpha)?.backing == .deletedFile(path: copy))
+        let symbolizer = Symbolizer()
+        #expect(symbolizer.symbolizeUser(pid: fixture.pid, addresses: [alpha]) ==
+                [Frame(function: "fixture_alpha", module: "deleted_copy")])
+    }
+
+    @Test func namesAnonymousCodeByAbsoluteAddress() throws {
+        // An executable anonymous mapping of our own, as a JIT would make.
+        let size = 4096
+        let memory = try #require(mmap(nil, size, PROT_READ | PROT_EXEC, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0))
+        #expect(memory != MAP_FAILED)
+        defer { munmap(memory, size) }
+        let address = UInt64(UInt(bitPattern: memory)) + 0x10
+        let symbolizer = Symbolizer()
+        let frames = symbolizer.symbolizeUser(pid: getpid(), addresses: [address])
+        #expect(frames == [Frame(function: "[anon]+0x\(String(address, radix: 16))", module: "[anon]")])
+        #expect(symbolizer.statistics.unresolvedFrames(.noSymbols) == 1)
+    }
+
+    @Test func unreadableFilesFallBackToFileOffsets() throws {
+        let maps = try ProcessMaps(parsing: """
+            7f0000000000-7f0000001000 r-xp 00003000 00:00 99999999 /nonexistent/libgone.so
+
+            """)
+        let mapping = maps.mappings[0]
+        let module = ModuleSymbols(name: mapping.moduleName, symbols: .failure(.cannotOpen(path: "/nonexistent/libgone.so", errno: ENOENT)))
+        let resolution = module.resolve(fileOffset: mapping.fileOffset(of: 0x7f00_0000_0123))
+        #expect(resolution.frame == Frame(function: "libgone.so+0x3123", module: "libgone.so"))
+        #expect(resolution.unresolved == .unreadableFile)
+    }
+}

@@ -1,0 +1,126 @@
+#!/usr/bin/env bash
+# flametop's benchmark (`make bench`): the ground-truth workload alone, under
+# `flametop record`, under `perf record -g` (+ `perf script`) and under bpftrace,
+# at 99 and 999 Hz, in alternating runs. Prints a Markdown table.
+#
+# Measured per configuration (mean of REPS runs):
+#   loss %      target throughput lost vs. the alone runs (rounds of work done)
+#   CPU s       the profiler's own user+sys CPU seconds (perf: record + script)
+#   peak RSS    the profiler's maximum resident set (perf: the larger of the two)
+#   ns/sample   BPF program run time per recorded sample (kernel.bpf_stats_enabled)
+# plus start → first sample, and drain time of 10k keys.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+DURATION=${DURATION:-8}
+REPS=${REPS:-3}
+RATES=${RATES:-"99 999"}
+FLAMETOP=${FLAMETOP:-.build/release/flametop}
+[ "$(id -u)" -eq 0 ] || { echo "bench needs root (eBPF, perf, bpf_stats)"; exit 1; }
+
+work=$(mktemp -d /tmp/flametop-bench-XXXXXX)
+cleanup() {
+    sysctl -q kernel.bpf_stats_enabled="${stats_before:-0}" || true
+    pkill -f "$work/gt" 2>/dev/null || true
+    rm -rf "$work"
+}
+trap cleanup EXIT
+stats_before=$(cat /proc/sys/kernel/bpf_stats_enabled)
+sysctl -q kernel.bpf_stats_enabled=1
+
+# The flags of Tests/TestSupport/GroundTruthWorkload.swift (see there for -falign-functions).
+gcc -O1 -g -fno-omit-frame-pointer -fno-inline -falign-functions=64 -pthread -no-pie -I Tests/Workloads \
+    -o "$work/gt" Tests/Workloads/ground_truth.c
+
+# Sum of run_time_ns and run_cnt over a process's perf_event BPF programs (type 7).
+bpf_prog_stats() {
+    local pid=$1 time=0 count=0
+    for info in /proc/"$pid"/fdinfo/*; do
+        grep -q '^prog_type:[[:space:]]*7$' "$info" 2>/dev/null || continue
+        time=$((time + $(awk '/^run_time_ns:/ {print $2}' "$info")))
+        count=$((count + $(awk '/^run_cnt:/ {print $2}' "$info")))
+    done
+    echo "$time $count"
+}
+
+# Starts the workload for DURATION+1 s and sets $pid. Its "rounds N" goes to $1.
+start_workload() {
+    "$work/gt" $((DURATION + 1)) >"$1" &
+    pid=$!
+    until grep -q ready "$1" 2>/dev/null; do sleep 0.01; done
+}
+
+rounds_of() { awk '/^rounds/ {print $2}' "$1"; }
+
+declare -A sum_rounds sum_cpu max_rss sum_ns
+add() { sum_rounds[$1]=$(echo "${sum_rounds[$1]:-0} + $2" | bc -l); sum_cpu[$1]=$(echo "${sum_cpu[$1]:-0} + $3" | bc -l)
+        local rss=${max_rss[$1]:-0}; [ "$4" -gt "$rss" ] && max_rss[$1]=$4; sum_ns[$1]=$(echo "${sum_ns[$1]:-0} + $5" | bc -l); }
+
+first_sample_ms=()
+for rate in $RATES; do
+    for rep in $(seq "$REPS"); do
+        # alone
+        start_workload "$work/alone.out"; wait "$pid"
+        add "alone-$rate" "$(rounds_of "$work/alone.out")" 0 0 0
+
+        # flametop record
+        start_workload "$work/ft.out"
+        FLAMETOP_BENCH_T0_NS=$(date +%s%N) /usr/bin/time -f "%U %S %M" -o "$work/ft.time" \
+            "$FLAMETOP" record --pid "$pid" --duration "$DURATION" --frequency "$rate" \
+            --output "$work/ft.folded" 2>"$work/ft.err" &
+        ft=$!
+        sleep $((DURATION - 1))
+        ftpid=$(pgrep -P "$ft" -f "flametop record" | head -1 || true)
+        read -r ns runs < <(bpf_prog_stats "${ftpid:-$ft}")
+        wait "$ft"; wait "$pid"
+        read -r user sys rss < "$work/ft.time"
+        first_sample_ms+=("$(awk '/first sample/ {print $4}' "$work/ft.err")")
+        add "flametop-$rate" "$(rounds_of "$work/ft.out")" "$(echo "$user + $sys" | bc -l)" "$rss" \
+            "$( [ "$runs" -gt 0 ] && echo "$ns / $runs" | bc -l || echo 0)"
+
+        # perf record -g + perf script
+        start_workload "$work/perf.out"
+        /usr/bin/time -f "%U %S %M" -o "$work/perf.time" \
+            perf record -q -e cpu-clock -g -F "$rate" -p "$pid" -o "$work/perf.data" -- sleep "$DURATION" 2>/dev/null
+        wait "$pid"
+        /usr/bin/time -f "%U %S %M" -o "$work/script.time" perf script -i "$work/perf.data" >/dev/null 2>&1
+        read -r u1 s1 r1 < "$work/perf.time"; read -r u2 s2 r2 < "$work/script.time"
+        add "perf-$rate" "$(rounds_of "$work/perf.out")" "$(echo "$u1 + $s1 + $u2 + $s2" | bc -l)" \
+            "$(( r1 > r2 ? r1 : r2 ))" 0
+
+        # bpftrace, for the BPF program's cost per sample
+        start_workload "$work/bt.out"
+        /usr/bin/time -f "%U %S %M" -o "$work/bt.time" \
+            bpftrace -q -e "profile:hz:$rate /pid == $pid/ { @[ustack, kstack] = count(); @samples = count(); } interval:s:$DURATION { exit(); }" \
+            >"$work/bt.stdout" 2>&1 &
+        bt=$!
+        sleep $((DURATION - 1))
+        btpid=$(pgrep -P "$bt" bpftrace | head -1 || true)
+        read -r ns runs < <(bpf_prog_stats "${btpid:-$bt}")
+        wait "$bt" || true; wait "$pid"
+        read -r user sys rss < "$work/bt.time"
+        # bpftrace's profile probe is per-CPU: most runs of other CPUs are filtered
+        # out. Charge its BPF time to the samples it recorded (scaled to the moment
+        # the stats were read), as flametop's per-task runs all record.
+        recorded=$(awk '/^@samples:/ {print $2}' "$work/bt.stdout")
+        recorded_then=$(echo "${recorded:-0} * ($DURATION - 1) / $DURATION" | bc -l)
+        add "bpftrace-$rate" "$(rounds_of "$work/bt.out")" "$(echo "$user + $sys" | bc -l)" "$rss" \
+            "$( [ "${recorded:-0}" -gt 0 ] && echo "$ns / $recorded_then" | bc -l || echo 0)"
+    done
+done
+
+printf '\n| profiler | rate | target loss %% | own CPU s | peak RSS MB | BPF ns/sample |\n|---|---|---|---|---|---|\n'
+for rate in $RATES; do
+    alone=$(echo "${sum_rounds[alone-$rate]} / $REPS" | bc -l)
+    for tool in flametop perf bpftrace; do
+        key="$tool-$rate"
+        rounds=$(echo "${sum_rounds[$key]} / $REPS" | bc -l)
+        printf '| %s | %s Hz | %.1f | %.3f | %.1f | %s |\n' "$tool" "$rate" \
+            "$(echo "100 * (1 - $rounds / $alone)" | bc -l)" \
+            "$(echo "${sum_cpu[$key]} / $REPS" | bc -l)" \
+            "$(echo "${max_rss[$key]} / 1024" | bc -l)" \
+            "$( [ "$tool" = perf ] && echo "n/a" || printf '%.0f' "$(echo "${sum_ns[$key]} / $REPS" | bc -l)")"
+    done
+done
+printf '\nstart → first sample (ms, each run): %s\n' "${first_sample_ms[*]}"
+"$FLAMETOP" bench-drain --keys 10000
