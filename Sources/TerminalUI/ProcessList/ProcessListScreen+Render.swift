@@ -1,0 +1,134 @@
+import Sampling
+
+extension ProcessListScreen {
+    /// Column widths; the command takes what is left.
+    private enum Column {
+        static let pid = 7, user = 9, cpu = 6, memory = 6, threads = 4, state = 1
+    }
+
+    static let helpSections: [HelpOverlay.Section] = [
+        .init(title: "Move", keys: [
+            ("↑ ↓  j k", "previous / next process"),
+            ("PgUp PgDn", "page up / down"),
+            ("Home End", "first / last (also g G)"),
+        ]),
+        .init(title: "Profile", keys: [
+            ("Enter", "profile the selected process"),
+            ("a", "profile all processes (system-wide)"),
+            ("F", "set the sampling frequency (1–1000 Hz)"),
+            ("d", "set the duration (0–300 s, 0 = until stopped)"),
+        ]),
+        .init(title: "List", keys: [
+            ("/", "filter by name or PID (Esc clears)"),
+            ("P M N T", "sort by CPU%, memory, PID, threads"),
+            ("U C", "sort by user, command"),
+            ("again", "the same sort key reverses the order"),
+        ]),
+        .init(title: "General", keys: [
+            ("?  F1", "this help"),
+            ("q  F10", "quit"),
+        ]),
+    ]
+
+    public func render(into canvas: inout Canvas) {
+        guard canvas.height > 0, canvas.width > 0 else { return }
+        renderTitle(into: &canvas)
+        renderInfoLine(into: &canvas, row: 1)
+        renderColumnHeaders(into: &canvas, row: 2)
+        renderRows(into: &canvas, top: Self.headerRows, bottom: canvas.height - Self.footerRows)
+        KeyHints.render([("Enter", "Profile"), ("a", "All"), ("/", "Filter"), ("P/M/N/T", "Sort"),
+                         ("F", "Freq"), ("d", "Duration"), ("?", "Help"), ("q", "Quit")],
+                        into: &canvas, row: canvas.height - 1)
+        if showsHelp {
+            HelpOverlay(title: "flametop: process list keys", sections: Self.helpSections).render(into: &canvas)
+        }
+    }
+
+    private func renderTitle(into canvas: inout Canvas) {
+        canvas.fill(row: 0, style: .header)
+        var parts = ["flametop"]
+        if let snapshot {
+            let load = snapshot.loadAverage.map { NumberFormat.fixed($0, digits: 2) }.joined(separator: " ")
+            parts.append("load \(load)")
+            parts.append("\(snapshot.cpuCount) CPU\(snapshot.cpuCount == 1 ? "" : "s")")
+        }
+        parts.append("\(frequency) Hz")
+        parts.append(duration.map { "\($0) s" } ?? "until stopped")
+        if let snapshot { parts.append("\(snapshot.processes.count) processes") }
+        var column = 1
+        for (index, part) in parts.enumerated() {
+            let text = index == 0 ? part : "  " + part
+            guard column + DisplayWidth.of(text) <= canvas.width else { break }
+            column += canvas.write(text, row: 0, column: column, style: index == 0 ? Style.header.with(bold: true) : .header)
+        }
+    }
+
+    private func renderInfoLine(into canvas: inout Canvas, row: Int) {
+        if let prompt {
+            prompt.editor.render(into: &canvas, row: row)
+            return
+        }
+        if let message {
+            canvas.write(message.text, row: row, column: 1, style: message.isError ? .warning : .plain)
+            return
+        }
+        var text = "sorted by \(sortKey.title) (\(sortDescending ? "highest" : "lowest") first)"
+        if !filter.isEmpty {
+            text += "  filter \"\(filter)\": \(rows.count) of \(snapshot?.processes.count ?? 0)"
+        }
+        canvas.write(text, row: row, column: 1, style: .dim)
+    }
+
+    private func renderColumnHeaders(into canvas: inout Canvas, row: Int) {
+        canvas.fill(row: row, style: .header)
+        let arrow = String(sortDescending ? canvas.glyphs.down : canvas.glyphs.up)
+        func label(_ text: String, _ key: ProcessSortKey, width: Int, right: Bool) -> String {
+            let marked = key == sortKey ? (right ? arrow + text : text + arrow) : text
+            return right ? pad(marked, width) : marked
+        }
+        var column = 0
+        column += canvas.write(label("PID", .pid, width: Column.pid, right: true), row: row, column: column, style: .header) + 1
+        canvas.write(label("USER", .user, width: Column.user, right: false), row: row, column: column, style: .header)
+        column += Column.user + 1
+        column += canvas.write(label("CPU%", .cpu, width: Column.cpu, right: true), row: row, column: column, style: .header) + 1
+        column += canvas.write(label("RSS", .memory, width: Column.memory, right: true), row: row, column: column, style: .header) + 1
+        column += canvas.write(label("THR", .threads, width: Column.threads, right: true), row: row, column: column, style: .header) + 1
+        column += canvas.write("S", row: row, column: column, style: .header) + 1
+        canvas.write(label("COMMAND", .command, width: 0, right: false), row: row, column: column, style: .header)
+    }
+
+    private func renderRows(into canvas: inout Canvas, top: Int, bottom: Int) {
+        guard top < bottom else { return }
+        if rows.isEmpty {
+            let text = snapshot == nil ? "reading /proc…" : (filter.isEmpty ? "no processes" : "no process matches \"\(filter)\"")
+            canvas.write(text, row: top, column: 1, style: .dim)
+            return
+        }
+        for (offset, index) in (scrollOffset..<min(rows.count, scrollOffset + bottom - top)).enumerated() {
+            renderRow(rows[index], into: &canvas, row: top + offset, selected: index == selectedIndex)
+        }
+    }
+
+    private func renderRow(_ process: ProcessTableEntry, into canvas: inout Canvas, row: Int, selected: Bool) {
+        let base: Style = process.isKernelThread || process.state == "Z" ? .dim : .plain
+        var column = 0
+        column += canvas.write(pad(String(process.pid), Column.pid), row: row, column: column, style: base) + 1
+        canvas.write(process.user, row: row, column: column, maxWidth: Column.user, style: base)
+        column += Column.user + 1
+        let cpuStyle: Style = process.cpuPercent >= 50 ? .hot : (process.cpuPercent >= 10 ? .warm : base)
+        column += canvas.write(pad(NumberFormat.percent(process.cpuPercent), Column.cpu), row: row, column: column, style: cpuStyle) + 1
+        column += canvas.write(pad(NumberFormat.bytes(process.residentBytes), Column.memory), row: row, column: column, style: base) + 1
+        column += canvas.write(pad(String(process.threads), Column.threads), row: row, column: column, style: base) + 1
+        let stateStyle: Style = process.state == "D" ? .warning : base
+        column += canvas.write(String(process.state), row: row, column: column, style: stateStyle) + 1
+        canvas.write(process.commandLine, row: row, column: column, style: base)
+        if selected {
+            canvas.restyle(row: row) { _ in .selection }
+        }
+    }
+
+    private func pad(_ text: String, _ width: Int) -> String {
+        let missing = width - DisplayWidth.of(text)
+        return missing > 0 ? String(repeating: " ", count: missing) + text : text
+    }
+}
