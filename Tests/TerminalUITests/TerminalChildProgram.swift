@@ -1,4 +1,7 @@
 import Foundation
+import Profile
+import Sampling
+import Symbolization
 import Testing
 @testable import TerminalUI
 
@@ -15,6 +18,7 @@ enum TerminalChild {
     }
 
     static func run(scenario: String) -> Never {
+        if scenario == "app" { runApp() }
         let environment = ProcessInfo.processInfo.environment
         let terminal: Terminal
         do {
@@ -55,6 +59,40 @@ enum TerminalChild {
                 }
             }
         }
+    }
+}
+
+extension TerminalChild {
+    /// The whole UI as the CLI will run it, with real sampling sessions. CHILD_START is
+    /// `list`, `pid:PID` or `view:FILE`.
+    static func runApp() -> Never {
+        let environment = ProcessInfo.processInfo.environment
+        let start = environment["CHILD_START"] ?? "list"
+        var options = TerminalUIOptions { settings in
+            BackgroundSession(session: try ProfilingSession(settings: settings, symbolizer: Symbolizer()))
+        }
+        options.ascii = environment["CHILD_ASCII"] != nil
+        options.duration = environment["CHILD_DURATION"].flatMap { Int($0) }.map { $0 == 0 ? nil : $0 } ?? 10
+        options.autosaveInterval = 1
+        if start.hasPrefix("pid:"), let pid = Int32(start.dropFirst(4)) {
+            var settings = SessionSettings(target: .process(pid: pid))
+            settings.duration = options.duration
+            options.start = .profile(settings)
+        } else if start.hasPrefix("view:") {
+            let path = String(start.dropFirst(5))
+            do {
+                let text = try String(contentsOfFile: path, encoding: .utf8)
+                let counts = try FoldedReader().read(text)
+                options.start = .view(StaticProfileSource(counts: counts, name: (path as NSString).lastPathComponent))
+            } catch {
+                print("cannot read \(path): \(error)")
+                exit(2)
+            }
+        }
+        let result = runTerminalUI(options)
+        for message in result.messages { print(message) }
+        print("exit status \(result.status)")
+        exit(result.status)
     }
 }
 

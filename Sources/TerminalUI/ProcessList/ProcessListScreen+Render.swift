@@ -69,7 +69,9 @@ extension ProcessListScreen {
             return
         }
         if let message {
-            canvas.write(message.text, row: row, column: 1, style: message.isError ? .warning : .plain)
+            // An error reads from its start; a note about a file from its end (the name).
+            canvas.write(message.text, row: row, column: 1, style: message.isError ? .warning : .plain,
+                         truncation: message.isError ? .ellipsis : .head)
             return
         }
         var text = "sorted by \(sortKey.title) (\(sortDescending ? "highest" : "lowest") first)"

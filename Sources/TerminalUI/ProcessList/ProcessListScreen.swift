@@ -26,6 +26,9 @@ public struct ProcessListScreen {
     /// The filter before `/`, restored when the prompt is cancelled.
     private var filterBeforePrompt = ""
     private var selectedPID: Int32?
+    /// Until the user moves the cursor it stays on the first row: the first scans
+    /// have no CPU% yet, and the busiest process should be the one under it.
+    private var hasMovedCursor = false
     /// Rows of processes that fit on screen, kept from the last resize.
     private(set) var visibleRows = 20
 
@@ -64,7 +67,9 @@ public struct ProcessListScreen {
         let needle = filter.lowercased()
         let filtered = needle.isEmpty ? all : all.filter { Self.matches($0, needle) }
         rows = filtered.sorted { sortKey.precedes($0, $1, descending: sortDescending) }
-        if let selectedPID, let index = rows.firstIndex(where: { $0.pid == selectedPID }) {
+        if !hasMovedCursor {
+            selectedIndex = 0
+        } else if let selectedPID, let index = rows.firstIndex(where: { $0.pid == selectedPID }) {
             selectedIndex = index
         } else {
             selectedIndex = min(selectedIndex, max(0, rows.count - 1))
@@ -81,6 +86,7 @@ public struct ProcessListScreen {
     }
 
     private mutating func select(_ index: Int) {
+        hasMovedCursor = true
         selectedIndex = min(max(0, index), max(0, rows.count - 1))
         selectedPID = selectedProcess?.pid
         keepSelectionVisible()
@@ -91,6 +97,11 @@ public struct ProcessListScreen {
         if selectedIndex >= scrollOffset + visibleRows { scrollOffset = selectedIndex - visibleRows + 1 }
         scrollOffset = min(scrollOffset, max(0, rows.count - visibleRows))
         scrollOffset = max(0, scrollOffset)
+    }
+
+    /// Shows a line under the header until the next key (e.g. why profiling failed).
+    public mutating func show(message text: String, isError: Bool) {
+        message = (text, isError)
     }
 
     // MARK: Keys

@@ -1,0 +1,47 @@
+import Foundation
+import Profile
+import Sampling
+
+/// Keeps a copy of a live profile on disk, rewritten every few seconds while it
+/// changes, so a lost SSH session or a crash does not lose an incident's profile.
+struct ProfileAutosave {
+    let path: String
+    private var savedGeneration: UInt64?
+
+    init(directory: String, snapshot: SessionSnapshot, date: Date) {
+        path = directory + "/" + ProfileFileName.make(for: snapshot, at: date)
+    }
+
+    /// Writes the snapshot unless this generation is already on disk or it holds no
+    /// samples. Returns an error message on failure.
+    mutating func save(_ snapshot: SessionSnapshot) -> String? {
+        guard snapshot.generation != savedGeneration, snapshot.counts.totalSamples > 0 else { return nil }
+        let directory = (path as NSString).deletingLastPathComponent
+        do {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true,
+                                                    attributes: [.posixPermissions: 0o700])
+        } catch {
+            return "cannot create \(directory): \(error.localizedDescription)"
+        }
+        if let error = FoldedExport.write(snapshot.counts, to: path) { return error }
+        savedGeneration = snapshot.generation
+        return nil
+    }
+
+    var hasSaved: Bool { savedGeneration != nil }
+}
+
+/// Writes folded stacks through a temporary file renamed into place.
+enum FoldedExport {
+    /// Returns an error message, or nil on success.
+    static func write(_ counts: StackCounts, to path: String) -> String? {
+        do {
+            let file = try AtomicOutputFile(path: path)
+            FoldedWriter().write(counts) { line in file.write(line + "\n") }
+            try file.commit()
+            return nil
+        } catch {
+            return error.description
+        }
+    }
+}

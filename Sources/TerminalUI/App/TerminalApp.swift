@@ -1,0 +1,269 @@
+import Foundation
+import Profile
+import Sampling
+
+/// Runs the live UI until the user quits or a signal arrives, then gives the terminal
+/// back. Returns the exit status and the lines to print afterwards (never prints).
+///
+/// Call it from the main thread with SIGINT, SIGTERM and SIGHUP not blocked and no
+/// other thread waiting for them (sigwait): the UI receives them through its own
+/// handlers and finishes in its loop, autosaving the profile.
+public func runTerminalUI(_ options: TerminalUIOptions) -> TerminalUIExit {
+    var signals = sigset_t()
+    sigemptyset(&signals)
+    for signal in SignalPipe.signals { sigaddset(&signals, signal) }
+    pthread_sigmask(SIG_UNBLOCK, &signals, nil)
+
+    let terminal: Terminal
+    do {
+        terminal = try Terminal(options: .init(ascii: options.ascii, noColor: options.noColor))
+    } catch {
+        return TerminalUIExit(status: 1, messages: ["flametop: \(error)"])
+    }
+    let app = TerminalApp(options: options, terminal: terminal)
+    let exit = app.run()
+    terminal.restore()
+    return exit
+}
+
+/// The main loop: owns the terminal, the process list and the profile being shown;
+/// refreshes data on timers, redraws only when something changed, and turns signals
+/// into an orderly exit. Everything runs on the calling thread; sampling runs on the
+/// session's own thread and is only read through snapshots.
+final class TerminalApp {
+    private struct ActiveProfile {
+        var screen: ProfileScreen
+        let source: any ProfileSource
+        var autosave: ProfileAutosave?
+        var autosaveError: String?
+        /// For `view`: leaving the profile quits instead of showing the list.
+        let quitsOnClose: Bool
+    }
+
+    private let options: TerminalUIOptions
+    private let terminal: Terminal
+    private var processList: ProcessListScreen
+    private var processTable = ProcessTable()
+    private var profile: ActiveProfile?
+    private var selfUsage = SelfUsageMeter()
+    private var needsDraw = true
+    private var finished: TerminalUIExit?
+    private var messages: [String] = []
+    private var nextProcessScan = 0.0
+    private var nextProfileRefresh = 0.0
+    private var nextAutosave = 0.0
+    private var nextSelfMeasure = 0.0
+
+    init(options: TerminalUIOptions, terminal: Terminal) {
+        self.options = options
+        self.terminal = terminal
+        processList = ProcessListScreen(frequency: options.frequency, duration: options.duration)
+    }
+
+    func run() -> TerminalUIExit {
+        layout()
+        switch options.start {
+        case .processList:
+            break
+        case .profile(let settings):
+            do {
+                try startProfile(settings, quitsOnClose: false)
+            } catch {
+                return TerminalUIExit(status: 1, messages: ["flametop: cannot start profiling: \(error)"])
+            }
+        case .view(let source):
+            show(source, quitsOnClose: true)
+        }
+        while finished == nil {
+            let now = Self.monotonicSeconds()
+            refresh(now: now)
+            if needsDraw { draw() }
+            let wait = max(0.01, nextDeadline() - Self.monotonicSeconds())
+            for event in terminal.waitForEvents(timeout: wait) {
+                handle(event)
+                if finished != nil { break }
+            }
+        }
+        return finished ?? TerminalUIExit(status: 0, messages: messages)
+    }
+
+    // MARK: Timers
+
+    private func nextDeadline() -> Double {
+        guard let profile else { return nextProcessScan }
+        var deadline = min(nextProfileRefresh, nextSelfMeasure)
+        if profile.source.isLive, profile.autosave != nil { deadline = min(deadline, nextAutosave) }
+        return deadline
+    }
+
+    private func refresh(now: Double) {
+        if var active = profile {
+            if now >= nextProfileRefresh {
+                nextProfileRefresh = now + options.profileRefreshInterval
+                let snapshot = active.source.snapshot()
+                let before = active.screen.latest?.generation
+                let stateBefore = active.screen.latest?.state
+                active.screen.now = Date()
+                active.screen.update(snapshot)
+                if before != snapshot.generation || stateBefore != snapshot.state || active.source.isLive {
+                    needsDraw = true
+                }
+            }
+            if now >= nextSelfMeasure {
+                nextSelfMeasure = now + 1
+                if let usage = selfUsage.measure(now: now) { active.screen.selfUsage = usage }
+            }
+            if active.source.isLive, now >= nextAutosave {
+                nextAutosave = now + options.autosaveInterval
+                autosave(&active)
+            }
+            profile = active
+        } else if now >= nextProcessScan {
+            nextProcessScan = now + options.processRefreshInterval
+            processList.update(processTable.scan())
+            needsDraw = true
+        }
+    }
+
+    private func autosave(_ active: inout ActiveProfile) {
+        guard var autosave = active.autosave else { return }
+        let error = autosave.save(active.source.snapshot())
+        active.autosave = autosave
+        if let error, active.autosaveError == nil {
+            active.autosaveError = error
+            active.screen.exportFinished(path: autosave.path, error: "autosave: \(error)")
+            needsDraw = true
+        }
+    }
+
+    // MARK: Drawing
+
+    private func layout() {
+        processList.resize(height: terminal.height)
+        profile?.screen.resize(width: terminal.width, height: terminal.height)
+        needsDraw = true
+    }
+
+    private func draw() {
+        var canvas = terminal.makeCanvas()
+        if let profile {
+            profile.screen.render(into: &canvas)
+        } else {
+            processList.render(into: &canvas)
+        }
+        terminal.draw(canvas)
+        needsDraw = false
+    }
+
+    // MARK: Events
+
+    private func handle(_ event: TerminalEvent) {
+        switch event {
+        case .resize:
+            layout()
+        case .signal(let signal):
+            finish(status: 128 + signal)
+        case .key(let key):
+            let action: ScreenAction
+            if var active = profile {
+                action = active.screen.handle(key)
+                profile = active
+            } else {
+                action = processList.handle(key)
+            }
+            perform(action)
+        }
+    }
+
+    private func perform(_ action: ScreenAction) {
+        switch action {
+        case .none:
+            return
+        case .redraw:
+            break
+        case .quit:
+            finish(status: 0)
+        case .startProfile(let settings):
+            do {
+                try startProfile(settings, quitsOnClose: false)
+            } catch {
+                processList.show(message: "cannot start profiling: \(error)", isError: true)
+            }
+        case .closeProfile:
+            closeProfile()
+        case .export(let path):
+            guard var active = profile else { return }
+            let error = FoldedExport.write(active.source.snapshot().counts, to: path)
+            active.screen.exportFinished(path: path, error: error)
+            profile = active
+        case .resetProfile:
+            guard var active = profile else { return }
+            active.source.reset()
+            active.screen.didReset()
+            profile = active
+            nextProfileRefresh = 0
+        }
+        needsDraw = true
+    }
+
+    private func startProfile(_ settings: SessionSettings, quitsOnClose: Bool) throws {
+        let source = try options.startSession(settings)
+        show(source, quitsOnClose: quitsOnClose)
+    }
+
+    private func show(_ source: any ProfileSource, quitsOnClose: Bool) {
+        var screen = ProfileScreen(isLive: source.isLive)
+        screen.resize(width: terminal.width, height: terminal.height)
+        let snapshot = source.snapshot()
+        screen.now = Date()
+        screen.update(snapshot)
+        var autosave: ProfileAutosave?
+        if source.isLive, let directory = options.autosaveDirectory {
+            autosave = ProfileAutosave(directory: directory, snapshot: snapshot, date: Date())
+        }
+        profile = ActiveProfile(screen: screen, source: source, autosave: autosave, quitsOnClose: quitsOnClose)
+        let now = Self.monotonicSeconds()
+        nextProfileRefresh = now + options.profileRefreshInterval
+        nextAutosave = now + options.autosaveInterval
+        nextSelfMeasure = now
+        needsDraw = true
+    }
+
+    /// Stops the session, saves it one last time, and notes where it went.
+    private func stopProfile() -> String? {
+        guard let active = profile else { return nil }
+        profile = nil
+        active.source.stop()
+        guard active.source.isLive, var autosave = active.autosave else { return nil }
+        if let error = autosave.save(active.source.snapshot()) {
+            messages.append("flametop: autosave to \(autosave.path) failed: \(error)")
+            return nil
+        }
+        guard autosave.hasSaved else { return nil }
+        messages.append("flametop: profile autosaved to \(autosave.path)")
+        return autosave.path
+    }
+
+    private func closeProfile() {
+        let quits = profile?.quitsOnClose ?? false
+        let saved = stopProfile()
+        if quits {
+            finish(status: 0)
+            return
+        }
+        if let saved { processList.show(message: "profile autosaved to \(saved)", isError: false) }
+        nextProcessScan = 0
+        layout()
+    }
+
+    private func finish(status: Int32) {
+        _ = stopProfile()
+        finished = TerminalUIExit(status: status, messages: messages)
+    }
+
+    private static func monotonicSeconds() -> Double {
+        var time = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &time)
+        return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
+    }
+}

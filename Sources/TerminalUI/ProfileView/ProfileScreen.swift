@@ -1,0 +1,235 @@
+import Foundation
+import Profile
+import Sampling
+
+/// The profile screen: a status line, the flame tree and the top functions, drawn
+/// from the latest immutable `SessionSnapshot`. Live updates keep the selection,
+/// expansion, zoom and search; `p` freezes the display while sampling goes on.
+public struct ProfileScreen {
+    public enum Pane: Sendable { case tree, functions }
+
+    /// flametop's own cost, shown in the status line.
+    public struct SelfUsage: Sendable, Equatable {
+        public var cpuPercent: Double
+        public var residentBytes: UInt64
+        public init(cpuPercent: Double, residentBytes: UInt64) {
+            self.cpuPercent = cpuPercent
+            self.residentBytes = residentBytes
+        }
+    }
+
+    enum Prompt: Equatable {
+        case search(LineEditor)
+        case export(LineEditor)
+        case confirmLeave
+    }
+
+    /// False for a saved profile (`flametop view`).
+    public let isLive: Bool
+    /// The snapshot the panes show (frozen while paused).
+    public private(set) var shown: SessionSnapshot?
+    /// The newest snapshot, shown in the status line even while paused.
+    public private(set) var latest: SessionSnapshot?
+    private(set) var tree = FlameTreeView()
+    private(set) var functions = TopFunctionsView()
+    public private(set) var pane: Pane = .tree
+    public private(set) var isPaused = false
+    /// Lowercased search text; empty when not searching.
+    public private(set) var searchQuery = ""
+    /// Share (0–100) of samples whose stack holds a function matching the search.
+    public private(set) var searchShare: Double?
+    /// Where the profile was last exported since it was started or reset.
+    public private(set) var exportedPath: String?
+    public private(set) var message: (text: String, isError: Bool)?
+    public private(set) var showsHelp = false
+    private(set) var prompt: Prompt?
+    private var searchBeforePrompt = ""
+    /// The wall clock, set by the app each tick (export file names use it).
+    public var now = Date()
+    public var selfUsage: SelfUsage?
+    private(set) var width = 80
+    private(set) var height = 24
+
+    public init(isLive: Bool) {
+        self.isLive = isLive
+    }
+
+    public var isPrompting: Bool { prompt != nil }
+
+    // MARK: Data
+
+    /// Takes a snapshot; rebuilds the tree and the function table only when the counts
+    /// changed (a new generation) and the display is not paused.
+    public mutating func update(_ snapshot: SessionSnapshot) {
+        latest = snapshot
+        guard !isPaused else { return }
+        let countsChanged = shown?.generation != snapshot.generation || shown == nil
+        shown = snapshot
+        if countsChanged { rebuildModel() }
+    }
+
+    private mutating func rebuildModel() {
+        guard let counts = shown?.counts else { return }
+        tree.update(counts: counts, base: CallTree(counts))
+        functions.update(FunctionStats(counts))
+        updateSearchShare()
+    }
+
+    private mutating func updateSearchShare() {
+        guard !searchQuery.isEmpty, let counts = shown?.counts else {
+            searchShare = nil
+            return
+        }
+        var matching: UInt64 = 0
+        for (stack, count) in counts.counts
+        where stack.frames.contains(where: { $0.function.lowercased().contains(searchQuery) }) {
+            matching += count
+        }
+        searchShare = counts.totalSamples == 0 ? 0 : Double(matching) * 100 / Double(counts.totalSamples)
+    }
+
+    public mutating func resize(width: Int, height: Int) {
+        self.width = width
+        self.height = height
+        let layout = ProfileLayout(width: width, height: height)
+        tree.visibleRows = layout.treeRows.count
+        functions.visibleRows = layout.functionRows.count
+    }
+
+    /// The app wrote (or failed to write) the export the screen asked for.
+    public mutating func exportFinished(path: String, error: String?) {
+        if let error {
+            message = ("export failed: \(error)", true)
+        } else {
+            exportedPath = path
+            message = ("exported to \(path)", false)
+        }
+    }
+
+    /// The app reset the session: the next snapshot starts from zero.
+    public mutating func didReset() {
+        exportedPath = nil
+        message = ("counts reset", false)
+    }
+
+    // MARK: Keys
+
+    public mutating func handle(_ key: Key) -> ScreenAction {
+        if showsHelp {
+            showsHelp = false
+            return .redraw
+        }
+        if let prompt { return handlePrompt(prompt, key) }
+        message = nil
+        switch key {
+        case .tab, .backTab:
+            pane = pane == .tree ? .functions : .tree
+        case .character("?"), .function(1):
+            showsHelp = true
+        case .character("q"), .function(10):
+            return leave()
+        case .escape:
+            if !searchQuery.isEmpty {
+                setSearch("")
+            } else if tree.zoomOut() {
+                break
+            } else if tree.mode.focus != nil {
+                tree.setFocus(nil)
+            } else {
+                return leave()
+            }
+        case .character("p"):
+            isPaused.toggle()
+            if !isPaused, let latest { update(latest) }
+        case .character("r"):
+            guard isLive else { return .none }
+            return .resetProfile
+        case .character("e"):
+            guard let snapshot = latest else { return .none }
+            prompt = .export(LineEditor(label: "Export folded stacks to: ",
+                                        text: ProfileFileName.make(for: snapshot, at: now), maxLength: 4096))
+        case .character("/"):
+            searchBeforePrompt = searchQuery
+            prompt = .search(LineEditor(label: "Search functions: ", text: searchQuery))
+        case .character("n"), .character("N"):
+            guard !searchQuery.isEmpty else { return .none }
+            pane = .tree
+            if !tree.jumpToMatch(searchQuery, forward: key == .character("n")) {
+                message = ("no function matches \"\(searchQuery)\"", true)
+            }
+        case .character("i"):
+            tree.toggleInverted()
+            pane = .tree
+        case .enter where pane == .functions:
+            guard let function = functions.selectedFunction else { return .none }
+            tree.setFocus(function.identity)
+            pane = .tree
+        default:
+            let handled = pane == .tree ? tree.handle(key) : functions.handle(key)
+            return handled ? .redraw : .none
+        }
+        return .redraw
+    }
+
+    /// Back to the process list (or out, for a saved profile), asking first when a
+    /// live profile with samples was never exported.
+    private mutating func leave() -> ScreenAction {
+        guard isLive else { return .quit }
+        if exportedPath == nil, (latest?.counts.totalSamples ?? 0) > 0 {
+            prompt = .confirmLeave
+            return .redraw
+        }
+        return .closeProfile
+    }
+
+    private mutating func handlePrompt(_ current: Prompt, _ key: Key) -> ScreenAction {
+        switch current {
+        case .confirmLeave:
+            prompt = nil
+            switch key {
+            case .character("y"), .character("Y"): return .closeProfile
+            case .character("e"): return handle(.character("e"))
+            default: return .redraw
+            }
+        case .search(var editor):
+            let outcome = editor.handle(key)
+            prompt = .search(editor)
+            switch outcome {
+            case .editing:
+                setSearch(editor.text)
+            case .cancelled:
+                prompt = nil
+                setSearch(searchBeforePrompt)
+            case .committed(let text):
+                prompt = nil
+                setSearch(text)
+                if !searchQuery.isEmpty {
+                    pane = .tree
+                    if !tree.jumpToMatch(searchQuery, forward: true) {
+                        message = ("no function matches \"\(searchQuery)\"", true)
+                    }
+                }
+            }
+            return .redraw
+        case .export(var editor):
+            let outcome = editor.handle(key)
+            prompt = .export(editor)
+            switch outcome {
+            case .editing:
+                return .redraw
+            case .cancelled:
+                prompt = nil
+                return .redraw
+            case .committed(let text):
+                prompt = nil
+                let path = text.trimmingSpaces
+                return path.isEmpty ? .redraw : .export(path: path)
+            }
+        }
+    }
+
+    private mutating func setSearch(_ text: String) {
+        searchQuery = text.lowercased()
+        updateSearchShare()
+    }
+}

@@ -1,0 +1,302 @@
+import Foundation
+import Profile
+import Sampling
+import Testing
+@testable import TerminalUI
+
+@Suite struct ProfileScreenTests {
+    static let folded = """
+        main;compute;hash 50
+        main;parse;tokenize 30
+        main;parse;read 10
+        main;compute;hash;memcpy_[k] 5
+        main;idle 5
+        """
+
+    static func snapshot(_ text: String = folded, generation: UInt64 = 1, state: SessionSnapshot.State = .running,
+                         elapsed: Double = 12, duration: Int? = 30,
+                         statistics: SamplingStatistics = SamplingStatistics()) throws -> SessionSnapshot {
+        var settings = SessionSettings(target: .process(pid: 4242))
+        settings.duration = duration
+        return SessionSnapshot(settings: settings, counts: try FoldedReader().read(text), statistics: statistics,
+                               state: state, startedAt: Date(timeIntervalSince1970: 0), elapsed: elapsed,
+                               targetName: "worker", generation: generation)
+    }
+
+    func screen(_ snapshot: SessionSnapshot? = nil, live: Bool = true, width: Int = 80,
+                height: Int = 24) throws -> ProfileScreen {
+        var screen = ProfileScreen(isLive: live)
+        screen.resize(width: width, height: height)
+        screen.update(try snapshot ?? Self.snapshot())
+        return screen
+    }
+
+    func render(_ screen: ProfileScreen, width: Int = 80, height: Int = 24, glyphs: Glyphs = .unicode) -> Canvas {
+        var canvas = Canvas(width: width, height: height, glyphs: glyphs)
+        screen.render(into: &canvas)
+        return canvas
+    }
+
+    /// The tree pane's rows as text.
+    func treeLines(_ canvas: Canvas) -> [String] {
+        let layout = ProfileLayout(width: canvas.width, height: canvas.height)
+        return layout.treeRows.map(canvas.line).filter { !$0.isEmpty }
+    }
+
+    @Test func hotPathIsExpandedOnFirstDisplay() throws {
+        let canvas = render(try screen())
+        #expect(treeLines(canvas) == [
+            "▾   100% ██████████ all samples",
+            " ▾   100% ██████████ main",
+            "  ▾  55.0% ██████░░░░ compute",
+            "   ▾  55.0% ██████░░░░ hash",
+            "        5.0% █░░░░░░░░░ memcpy",
+            "  ▸  40.0% ████░░░░░░ parse",
+            "      5.0% █░░░░░░░░░ idle",
+        ])
+        #expect(canvas.line(2) == " Flame tree")
+        #expect(canvas[3, 0].style == .selection)
+        // Kernel frames have their own colour.
+        #expect(canvas[7, 24].style == .kernel)
+    }
+
+    @Test func statusLineShowsTargetTimeSamplesAndLosses() throws {
+        var statistics = SamplingStatistics()
+        statistics.userStackCollisions = 3
+        var screen = try screen(try Self.snapshot(statistics: statistics))
+        screen.selfUsage = .init(cpuPercent: 1.5, residentBytes: 30 << 20)
+        let canvas = render(screen)
+        #expect(canvas.line(0) == " flametop  worker [4242]  0:12 / 0:30 (0:18 left)  100 samples  8/s  99 Hz")
+        #expect(canvas.line(1) == " flametop 1.5% CPU 30M  lost user stack collisions (raise --stack-map-size): 3")
+        let lostColumn = canvas.line(1).distance(of: "lost")
+        #expect(canvas[1, lostColumn].style == .warning)
+
+        screen.update(try Self.snapshot(generation: 2, state: .targetExited))
+        let exited = render(screen)
+        #expect(exited.line(1).hasPrefix(" process exited: profile frozen"))
+        #expect(exited[1, 1].style == .warning)
+        #expect(exited.line(0).contains("0:12 / 0:30  100 samples"))
+    }
+
+    @Test func expansionAndSelectionSurviveLiveUpdates() throws {
+        var screen = try screen()
+        // Select "parse" (row 5) and open it.
+        for _ in 0..<5 { _ = screen.handle(.down) }
+        #expect(screen.tree.selectedRow?.path == ["main", "parse"].identities)
+        _ = screen.handle(.right)
+        // The next drain makes parse the hottest branch; its children reorder too.
+        screen.update(try Self.snapshot(Self.folded + "\nmain;parse;read 100", generation: 2))
+        let lines = treeLines(render(screen))
+        #expect(lines[2] == "  ▾  70.0% ███████░░░ parse")
+        #expect(lines[3] == "      55.0% ██████░░░░ read")
+        #expect(lines[4] == "      15.0% ██░░░░░░░░ tokenize")
+        #expect(lines[5] == "  ▾  27.5% ███░░░░░░░ compute")
+        #expect(screen.tree.selectedRow?.path == ["main", "parse"].identities)
+        #expect(screen.tree.selectedIndex == 2)
+    }
+
+    @Test func aVanishedNodeMovesTheSelectionToItsClosestAncestor() throws {
+        var screen = try screen()
+        for _ in 0..<4 { _ = screen.handle(.down) }
+        #expect(screen.tree.selectedRow?.path == ["main", "compute", "hash", "memcpy"].identities(kernelLast: true))
+        screen.update(try Self.snapshot("main;compute;hash 7\nmain;idle 3", generation: 2))
+        #expect(screen.tree.selectedRow?.path == ["main", "compute", "hash"].identities)
+        screen.update(try Self.snapshot("other 1", generation: 3))
+        #expect(screen.tree.selectedIndex == 0)
+        screen.update(try Self.snapshot("", generation: 4))
+        #expect(render(screen).line(3) == " no samples yet")
+        #expect(screen.handle(.down) == .redraw)
+    }
+
+    @Test func keysFoldUnfoldAndMove() throws {
+        var screen = try screen()
+        _ = screen.handle(.character("-"))
+        #expect(treeLines(render(screen)) == ["▾   100% ██████████ all samples", " ▸   100% ██████████ main"])
+        _ = screen.handle(.down)
+        _ = screen.handle(.enter)
+        #expect(treeLines(render(screen)).count == 5)
+        _ = screen.handle(.right)
+        #expect(screen.tree.selectedRow?.path == ["main", "compute"].identities)
+        _ = screen.handle(.left)
+        #expect(screen.tree.selectedRow?.path == ["main"].identities)
+        _ = screen.handle(.left)
+        #expect(treeLines(render(screen)).count == 2)
+        _ = screen.handle(.character("+"))
+        #expect(treeLines(render(screen)).count == 9)
+        _ = screen.handle(.end)
+        #expect(screen.tree.selectedRow?.path == ["main", "idle"].identities)
+        _ = screen.handle(.home)
+        #expect(screen.tree.selectedIndex == 0)
+    }
+
+    @Test func zoomShowsASubtreeAndEscapeReturns() throws {
+        var screen = try screen()
+        _ = screen.handle(.down)
+        _ = screen.handle(.down)
+        _ = screen.handle(.character("z"))
+        let zoomed = render(screen)
+        #expect(zoomed.line(2) == " Flame tree  zoom compute")
+        #expect(treeLines(zoomed) == [
+            "▾  55.0% ██████░░░░ compute",
+            " ▾  55.0% ██████░░░░ hash",
+            "      5.0% █░░░░░░░░░ memcpy",
+        ])
+        #expect(screen.handle(.escape) == .redraw)
+        #expect(treeLines(render(screen)).count == 7)
+        #expect(screen.tree.selectedRow?.path == ["main", "compute"].identities)
+    }
+
+    @Test func invertShowsCallersWithTheirHotPathOpen() throws {
+        var screen = try screen()
+        _ = screen.handle(.character("i"))
+        let canvas = render(screen)
+        #expect(canvas.line(2) == " Flame tree: callers (bottom-up)")
+        #expect(treeLines(canvas) == [
+            "▾   100% ██████████ all samples",
+            " ▾  50.0% █████░░░░░ hash",
+            "  ▾  50.0% █████░░░░░ compute",
+            "      50.0% █████░░░░░ main",
+            " ▸  30.0% ███░░░░░░░ tokenize",
+            " ▸  10.0% █░░░░░░░░░ read",
+            " ▸   5.0% █░░░░░░░░░ idle",
+            " ▸   5.0% █░░░░░░░░░ memcpy",
+        ])
+        // Back to top-down: that mode's expansion was kept.
+        _ = screen.handle(.character("i"))
+        #expect(treeLines(render(screen)).count == 7)
+    }
+
+    @Test func topFunctionsSortAndFocusTheTree() throws {
+        var screen = try screen()
+        var canvas = render(screen)
+        #expect(canvas.line(14) == " Top functions (by self samples)")
+        #expect(canvas.line(15) == "▼SELF%  TOTAL%    SAMPLES FUNCTION                         MODULE")
+        #expect(canvas.line(16) == " 50.0%   55.0%         50 hash")
+        #expect(canvas.line(17) == " 30.0%   30.0%         30 tokenize")
+        _ = screen.handle(.tab)
+        #expect(screen.pane == .functions)
+        _ = screen.handle(.character("s"))
+        canvas = render(screen)
+        #expect(canvas.line(16) == "  0.0%    100%        100 main")
+        #expect(canvas.line(17) == " 50.0%   55.0%         55 hash")
+        // The selection stayed on hash when the order changed.
+        #expect(screen.handle(.enter) == .redraw)
+        #expect(screen.pane == .tree)
+        canvas = render(screen)
+        #expect(canvas.line(2) == " Flame tree  focus hash")
+        #expect(treeLines(canvas) == ["▾  55.0% ██████░░░░ hash", "     5.0% █░░░░░░░░░ memcpy"])
+        _ = screen.handle(.escape)
+        #expect(render(screen).line(2) == " Flame tree")
+    }
+
+    @Test func searchHighlightsMatchesShowsTheirShareAndJumps() throws {
+        var screen = try screen()
+        _ = screen.handle(.character("/"))
+        for character in "ToK" { _ = screen.handle(.character(character)) }
+        #expect(render(screen).line(23) == "Search functions: ToK█")
+        _ = screen.handle(.enter)
+        let canvas = render(screen)
+        #expect(canvas.line(2) == " Flame tree  \"tok\" 30.0% of samples")
+        #expect(screen.tree.selectedRow?.path == ["main", "parse", "tokenize"].identities)
+        let row = 3 + screen.tree.selectedIndex
+        #expect(canvas.line(row) == "   ▸  30.0% ███░░░░░░░ tokenize" || canvas.line(row).hasSuffix("tokenize"))
+        #expect(canvas[row, 0].style.role == .selection)
+        // The functions pane highlights it too.
+        let functionRow = (16...22).first { canvas.line($0).hasSuffix("tokenize") }
+        #expect(functionRow.map { canvas[$0, 26].style } == .match)
+        _ = screen.handle(.character("n"))
+        #expect(screen.tree.selectedRow?.path == ["main", "parse", "tokenize"].identities)
+        _ = screen.handle(.escape)
+        #expect(screen.searchQuery == "")
+        _ = screen.handle(.character("/"))
+        for character in "zzz" { _ = screen.handle(.character(character)) }
+        _ = screen.handle(.enter)
+        #expect(screen.message?.text == "no function matches \"zzz\"")
+    }
+
+    @Test func pauseFreezesTheDisplayButNotTheStatus() throws {
+        var screen = try screen()
+        _ = screen.handle(.character("p"))
+        screen.update(try Self.snapshot(Self.folded + "\nmain;idle 100", generation: 2))
+        let canvas = render(screen)
+        #expect(canvas.line(1).hasPrefix(" PAUSED (p resumes)"))
+        #expect(canvas.line(0).contains("200 samples"))
+        #expect(treeLines(canvas)[6] == "      5.0% █░░░░░░░░░ idle")
+        _ = screen.handle(.character("p"))
+        #expect(treeLines(render(screen))[2] == "     52.5% █████░░░░░ idle")
+    }
+
+    @Test func leavingAnUnexportedProfileAsksFirst() throws {
+        var screen = try screen()
+        screen.now = Date(timeIntervalSince1970: 1_700_000_000)
+        #expect(screen.handle(.character("q")) == .redraw)
+        #expect(render(screen).line(23).hasPrefix("Not exported (the autosave stays). Leave it?"))
+        #expect(screen.handle(.character("n")) == .redraw)
+        #expect(screen.handle(.escape) == .redraw)
+        #expect(screen.handle(.character("y")) == .closeProfile)
+
+        _ = screen.handle(.character("e"))
+        let expected = "flametop-worker-4242-\(ProfileFileName.timestamp(screen.now)).folded"
+        #expect(render(screen).line(23) == "Export folded stacks to: \(expected)█")
+        #expect(screen.handle(.enter) == .export(path: expected))
+        screen.exportFinished(path: expected, error: nil)
+        #expect(render(screen).line(23) == "exported to \(expected)")
+        #expect(screen.handle(.character("q")) == .closeProfile)
+        #expect(screen.handle(.character("r")) == .resetProfile)
+        screen.didReset()
+        #expect(screen.handle(.character("q")) == .redraw)
+    }
+
+    @Test func aSavedProfileQuitsWithoutAsking() throws {
+        var screen = try screen(live: false)
+        let canvas = render(screen)
+        #expect(canvas.line(0) == " flametop  worker  100 samples  5 stacks")
+        #expect(canvas.line(1) == " saved profile")
+        #expect(screen.handle(.character("r")) == .none)
+        #expect(screen.handle(.character("q")) == .quit)
+    }
+
+    @Test func truncatesToTheWidthAndUsesASCIIGlyphs() throws {
+        let long = String(repeating: "VeryLongFunctionName", count: 10)
+        let screen = try screen(try Self.snapshot("main;\(long) 3\nmain;short 1"))
+        let canvas = render(screen, glyphs: .ascii)
+        let lines = treeLines(canvas)
+        #expect(lines[0] == "v   100% ########## all samples")
+        #expect(lines[2].count == 80 && lines[2].hasSuffix("~"))
+        #expect(lines[3] == "     25.0% ###....... short")
+        for row in 0..<canvas.height { #expect(canvas.line(row).count <= 80) }
+        let wide = render(screen, width: 300, height: 100)
+        #expect(treeLines(wide)[0] == "▾   100% ████████████████████ all samples")
+        #expect(wide.line(99).hasPrefix("Tab Pane"))
+    }
+
+    @Test func helpListsEveryKey() throws {
+        var screen = try screen()
+        _ = screen.handle(.character("?"))
+        let text = render(screen).text
+        for description in ["switch pane", "zoom into the subtree", "invert: show callers", "export folded stacks",
+                            "pause, keep sampling", "sort by self / total", "focus the tree on it"] {
+            #expect(text.contains(description), "\(description)")
+        }
+        _ = screen.handle(.character("z"))
+        #expect(!screen.showsHelp)
+        #expect(screen.tree.zoom.isEmpty)
+    }
+}
+
+extension Array where Element == String {
+    var identities: CallTree.Path { CallTree.Path(map { FunctionIdentity(function: $0) }) }
+
+    func identities(kernelLast: Bool) -> CallTree.Path {
+        CallTree.Path(enumerated().map { index, name in
+            FunctionIdentity(function: name, kind: kernelLast && index == count - 1 ? .kernel : .user)
+        })
+    }
+}
+
+extension String {
+    func distance(of needle: String) -> Int {
+        guard let range = range(of: needle) else { return -1 }
+        return distance(from: startIndex, to: range.lowerBound)
+    }
+}
