@@ -5,16 +5,30 @@ import TestSupport
 
 /// The process table on the live /proc of this machine.
 @Suite struct ProcessTableTests {
+    /// The entry of a just-spawned child once it has exec'd: until then /proc shows the
+    /// forked test process, or an empty command line mid-exec.
+    static func started(_ pid: Int32) -> ProcessTableEntry? {
+        var table = ProcessTable()
+        var entry: ProcessTableEntry?
+        Wait.until(timeout: 10) {
+            entry = table.read(pid: pid)
+            return entry.map { !$0.commandLine.hasPrefix("[") && !$0.commandLine.contains("xctest") } ?? false
+        }
+        return entry
+    }
+
     @Test func aBusyChildShowsMoreThanHalfACore() throws {
         let busy = try RunningProcess(["sh", "-c", "while :; do :; done"])
         defer { busy.terminate() }
         var table = ProcessTable()
-        _ = table.scan()
         var last: ProcessTableEntry?
         // The machine is shared: poll until a scan interval shows the loop running.
-        let busyEnough = Wait.until(timeout: 15, interval: 0.5) {
-            last = table.scan().process(pid: busy.pid)
-            return (last?.cpuPercent ?? 0) > 50
+        _ = table.scan()
+        let busyEnough = Wait.until(timeout: 15, interval: 0.25) {
+            // Clock ticks are 10 ms: judge only scans a quarter second apart.
+            let scan = table.scan()
+            last = scan.process(pid: busy.pid)
+            return (scan.interval ?? 0) >= 0.2 && (last?.cpuPercent ?? 0) > 50
         }
         #expect(busyEnough, "busy loop \(busy.pid) at \(last?.cpuPercent ?? -1)% CPU")
         let entry = try #require(last)
@@ -71,20 +85,25 @@ import TestSupport
         try FileManager.default.copyItem(atPath: "/bin/sleep", toPath: program)
         let child = try RunningProcess([program, "600"])
         defer { child.terminate() }
+        let entry = try #require(Self.started(child.pid))
         var table = ProcessTable()
-        let entry = try #require(table.scan().process(pid: child.pid))
+        #expect(table.scan().process(pid: child.pid)?.command == "a) (b c")
         #expect(entry.command == "a) (b c")
         #expect(entry.state == "S" || entry.state == "R")
         #expect(entry.commandLine == "\(program) 600")
     }
 
     @Test func argumentsAreJoinedWithSpaces() throws {
-        let child = try RunningProcess(["sh", "-c", "sleep 600; :", "name", "x  y", ""])
+        // The shell blocks opening a FIFO nobody writes to: it must not fork, because
+        // Foundation's Process waits for every holder of its child's descriptors.
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let fifo = directory.file("x  y")
+        #expect(mkfifo(fifo, 0o600) == 0)
+        let child = try RunningProcess(["sh", "-c", "read line < \"$1\"", "name", fifo, ""])
         defer { child.terminate() }
-        var table = ProcessTable()
-        let read = table.read(pid: child.pid)
-        let entry = try #require(read)
-        #expect(entry.commandLine.hasSuffix("sh -c sleep 600; : name x  y"), "\(entry.commandLine)")
+        let entry = try #require(Self.started(child.pid))
+        #expect(entry.commandLine.hasSuffix("sh -c read line < \"$1\" name \(fifo)"), "\(entry.commandLine)")
         #expect(ProcessTable.joinArguments(Array("a\0b c\0\0".utf8)) == "a b c")
     }
 }
