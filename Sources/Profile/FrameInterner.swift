@@ -53,7 +53,7 @@ struct FrameInterner {
     /// A frame with a source position beats one without; then the lower file and line; then a
     /// frame that is not inlined.
     static func prefers(_ candidate: Frame, over other: Frame) -> Bool {
-        switch (candidate.sourceLocation, other.sourceLocation) {
+        switch (candidate.sourcePosition, other.sourcePosition) {
         case (.some, .none): return true
         case (.none, .some): return false
         case let (.some(left), .some(right)) where left != right: return left < right

@@ -27,6 +27,7 @@ extension CallTree {
     /// Calls `body` with each stack the tree was built from, as function indices from the root
     /// (the root's own function included when it has one), and the samples that ended there.
     private func forEachStack(_ body: (ArraySlice<Int32>, UInt64) -> Void) {
+        let rootIsWholeProfile = nodes[0].function < 0
         var path: [Int32] = []
         var pending: [Int32] = [0]
         while let index = pending.popLast() {
@@ -34,7 +35,7 @@ extension CallTree {
             path.removeLast(path.count - Int(node.depth))
             path.append(node.function)
             if node.selfSamples > 0 {
-                body(node.function < 0 ? path.dropFirst() : path[...], node.selfSamples)
+                body(rootIsWholeProfile ? path.dropFirst() : path[...], node.selfSamples)
             }
             let start = node.firstChild
             pending.append(contentsOf: (start..<start + node.childCount).reversed())

@@ -56,6 +56,8 @@ public struct CallTree: Sendable {
 
     public var root: NodeID { NodeID(0) }
     public var nodeCount: Int { nodes.count }
+    /// Every node in layout order: breadth-first, siblings by total.
+    public var nodeIDs: LazyMapCollection<Range<Int>, NodeID> { (0..<nodes.count).lazy.map(NodeID.init) }
     /// The function the root stands for in a focused tree; nil when the root is the whole profile.
     public var focus: FunctionIdentity? { identity(of: root) }
 

@@ -85,10 +85,10 @@ public struct FunctionStats: Sendable {
     /// Per function, the source position whose frames carried the most samples; ties go to
     /// the lower file and line so the answer is the same on every run.
     private static func hottestLocations(interner: FrameInterner,
-                                         frameWeights: [UInt64]) -> [SourceLocation?] {
-        var weights = [[SourceLocation: UInt64]](repeating: [:], count: interner.identities.count)
+                                         frameWeights: [UInt64]) -> [SourcePosition?] {
+        var weights = [[SourcePosition: UInt64]](repeating: [:], count: interner.identities.count)
         for (frameIndex, frame) in interner.frames.enumerated() {
-            guard let location = frame.sourceLocation else { continue }
+            guard let location = frame.sourcePosition else { continue }
             weights[Int(interner.identityOfFrame[frameIndex])][location, default: 0]
                 += frameWeights[frameIndex]
         }
