@@ -23,19 +23,22 @@ public struct FunctionStats: Sendable {
 
         for (stackNumber, (stack, count)) in counts.counts.enumerated() {
             var function = -1
-            for frame in stack.frames where frame.kind != .process {
-                let frameIndex = Int(interner.intern(frame))
-                function = Int(interner.identityOfFrame[frameIndex])
-                if function == selfSamples.count {
-                    selfSamples.append(0)
-                    totalSamples.append(0)
-                    lastStack.append(-1)
-                }
-                if frameIndex == frameWeights.count { frameWeights.append(0) }
-                frameWeights[frameIndex] += count
-                if lastStack[function] != stackNumber {
-                    lastStack[function] = stackNumber
-                    totalSamples[function] += count
+            // Borrowed through the buffer rather than copied (three string retains per frame).
+            stack.frames.withUnsafeBufferPointer { frames in
+                for position in frames.indices where frames[position].kind != .process {
+                    let frameIndex = Int(interner.intern(frames[position]))
+                    function = Int(interner.identityOfFrame[frameIndex])
+                    if function == selfSamples.count {
+                        selfSamples.append(0)
+                        totalSamples.append(0)
+                        lastStack.append(-1)
+                    }
+                    if frameIndex == frameWeights.count { frameWeights.append(0) }
+                    frameWeights[frameIndex] += count
+                    if lastStack[function] != stackNumber {
+                        lastStack[function] = stackNumber
+                        totalSamples[function] += count
+                    }
                 }
             }
             // `function` is now the leaf's, unless the leaf is a process root.
