@@ -110,7 +110,7 @@ final class KernelSymbolTable: @unchecked Sendable {
 
         /// Sorts from the first prefix symbol the unordered tail reaches down to, by start,
         /// best rank, then first added; then keeps only the first of each start.
-        private mutating func sortUnorderedTail() {
+        private func sortUnorderedTail() {
             var lowest = UInt64.max
             for position in sortedCount..<starts.count { lowest = min(lowest, starts[position]) }
             var first = 0
@@ -119,13 +119,13 @@ final class KernelSymbolTable: @unchecked Sendable {
                 let middle = (first + high) / 2
                 if starts[middle] < lowest { first = middle + 1 } else { high = middle }
             }
-            let starts = starts
+            let addresses = starts
             let ranksBase = ranks.base
             let count = starts.count
             var order = Array(0..<UInt32(count - first))
             order.sort { left, right in
-                let leftStart = starts[first + Int(left)]
-                let rightStart = starts[first + Int(right)]
+                let leftStart = addresses[first + Int(left)]
+                let rightStart = addresses[first + Int(right)]
                 if leftStart != rightStart { return leftStart < rightStart }
                 let leftRank = ranksBase[first + Int(left)]
                 let rightRank = ranksBase[first + Int(right)]

@@ -1,5 +1,3 @@
-import Glibc
-
 /// Kernel text symbols from /proc/kallsyms, sorted for lookup by address.
 public struct KernelSymbols: Sendable {
     /// One symbol that covers an address.
