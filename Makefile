@@ -43,6 +43,7 @@ bench: EXTRA_PACKAGES = $(BENCH_PACKAGES)
 bench: release
 	bash scripts/bench.sh
 
+screenshots: EXTRA_PACKAGES = python3-pil fonts-dejavu-core
 screenshots: release
 	bash scripts/screenshots.sh
 
