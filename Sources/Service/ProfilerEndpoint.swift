@@ -61,7 +61,10 @@ struct ProfilerEndpoint: Profiler_V1_ProfilerService.SimpleServiceProtocol {
     }
 
     /// Waits for the session's result while the RPC lasts. gRPC ends a call whose
-    /// deadline passed (or whose client hung up) by cancelling the RPC, not the task.
+    /// deadline passed (or whose client hung up) by cancelling the RPC, not the
+    /// task; a server that begins a graceful shutdown cancels every RPC the same
+    /// way, but then the wait goes on: shutting down ends the running sessions
+    /// early, and their results are what the waiting calls drain with.
     private func waitForResult(sessionID: String, context: ServerContext) async throws -> SessionResult {
         let running: Bool
         do {
@@ -70,19 +73,27 @@ struct ProfilerEndpoint: Profiler_V1_ProfilerService.SimpleServiceProtocol {
             throw RPCError(error)
         }
         if running { logger.debug("waiting for the session to end", metadata: ["session": "\(sessionID)"]) }
+        enum Outcome: Sendable { case result(SessionResult), rpcCancelled }
         do {
-            return try await withThrowingTaskGroup(of: SessionResult?.self) { group in
-                group.addTask { try await registry.result(sessionID: sessionID) }
+            return try await withThrowingTaskGroup(of: Outcome.self) { group in
+                group.addTask { .result(try await registry.result(sessionID: sessionID)) }
                 group.addTask {
                     try await context.cancellation.cancelled
-                    return nil
+                    return .rpcCancelled
                 }
                 defer { group.cancelAll() }
-                guard let first = try await group.next(), let result = first else {
-                    throw RPCError(code: .deadlineExceeded,
-                                   message: "session \(sessionID) is still sampling: call again with a deadline past its end")
+                while let outcome = try await group.next() {
+                    switch outcome {
+                    case .result(let result):
+                        return result
+                    case .rpcCancelled where registry.isShuttingDown:
+                        logger.debug("draining: waiting for the stopped session's result", metadata: ["session": "\(sessionID)"])
+                    case .rpcCancelled:
+                        throw RPCError(code: .deadlineExceeded,
+                                       message: "session \(sessionID) is still sampling: call again with a deadline past its end")
+                    }
                 }
-                return result
+                throw CancellationError()
             }
         } catch let error as ServiceError {
             throw RPCError(error)

@@ -76,8 +76,9 @@ public final class SessionRegistry: Sendable {
                 state.active -= 1
                 state.sessions[session.id] = nil
             }
-            logger.info("session refused", metadata: ["pid": "\(pid)", "reason": "\(error.description)"])
-            throw ServiceError(starting: error)
+            let refusal = ServiceError(starting: error)
+            logger.info("session refused", metadata: ["pid": "\(pid)", "reason": "\(refusal.message)"])
+            throw refusal
         }
         session.markRunning(profiling)
         let stopNow = state.withLock { state in
@@ -128,6 +129,9 @@ public final class SessionRegistry: Sendable {
         }
         for session in running { session.requestStop() }
     }
+
+    /// True once `stopAll` was called.
+    public var isShuttingDown: Bool { state.withLock { $0.shuttingDown } }
 
     public var totals: Totals {
         let (ended, running) = state.withLock { state in
