@@ -8,7 +8,7 @@ import Synchronization
 final class ServiceSession: Sendable {
     enum Phase: Sendable {
         case starting
-        case running(ProfilingSession)
+        case running(any SessionControl)
         case ended(Result<SessionResult, ServiceError>)
     }
 
@@ -31,12 +31,15 @@ final class ServiceSession: Sendable {
 
     var phase: Phase { state.withLock { $0.phase } }
 
-    var profilingSession: ProfilingSession? {
+    /// Callers waiting in `result()` now.
+    var waitingCallers: Int { state.withLock { $0.waiters.count } }
+
+    var control: (any SessionControl)? {
         if case .running(let session) = phase { return session }
         return nil
     }
 
-    func markRunning(_ session: ProfilingSession) {
+    func markRunning(_ session: any SessionControl) {
         state.withLock { state in
             if case .starting = state.phase { state.phase = .running(session) }
         }

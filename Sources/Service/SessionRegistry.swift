@@ -10,6 +10,7 @@ public final class SessionRegistry: Sendable {
     public let limits: ServiceConfiguration.Profiler
     private let state = Mutex(State())
     private let logger: Logger
+    private let starter: SessionStarter
 
     /// What `StartProfiling` answers.
     public struct StartedSession: Sendable {
@@ -44,9 +45,14 @@ public final class SessionRegistry: Sendable {
         var shuttingDown = false
     }
 
-    public init(limits: ServiceConfiguration.Profiler, logger: Logger = Logger(label: "flametop.service")) {
+    public convenience init(limits: ServiceConfiguration.Profiler, logger: Logger = Logger(label: "flametop.service")) {
+        self.init(limits: limits, logger: logger, starter: SessionRunner.start)
+    }
+
+    init(limits: ServiceConfiguration.Profiler, logger: Logger, starter: @escaping SessionStarter) {
         self.limits = limits
         self.logger = logger
+        self.starter = starter
     }
 
     /// Validates the request, takes a session slot and starts sampling.
@@ -66,9 +72,9 @@ public final class SessionRegistry: Sendable {
             state.active += 1
             state.sessions[session.id] = session
         }
-        let profiling: ProfilingSession
+        let profiling: any SessionControl
         do {
-            profiling = try await SessionRunner.start(settings: settings) { [self] final in
+            profiling = try await starter(settings) { [self] final in
                 self.sessionEnded(session, final: final)
             }
         } catch {
@@ -105,6 +111,11 @@ public final class SessionRegistry: Sendable {
         return true
     }
 
+    /// Callers waiting for the session's result now (for tests).
+    func waitingCallers(sessionID: String) throws(ServiceError) -> Int {
+        try session(id: sessionID).waitingCallers
+    }
+
     private func session(id: String) throws(ServiceError) -> ServiceSession {
         guard !id.isEmpty else { throw ServiceError(.invalidArgument, "session_id is empty") }
         return try state.withLock { (state) throws(ServiceError) in
@@ -125,7 +136,7 @@ public final class SessionRegistry: Sendable {
     public func stopAll() {
         let running = state.withLock { state in
             state.shuttingDown = true
-            return state.sessions.values.compactMap(\.profilingSession)
+            return state.sessions.values.compactMap(\.control)
         }
         for session in running { session.requestStop() }
     }
@@ -139,7 +150,7 @@ public final class SessionRegistry: Sendable {
             totals.activeSessions = state.active
             totals.storedResults = state.kept.count
             totals.storedResultBytes = state.keptBytes
-            return (totals, state.sessions.values.compactMap(\.profilingSession))
+            return (totals, state.sessions.values.compactMap(\.control))
         }
         var totals = ended
         for session in running {

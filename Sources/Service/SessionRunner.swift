@@ -12,7 +12,7 @@ enum SessionRunner {
     /// sampling runs, or throws why it could not start. `onEnd` is called on the
     /// session's thread with the final snapshot.
     static func start(settings: SessionSettings,
-                      onEnd: @escaping @Sendable (SessionSnapshot) -> Void) async throws(SamplingError) -> ProfilingSession {
+                      onEnd: @escaping @Sendable (SessionSnapshot) -> Void) async throws(SamplingError) -> any SessionControl {
         let outcome: Result<ProfilingSession, SamplingError> = await withCheckedContinuation { continuation in
             let thread = Thread {
                 let session: ProfilingSession
