@@ -57,7 +57,8 @@ struct ServeCommand: ParsableCommand {
                 }
             }
         } catch {
-            throw CommandFailure("the server failed: \(error)")
+            let server = configuration.server
+            throw CommandFailure("serving on \(server.bindAddress) port \(server.port) failed: \(error)")
         }
         Console.error("flametop: stopped")
     }

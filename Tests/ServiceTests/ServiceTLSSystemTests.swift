@@ -70,6 +70,20 @@ struct ServiceTLSSystemTests {
         }
     }
 
+    /// IPv6: the server binds ::1, and the client checks the certificate names that address.
+    @Test func servesOnIPv6Loopback() async throws {
+        let certificates = try TestCertificates.make()
+        defer { certificates.remove() }
+        try await TestServer.with(certificates, configure: { $0.server.bindAddress = "::1" }) { port in
+            let endpoint = try ClientEndpoint(server: "[::1]:\(port)", security: .mutualTLS(
+                certFile: certificates.client.certificate, keyFile: certificates.client.key,
+                caFile: certificates.caCertificate))
+            #expect(endpoint.host == "::1" && endpoint.port == port)
+            let status = try await ProfilerClient.withConnection(to: endpoint) { try await $0.status() }
+            #expect(status.version == "test")
+        }
+    }
+
     /// Plaintext needs the explicit switch, and then only on loopback.
     @Test func plaintextServerOnLoopbackOnly() async throws {
         var configuration = ServiceConfiguration()
