@@ -63,7 +63,7 @@ struct ServeCommandSystemTests {
         #expect(start.stderr.contains("wrote \(output)") && start.stderr.contains("ended: duration elapsed"), "\(start.stderr)")
         let text = try String(contentsOfFile: output, encoding: .utf8)
         let counts = try FoldedReader().read(text)
-        #expect(counts.totalSamples > 300 && text.contains("main;run;alpha"))
+        #expect(counts.totalSamples > 50 && text.contains("main;run;alpha"), "\(counts.totalSamples) samples")
 
         let again = directory.file("again.folded")
         let results = try Command.run([binary, "remote", "results"] + remote + ["--session", sessionID, "-o", again])

@@ -90,7 +90,10 @@ struct ServiceSystemTests {
                 let (fetchedA, fetchedB) = try await (resultA, resultB)
                 #expect(fetchedA.metadata.command == "gt-nopie" && fetchedA.foldedText.contains("alpha"))
                 #expect(fetchedB.metadata.command == "gt-syscall" && fetchedB.foldedText.contains("_[k]"))
-                #expect(fetchedA.metadata.sampleCount > 100 && fetchedB.metadata.sampleCount > 100)
+                // Per-thread events count the target's CPU time only, which other
+                // work on a busy machine can squeeze: demand samples, not a rate.
+                #expect(fetchedA.metadata.sampleCount > 20 && fetchedB.metadata.sampleCount > 20,
+                        "\(fetchedA.metadata.sampleCount), \(fetchedB.metadata.sampleCount) samples")
 
                 let third = try await client.start(pid: first.pid, durationSeconds: 1, frequencyHz: 99)
                 _ = try await client.results(sessionID: third.sessionID, timeout: .seconds(30))
@@ -152,7 +155,7 @@ struct ServiceSystemTests {
                 #expect(early.code == .deadlineExceeded, "\(early)")
 
                 let fetched = try await client.results(sessionID: started.sessionID, timeout: .seconds(30))
-                #expect(fetched.metadata.end == .durationElapsed && fetched.metadata.sampleCount > 100)
+                #expect(fetched.metadata.end == .durationElapsed && fetched.metadata.sampleCount > 20)
 
                 // Retention is 1 s: poll (bounded) until the result is gone.
                 let deadline = ContinuousClock.now + .seconds(10)
