@@ -138,7 +138,6 @@ extension RPCError {
         case .notFound: code = .notFound
         case .resourceExhausted: code = .resourceExhausted
         case .unavailable: code = .unavailable
-        case .failedPrecondition: code = .failedPrecondition
         case .internalError: code = .internalError
         }
         self.init(code: code, message: error.message)

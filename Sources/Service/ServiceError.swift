@@ -8,7 +8,6 @@ public struct ServiceError: Error, CustomStringConvertible, Sendable, Equatable 
         case notFound
         case resourceExhausted
         case unavailable
-        case failedPrecondition
         case internalError
     }
 

@@ -5,7 +5,7 @@ import Service
 struct RemoteStatusCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "status",
-        abstract: "Show the service's health, sessions and counters."
+        abstract: "Show the service's health, sessions and counters (exit status 1 when it is unhealthy)."
     )
 
     @OptionGroup var remote: RemoteOptions
