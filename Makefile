@@ -49,3 +49,8 @@ screenshots: release
 
 clean:
 	$(SWIFT) package clean
+
+# Regenerates Sources/Service/Generated from proto/ (builds the protoc plugins once, slowly).
+.PHONY: proto
+proto:
+	bash scripts/generate-proto.sh

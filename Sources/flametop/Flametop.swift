@@ -17,7 +17,7 @@ struct Flametop: ParsableCommand {
               flametop doctor
             """,
         version: version,
-        subcommands: [RecordCommand.self, DoctorCommand.self, BenchDrainCommand.self]
+        subcommands: [RecordCommand.self, DoctorCommand.self, ServeCommand.self, RemoteCommand.self, GenerateConfigCommand.self, BenchDrainCommand.self]
     )
 
     static func main() {
