@@ -17,7 +17,7 @@ public enum DebugFixtures {
     public static func line(of mark: String, in name: String = "inline_chain.c") throws -> Int {
         let text = try String(contentsOfFile: Workloads.source(name), encoding: .utf8)
         for (number, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated()
-        where line.contains("MARK:\(mark) ") || line.hasSuffix("MARK:\(mark) */") {
+        where line.contains("MARK:\(mark) ") || line.hasSuffix("MARK:\(mark)") {
             return number + 1
         }
         throw TestFailure("no MARK:\(mark) in \(name)")
@@ -68,11 +68,12 @@ public enum DebugFixtures {
     }
 
     /// The `[start, end)` ELF addresses of a function symbol, from `nm -S`.
-    public static func functionRange(_ symbol: String, in file: String) throws -> Range<UInt64> {
+    /// With `prefix`, the first symbol starting with `symbol` (GCC's `.isra.0` clones).
+    public static func functionRange(_ symbol: String, in file: String, prefix: Bool = false) throws -> Range<UInt64> {
         let output = try Command.check(["nm", "-S", file]).stdout
         for line in output.split(separator: "\n") {
             let fields = line.split(separator: " ")
-            if fields.count == 4, fields[3] == symbol, let start = UInt64(fields[0], radix: 16),
+            if fields.count == 4, prefix ? fields[3].hasPrefix(symbol) : fields[3] == symbol, let start = UInt64(fields[0], radix: 16),
                let size = UInt64(fields[1], radix: 16) {
                 return start..<(start + size)
             }
