@@ -198,8 +198,12 @@ public final class Symbolizer {
     /// Every few seconds, drops processes found gone at an earlier sweep too: stacks a
     /// drain still holds for a process that just exited keep their names in between.
     private func sweepIfDue() {
+        guard clock.now - lastSweep >= .seconds(5) else { return }
+        sweepExitedProcesses()
+    }
+
+    func sweepExitedProcesses() {
         let now = clock.now
-        guard now - lastSweep >= .seconds(5) else { return }
         lastSweep = now
         for (pid, process) in processes where access("/proc/\(pid)", F_OK) != 0 {
             if process.goneSince != nil {
