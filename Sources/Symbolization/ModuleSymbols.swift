@@ -20,6 +20,9 @@ final class ModuleSymbols: Sendable {
     struct Lookup: Sendable {
         var frames: [Symbolic]
         var unresolved: (reason: UnresolvedReason, offset: UInt64)?
+        /// For an unresolved address the line table still covers (code without a DWARF function).
+        var file: String?
+        var line: Int?
     }
 
     /// The basename frames show as their module.
@@ -102,7 +105,8 @@ final class ModuleSymbols: Sendable {
         if !frames.isEmpty { return Lookup(frames: frames, unresolved: nil) }
         // A file with neither .symtab nor DWARF is stripped: debug files would name it.
         let stripped = state.debugInfo == nil && debugSymbols == nil && !((try? symbols.get())?.hasFullSymbolTable ?? false)
-        return Lookup(frames: [], unresolved: (stripped ? .noDebugInfo : .noSymbols, address))
+        return Lookup(frames: [], unresolved: (stripped ? .noDebugInfo : .noSymbols, address),
+                      file: sourceFrames.last?.file, line: sourceFrames.last?.line)
     }
 
     private func demangled(_ name: String, state: inout State) -> String? {

@@ -246,7 +246,10 @@ public final class Symbolizer {
     /// Applies the display options to a module lookup.
     private func frames(for lookup: ModuleSymbols.Lookup, module: String) -> Resolution {
         if let (reason, offset) = lookup.unresolved {
-            return .unresolved(reason, prefix: module, offset: offset, module: module)
+            var resolution = Resolution.unresolved(reason, prefix: module, offset: offset, module: module)
+            resolution.frames[0].sourceFile = lookup.file
+            resolution.frames[0].line = lookup.line
+            return resolution
         }
         var frames = lookup.frames.map { symbolic in
             Frame(function: options.demangle ? (symbolic.demangled ?? symbolic.name) : symbolic.name,

@@ -17,7 +17,7 @@ struct Flametop: ParsableCommand {
               flametop doctor
             """,
         version: version,
-        subcommands: [RecordCommand.self, DoctorCommand.self, BenchDrainCommand.self]
+        subcommands: [RecordCommand.self, DoctorCommand.self, BenchDrainCommand.self, BenchSymbolizeCommand.self]
     )
 
     static func main() {

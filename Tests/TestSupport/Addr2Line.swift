@@ -20,30 +20,30 @@ public enum Addr2Line {
 
     public static func run(file: String, addresses: [UInt64], timeout: Double = 600) throws -> [[Frame]] {
         let input = addresses.map { "0x" + String($0, radix: 16) }.joined(separator: "\n") + "\n"
-        let result = try Command.run(["eu-addr2line", "-f", "-i", "-e", file], timeout: timeout, input: input)
+        let result = try Command.run(["eu-addr2line", "-a", "-f", "-i", "-e", file], timeout: timeout, input: input)
         guard result.status == 0 else { throw TestFailure("eu-addr2line exited \(result.status): \(result.stderr)") }
         return parse(result.stdout)
     }
 
-    /// Pairs of lines (function, `file:line[:column]`); a function written as
-    /// `NAME inlined at FILE:LINE:COL in CALLER` continues its address's chain.
+    /// Per address a `0x…` line (`-a`), then pairs of lines (function, `file:line[:column]`)
+    /// leaf first; the first function may read `NAME inlined at FILE:LINE:COL in CALLER`.
     public static func parse(_ text: String) -> [[Frame]] {
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
         var chains: [[Frame]] = []
-        var current: [Frame] = []
-        var index = 0
-        while index + 1 < lines.count {
-            var name = String(lines[index])
-            let location = lines[index + 1]
-            index += 2
-            let inlined = name.range(of: " inlined at ")
-            if let inlined { name = String(name[..<inlined.lowerBound]) }
-            let (file, line) = parseLocation(location)
-            current.append(Frame(function: name, file: file, line: line))
-            if inlined == nil {
-                chains.append(current)
-                current = []
+        var pending: String?
+        for line in text.split(separator: "\n") {
+            if line.hasPrefix("0x"), pending == nil {
+                chains.append([])
+                continue
             }
+            guard var name = pending else {
+                pending = String(line)
+                continue
+            }
+            pending = nil
+            if let inlined = name.range(of: " inlined at ") { name = String(name[..<inlined.lowerBound]) }
+            let (file, number) = parseLocation(line)
+            if chains.isEmpty { chains.append([]) }
+            chains[chains.count - 1].append(Frame(function: name, file: file, line: number))
         }
         return chains
     }
