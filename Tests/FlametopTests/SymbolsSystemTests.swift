@@ -147,9 +147,12 @@ struct SymbolsSystemTests {
         let recording = try Recording.run(["--pid", "\(workload.pid)", "--duration", "1", "--frequency", "499", "--lines"],
                                           in: directory)
         let name = "demo.swiftSpin(Swift.Int) -> Swift.Int"
-        #expect(Double(recording.samples(containing: name)) >= 0.8 * Double(recording.counts.totalSamples),
+        // The rest is main's own loop; the stdlib's range iteration shows inlined into swiftSpin.
+        #expect(Double(recording.samples(containing: name)) >= 0.5 * Double(recording.counts.totalSamples),
                 "\(recording.text.prefix(2000))")
         #expect(recording.counts.counts.keys.contains { $0.frames.contains { $0.function == name && $0.sourceFile == "swift_demo.swift" } })
+        #expect(recording.samples(containing: "generic specialization <Swift.Range<Swift.Int>> of Swift.IndexingIterator.next() -> Swift.Optional<A.Element>") > 0,
+                "Swift's inlined stdlib frames are demangled too: \(recording.text.prefix(2000))")
     }
 
     /// A process in its own mount namespace runs a binary from a path the host does not
