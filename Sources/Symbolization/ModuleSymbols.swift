@@ -88,18 +88,28 @@ final class ModuleSymbols: Sendable {
 
     private func lookUp(virtualAddress address: UInt64, state: inout State) -> Lookup {
         let sourceFrames = state.debugInfo?.frames(at: address) ?? []
-        let symbol = debugSymbols?.symbol(at: address) ?? (try? symbols.get())?.symbol(at: address)
+        // The ELF symbol is only needed where DWARF has no name: read it at most once.
+        var symbolRead = false
+        var symbolName: String?
+        func symbol() -> String? {
+            if !symbolRead {
+                symbolRead = true
+                symbolName = (debugSymbols?.symbol(at: address) ?? (try? symbols.get())?.symbol(at: address))?.name
+            }
+            return symbolName
+        }
         var frames: [Symbolic] = []
+        frames.reserveCapacity(sourceFrames.count)
         for (position, frame) in sourceFrames.enumerated() {
             // The outermost frame may lack a DWARF name (assembly with line info only): the ELF symbol names it.
             let isOutermost = position == sourceFrames.count - 1
-            guard let name = frame.name ?? (isOutermost ? symbol?.name : nil) else { continue }
+            guard let name = frame.name ?? (isOutermost ? symbol() : nil) else { continue }
             frames.append(Symbolic(name: name, demangled: demangled(name, state: &state), file: frame.file,
                                    line: frame.line, isInlined: frame.isInlined))
         }
-        if frames.isEmpty, let symbol {
+        if frames.isEmpty, let name = symbol() {
             let source = sourceFrames.last
-            frames.append(Symbolic(name: symbol.name, demangled: demangled(symbol.name, state: &state),
+            frames.append(Symbolic(name: name, demangled: demangled(name, state: &state),
                                    file: source?.file, line: source?.line, isInlined: false))
         }
         if !frames.isEmpty { return Lookup(frames: frames, unresolved: nil) }
