@@ -9,6 +9,8 @@ import Profile
 public final class Symbolizer {
     public private(set) var statistics = SymbolizerStatistics()
     public let options: SymbolizerOptions
+    /// `statistics` for other threads, refreshed at most every 250 ms and by `publishStatistics`.
+    public let statisticsFeed = SymbolizerStatisticsFeed()
 
     private let kallsymsPath: String
     private let mapsRefreshInterval: Duration
@@ -20,6 +22,7 @@ public final class Symbolizer {
     private var kernelSymbols: Result<KernelSymbols, SymbolizationError>?
     private var kernelMemo: [UInt64: Resolution] = [:]
     private var lastSweep: ContinuousClock.Instant
+    private var lastPublished: ContinuousClock.Instant
 
     /// - Parameters:
     ///   - kallsymsPath: where kernel symbols come from, read on the first kernel lookup.
@@ -35,6 +38,17 @@ public final class Symbolizer {
         self.cache = cache
         locator = DebugFileLocator(directories: options.debugDirectories)
         lastSweep = clock.now
+        lastPublished = clock.now
+    }
+
+    /// Publishes the statistics to `statisticsFeed` now.
+    public func publishStatistics() {
+        lastPublished = clock.now
+        statisticsFeed.publish(statistics)
+    }
+
+    private func publishIfDue() {
+        if clock.now - lastPublished >= .milliseconds(250) { publishStatistics() }
     }
 
     /// Why kernel symbols are missing, once a kernel lookup has tried to load them.
@@ -69,6 +83,7 @@ public final class Symbolizer {
     /// Drops what is kept for one process (the per-file symbol caches stay).
     public func forget(pid: Int32) {
         processes[pid] = nil
+        publishStatistics()
     }
 
     /// Frames for addresses given leaf first (as `bpf_get_stackid` gives them), leaf first:
@@ -113,6 +128,7 @@ public final class Symbolizer {
             statistics.count(resolution)
             frames.append(contentsOf: resolution.frames)
         }
+        publishIfDue()
         return frames
     }
 
@@ -131,6 +147,7 @@ public final class Symbolizer {
             statistics.count(resolution)
             frames.append(contentsOf: resolution.frames)
         }
+        publishIfDue()
         return frames
     }
 

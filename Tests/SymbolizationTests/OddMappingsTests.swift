@@ -2,6 +2,7 @@ import Foundation
 import Profile
 import Testing
 import TestSupport
+import Synchronization
 @testable import Symbolization
 
 /// Code without a plain file behind it: JIT code named by perf maps, memfd and anonymous
@@ -123,5 +124,34 @@ import TestSupport
         #expect(symbolizer.trackedProcesses == 1, "kept for one more sweep: its stacks may still be drained")
         symbolizer.sweepExitedProcesses()
         #expect(symbolizer.trackedProcesses == 0)
+    }
+}
+
+@Suite struct StatisticsFeedTests {
+    /// Another thread reads a published copy: the TUI's status line while the drain thread works.
+    @Test func unresolvedShareReachesOtherThreads() {
+        let symbolizer = Symbolizer(cache: ModuleCache())
+        _ = symbolizer.symbolizeUser(pid: getpid(), addresses: [0x10, 0x20])
+        symbolizer.publishStatistics()
+        let feed = symbolizer.statisticsFeed
+        let report = Thread.detachNewThreadAndWait { feed.statistics.unresolvedByModule() }
+        #expect(report == [UnresolvedModule(module: "[unknown]", frames: 2, unresolved: 2, reason: .unmapped,
+                                            hint: UnresolvedReason.unmapped.hint(module: "[unknown]"))])
+        #expect(report.first?.description.hasPrefix("[unknown]: 100% of 2 frames unresolved (unmapped): JIT code?") == true)
+    }
+}
+
+extension Thread {
+    /// Runs `body` on a new thread and waits for its result.
+    static func detachNewThreadAndWait<T: Sendable>(_ body: @escaping @Sendable () -> T) -> T {
+        let result = Mutex<T?>(nil)
+        let done = DispatchSemaphore(value: 0)
+        Thread.detachNewThread {
+            let value = body()
+            result.withLock { $0 = value }
+            done.signal()
+        }
+        done.wait()
+        return result.withLock { $0! }
     }
 }
