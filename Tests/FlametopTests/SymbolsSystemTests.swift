@@ -35,7 +35,8 @@ struct SymbolsSystemTests {
                 exact += count
             }
         }
-        #expect(total > 300, "2 s at 499 Hz of a busy loop: \(total) samples")
+        // ~1000 on an idle core; the share below is what matters, so a busy machine only needs some.
+        #expect(total > 150, "2 s at 499 Hz of a busy loop: \(total) samples")
         #expect(Double(exact) >= 0.9 * Double(total),
                 "\(exact) of \(total) samples end in main;run;hot_c;leaf_inlined with lines:\n\(recording.text.prefix(3000))")
         return recording
