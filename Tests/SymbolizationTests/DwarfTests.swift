@@ -105,3 +105,33 @@ import TestSupport
         #expect(chains.contains(expected), "no address of hot_c gives the inlined chain: \(chains)")
     }
 }
+
+/// A binary replaced on disk while it runs: its path now names another file, and only
+/// /proc/PID/map_files still reaches the mapped one (with its DWARF).
+@Suite struct ReplacedBinaryTests {
+    @Test func replacedBinaryResolvesThroughMapFiles() throws {
+        guard try Privileges.requireRoot("replacedBinaryResolvesThroughMapFiles") else { return }
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let binary = try DebugFixtures.buildInlineChain(compiler: "gcc", in: directory, output: "ic")
+        let table = try ElfSymbolTable(path: binary)
+        let hot = try DebugFixtures.functionRange("hot_c", in: binary)
+        let workload = try Workloads.start(binary)
+        defer { workload.terminate() }
+        // rename(2) over the path, as package managers replace files.
+        let other = try CCompiler.build(source: "int main(void) { return 0; }", in: directory, name: "other")
+        try #require(rename(other, binary) == 0)
+
+        let maps = try ProcessMaps.read(pid: workload.pid)
+        let segment = try #require(table.segments.first { $0.isExecutable })
+        let fileOffset = hot.lowerBound - segment.virtualAddress + segment.fileOffset
+        let mapping = try #require(maps.mappings.first {
+            $0.path == binary && $0.permissions.isExecutable && fileOffset >= $0.fileOffset
+                && fileOffset - $0.fileOffset < $0.end - $0.start
+        }, "no executable mapping of \(binary) in \(maps.mappings)")
+        let address = mapping.start + (fileOffset - mapping.fileOffset)
+        let frames = Symbolizer(cache: ModuleCache()).symbolizeUser(pid: workload.pid, addresses: [address])
+        #expect(frames.map(\.function) == ["hot_c"], "\(frames)")
+        #expect(frames.first?.sourceFile == DebugFixtures.source())
+    }
+}
