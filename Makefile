@@ -2,7 +2,7 @@
 # and root for eBPF. Missing apt packages are installed by `make deps`.
 
 SWIFT ?= swift
-APT_PACKAGES := pkg-config libbpf-dev libelf-dev libdw-dev elfutils libncurses-dev tmux gcc libcap2-bin util-linux
+APT_PACKAGES := pkg-config libbpf-dev libelf-dev libdw-dev libiberty-dev elfutils libncurses-dev tmux gcc g++ binutils libc6-dbg libcap2-bin util-linux openssl
 BENCH_PACKAGES := linux-perf bpftrace time bc
 RELEASE_BIN := .build/release/flametop
 
@@ -43,8 +43,14 @@ bench: EXTRA_PACKAGES = $(BENCH_PACKAGES)
 bench: release
 	bash scripts/bench.sh
 
+screenshots: EXTRA_PACKAGES = python3-pil fonts-dejavu-core
 screenshots: release
 	bash scripts/screenshots.sh
 
 clean:
 	$(SWIFT) package clean
+
+# Regenerates Sources/Service/Generated from proto/ (builds the protoc plugins once, slowly).
+.PHONY: proto
+proto:
+	bash scripts/generate-proto.sh

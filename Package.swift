@@ -10,6 +10,13 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        // The profiling service: gRPC over HTTP/2 with mTLS (NIOSSL), protobuf messages, TOML config.
+        .package(url: "https://github.com/grpc/grpc-swift-2", from: "2.4.3"),
+        .package(url: "https://github.com/grpc/grpc-swift-nio-transport", from: "2.9.2"),
+        .package(url: "https://github.com/grpc/grpc-swift-protobuf", from: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
     ],
     targets: [
         // C edges: module maps and tiny static-inline shims over system libraries.
@@ -36,8 +43,17 @@ let package = Package(
         .target(name: "TerminalUI",
                 dependencies: ["CCurses", "Profile", "Sampling",
                                .product(name: "Logging", package: "swift-log")]),
+        .target(name: "Service",
+                dependencies: ["Sampling", "Symbolization", "Profile",
+                               .product(name: "GRPCCore", package: "grpc-swift-2"),
+                               .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
+                               .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),
+                               .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                               .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                               .product(name: "TOMLKit", package: "TOMLKit"),
+                               .product(name: "Logging", package: "swift-log")]),
         .executableTarget(name: "flametop",
-                          dependencies: ["Sampling", "Symbolization", "Profile", "TerminalUI",
+                          dependencies: ["Sampling", "Symbolization", "Profile", "TerminalUI", "Service",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser"),
                                          .product(name: "Logging", package: "swift-log")]),
 
@@ -49,5 +65,9 @@ let package = Package(
         .testTarget(name: "SamplingTests",
                     dependencies: ["Sampling", "CLibbpf", "CProfilerABI", "BPFObject", "Profile", "TestSupport"]),
         .testTarget(name: "FlametopTests", dependencies: ["Profile", "TestSupport"]),
+        .testTarget(name: "ServiceTests",
+                    dependencies: ["Service", "Profile", "Sampling", "TestSupport",
+                                   .product(name: "GRPCCore", package: "grpc-swift-2"),
+                                   .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport")]),
     ]
 )

@@ -3,7 +3,7 @@
  * target, captures the user and kernel stacks and counts them per
  * (pid, tid, user stack, kernel stack). User space drains the counts.
  *
- * Double buffering: samples go to buffer ft_active[0] (0 or 1); user space
+ * Double buffering: samples go to buffer ft_active_buffer (0 or 1); user space
  * flips it, then drains the idle buffer's counts and the stacks they name,
  * so a stack id is never reused while a count still refers to it. */
 #include <linux/bpf.h>
@@ -39,26 +39,20 @@ COUNTS_MAP(ft_counts_1);
 STACKS_MAP(ft_stacks_0);
 STACKS_MAP(ft_stacks_1);
 
-struct {
-    __uint(type, BPF_MAP_TYPE_ARRAY);
-    __uint(max_entries, 1);
-    __type(key, __u32);
-    __type(value, __u32);
-} ft_active SEC(".maps");
+/* The buffer samples go to. The only variable in .bss: user space writes it
+ * with one map update per drain. Global data costs no helper call to read. */
+__u32 ft_active_buffer = 0;
 
+/* All counters in one per-CPU value: one lookup per sample, then plain adds
+ * (per-CPU: no atomics needed). */
 struct {
     __uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-    __uint(max_entries, FT_COUNTER_COUNT);
+    __uint(max_entries, 1);
     __type(key, __u32);
-    __type(value, __u64);
+    __type(value, struct ft_counters);
 } ft_counters SEC(".maps");
 
-static __always_inline void bump(__u32 counter)
-{
-    __u64 *value = bpf_map_lookup_elem(&ft_counters, &counter);
-    if (value)
-        *value += 1; /* per-CPU slot: no atomic needed */
-}
+#define bump(counters, index) ((counters)->values[(index)] += 1)
 
 static __always_inline int interrupted_user_mode(struct bpf_perf_event_data *ctx)
 {
@@ -71,26 +65,27 @@ static __always_inline int interrupted_user_mode(struct bpf_perf_event_data *ctx
 #endif
 }
 
-static __always_inline void count_stack_error(int err, __u32 eexist, __u32 enomem,
-                                              __u32 efault, __u32 other)
+static __always_inline void count_stack_error(struct ft_counters *counters, int err, __u32 eexist,
+                                              __u32 enomem, __u32 efault, __u32 other)
 {
     if (err == -EEXIST)
-        bump(eexist);
+        bump(counters, eexist);
     else if (err == -ENOMEM)
-        bump(enomem);
+        bump(counters, enomem);
     else if (err == -EFAULT)
-        bump(efault);
+        bump(counters, efault);
     else
-        bump(other);
+        bump(counters, other);
 }
 
 static __always_inline int record_sample(struct bpf_perf_event_data *ctx, void *counts,
-                                         void *stacks, struct ft_stack_key *key)
+                                         void *stacks, struct ft_stack_key *key,
+                                         struct ft_counters *counters)
 {
     if (ft_cfg.flags & FT_FLAG_USER_STACKS) {
         key->user_stack_id = bpf_get_stackid(ctx, stacks, BPF_F_USER_STACK);
         if (key->user_stack_id < 0)
-            count_stack_error(key->user_stack_id, FT_USTACK_EEXIST, FT_USTACK_ENOMEM,
+            count_stack_error(counters, key->user_stack_id, FT_USTACK_EEXIST, FT_USTACK_ENOMEM,
                               FT_USTACK_EFAULT, FT_USTACK_OTHER);
     } else {
         key->user_stack_id = FT_STACK_NOT_CAPTURED;
@@ -99,7 +94,7 @@ static __always_inline int record_sample(struct bpf_perf_event_data *ctx, void *
     if ((ft_cfg.flags & FT_FLAG_KERNEL_STACKS) && !interrupted_user_mode(ctx)) {
         key->kern_stack_id = bpf_get_stackid(ctx, stacks, 0);
         if (key->kern_stack_id < 0)
-            count_stack_error(key->kern_stack_id, FT_KSTACK_EEXIST, FT_KSTACK_ENOMEM,
+            count_stack_error(counters, key->kern_stack_id, FT_KSTACK_EEXIST, FT_KSTACK_ENOMEM,
                               FT_KSTACK_EFAULT, FT_KSTACK_OTHER);
     } else {
         key->kern_stack_id = FT_STACK_NOT_CAPTURED;
@@ -114,13 +109,13 @@ static __always_inline int record_sample(struct bpf_perf_event_data *ctx, void *
         if (bpf_map_update_elem(counts, key, &one, BPF_NOEXIST) != 0) {
             count = bpf_map_lookup_elem(counts, key);
             if (!count) {
-                bump(FT_SAMPLES_DROPPED_MAP_FULL);
+                bump(counters, FT_SAMPLES_DROPPED_MAP_FULL);
                 return 0;
             }
             __sync_fetch_and_add(count, 1);
         }
     }
-    bump(FT_SAMPLES_COUNTED);
+    bump(counters, FT_SAMPLES_COUNTED);
     return 0;
 }
 
@@ -131,13 +126,18 @@ int ft_sample(struct bpf_perf_event_data *ctx)
     __u32 tgid = id >> 32;
     __u32 tid = (__u32)id;
 
-    bump(FT_SAMPLES_SEEN);
+    __u32 zero = 0;
+    struct ft_counters *counters = bpf_map_lookup_elem(&ft_counters, &zero);
+    if (!counters)
+        return 0; /* cannot happen: a per-CPU array's slot 0 always exists */
+
+    bump(counters, FT_SAMPLES_SEEN);
     if (tid == 0) {
-        bump(FT_SAMPLES_IDLE);
+        bump(counters, FT_SAMPLES_IDLE);
         return 0;
     }
     if (ft_cfg.target_tgid != 0 && tgid != ft_cfg.target_tgid) {
-        bump(FT_SAMPLES_FILTERED);
+        bump(counters, FT_SAMPLES_FILTERED);
         return 0;
     }
 
@@ -146,9 +146,7 @@ int ft_sample(struct bpf_perf_event_data *ctx)
     key.tid = tid;
     bpf_get_current_comm(key.comm, sizeof(key.comm));
 
-    __u32 zero = 0;
-    __u32 *active = bpf_map_lookup_elem(&ft_active, &zero);
-    if (active && (*active & 1))
-        return record_sample(ctx, &ft_counts_1, &ft_stacks_1, &key);
-    return record_sample(ctx, &ft_counts_0, &ft_stacks_0, &key);
+    if (ft_active_buffer & 1)
+        return record_sample(ctx, &ft_counts_1, &ft_stacks_1, &key, counters);
+    return record_sample(ctx, &ft_counts_0, &ft_stacks_0, &key, counters);
 }

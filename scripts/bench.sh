@@ -124,3 +124,36 @@ for rate in $RATES; do
 done
 printf '\nstart → first sample (ms, each run): %s\n' "${first_sample_ms[*]}"
 "$FLAMETOP" bench-drain --keys 10000
+
+# Symbolization (DWARF names, lines, inlined frames) against `eu-addr2line -f -i` on the
+# same unique addresses: cold (nothing indexed) and warm (modules indexed, new addresses).
+# A large gcc-built program generated here (many functions, each with inlined helpers)
+# plus libc with its libc6-dbg debug file; then a clang/Swift-built binary (no
+# .debug_aranges), where eu-addr2line 0.188 answers ??:0.
+printf '\n## Symbolization\n'
+# 40 compilation units of 100 functions each (one huge unit makes eu-addr2line walk it all per address).
+mkdir -p "$work/big-src"
+awk -v dir="$work/big-src" 'BEGIN {
+    for (i = 0; i < 4000; i++) {
+        file = dir "/part" int(i / 100) ".c";
+        if (i % 100 == 0) print "extern volatile unsigned long sink;" > file;
+        printf "static inline __attribute__((always_inline)) unsigned long helper_%d(unsigned long x) {\n", i > file;
+        printf "    for (unsigned long k = 0; k < (x & 7); k++) sink += x * %d + k;\n    return sink ^ x;\n}\n", i + 3 > file;
+        printf "__attribute__((noinline)) unsigned long function_%d(unsigned long x) {\n", i > file;
+        printf "    unsigned long y = helper_%d(x);\n    if (y & 1) y += helper_%d(y >> 1);\n    return y;\n}\n", i, i > file;
+        printf "unsigned long function_%d(unsigned long);\n", i > (dir "/main.c");
+    }
+    print "volatile unsigned long sink;\nint main(int argc, char **argv) { unsigned long t = (unsigned long)argc;" > (dir "/main.c");
+    for (i = 0; i < 4000; i++) printf "    t += function_%d(t);\n", i > (dir "/main.c");
+    print "    return (int)(t & 1); }" > (dir "/main.c");
+}'
+gcc -O2 -g -o "$work/big" "$work"/big-src/*.c
+libc=$(readlink -f /lib/x86_64-linux-gnu/libc.so.6)
+"$FLAMETOP" bench-symbolize --file "$work/big" --file "$libc" --count 20000 --compare-addr2line
+swift_binary=${SYMBOLIZE_CLANG_BINARY:-.build/debug/flametop}
+if [ -f "$swift_binary" ] && readelf -S "$swift_binary" | grep -q debug_info; then
+    cp "$swift_binary" "$work/flametop-debug"
+    "$FLAMETOP" bench-symbolize --file "$work/flametop-debug" --count 20000 --compare-addr2line
+else
+    echo "(no clang/Swift-built binary with DWARF at $swift_binary: run swift build first)"
+fi

@@ -35,8 +35,8 @@ extension Frame {
     }
 
     /// The frame's source position when debug information gave both file and line.
-    public var sourceLocation: SourceLocation? {
+    public var sourcePosition: SourcePosition? {
         guard let sourceFile, let line else { return nil }
-        return SourceLocation(file: sourceFile, line: line)
+        return SourcePosition(file: sourceFile, line: line)
     }
 }

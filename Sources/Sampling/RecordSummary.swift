@@ -38,8 +38,9 @@ public struct RecordSummary {
             for stat in top {
                 let module = stat.identity.module.map { $0.hasPrefix("[") ? "  \($0)" : "  [\($0)]" } ?? ""
                 let suffix = stat.identity.kind == .kernel ? " [k]" : ""
+                let location = stat.location.map { "  \($0)" } ?? ""
                 lines.append(String(format: "  %5.1f%%  %5.1f%%  %8llu  ", stat.selfPercent, stat.totalPercent,
-                                    stat.selfSamples) + stat.identity.function + suffix + module)
+                                    stat.selfSamples) + stat.identity.function + suffix + module + location)
             }
         }
 

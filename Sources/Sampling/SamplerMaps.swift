@@ -7,7 +7,8 @@ import Foundation
 struct SamplerMaps {
     let counts: [Int32]
     let stacks: [Int32]
-    let active: Int32
+    /// The .bss map: its single variable is `ft_active_buffer`.
+    let bss: Int32
     let counters: Int32
 
     init(object: OpaquePointer) throws(SamplingError) {
@@ -25,16 +26,26 @@ struct SamplerMaps {
         }
         self.counts = counts
         self.stacks = stacks
-        active = try fd("ft_active")
         counters = try fd("ft_counters")
+        var bssMap: OpaquePointer?
+        var cursor: OpaquePointer? = nil
+        while let map = bpf_object__next_map(object, cursor) {
+            if String(cString: bpf_map__name(map)).hasSuffix(".bss") { bssMap = map }
+            cursor = map
+        }
+        guard let bssMap, bpf_map__value_size(bssMap) == UInt32(MemoryLayout<UInt32>.size) else {
+            throw SamplingError(.system, operation: "find the .bss section (ft_active_buffer) of the BPF object")
+        }
+        bss = bpf_map__fd(bssMap)
     }
 
-    /// Points the program at buffer `index` for all samples from now on.
+    /// Points the program at buffer `index` for all samples from now on (writes
+    /// the whole .bss section, which holds only ft_active_buffer).
     func activate(buffer index: Int) throws(SamplingError) {
         var key: UInt32 = 0
         var value = UInt32(index)
-        if bpf_map_update_elem(active, &key, &value, UInt64(BPF_ANY)) != 0 {
-            throw .system("bpf_map_update_elem(ft_active)", errno: errno)
+        if bpf_map_update_elem(bss, &key, &value, UInt64(BPF_ANY)) != 0 {
+            throw .system("bpf_map_update_elem(.bss: ft_active_buffer)", errno: errno)
         }
     }
 
@@ -71,27 +82,18 @@ struct SamplerMaps {
         for var id in ids { _ = bpf_map_delete_elem(stacks[index], &id) }
     }
 
-    /// Sums the per-CPU counters.
+    /// Sums the per-CPU counters: one lookup returns every CPU's `ft_counters`
+    /// (each CPU's value is 8-byte aligned; the struct is all u64).
     func readCounters() -> [UInt64] {
-        let cpus = Int(libbpf_num_possible_cpus())
-        var totals = [UInt64](repeating: 0, count: Int(FT_COUNTER_COUNT.rawValue))
-        var perCPU = [UInt64](repeating: 0, count: max(cpus, 1))
-        for index in 0..<totals.count {
-            var key = UInt32(index)
-            if bpf_map_lookup_elem(counters, &key, &perCPU) == 0 {
-                totals[index] = perCPU.reduce(0, &+)
-            }
+        let cpus = max(Int(libbpf_num_possible_cpus()), 1)
+        let perCPUCount = Int(FT_COUNTER_COUNT.rawValue)
+        var values = [UInt64](repeating: 0, count: cpus * perCPUCount)
+        var key: UInt32 = 0
+        var totals = [UInt64](repeating: 0, count: perCPUCount)
+        guard bpf_map_lookup_elem(counters, &key, &values) == 0 else { return totals }
+        for cpu in 0..<cpus {
+            for index in 0..<perCPUCount { totals[index] &+= values[cpu * perCPUCount + index] }
         }
         return totals
-    }
-
-    /// Zeroes the counters (a reset of the profile).
-    func resetCounters() {
-        let cpus = Int(libbpf_num_possible_cpus())
-        var zeros = [UInt64](repeating: 0, count: max(cpus, 1))
-        for index in 0..<Int(FT_COUNTER_COUNT.rawValue) {
-            var key = UInt32(index)
-            _ = bpf_map_update_elem(counters, &key, &zeros, UInt64(BPF_ANY))
-        }
     }
 }

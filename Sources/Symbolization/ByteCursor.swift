@@ -49,6 +49,14 @@ struct ByteCursor {
         return true
     }
 
+    /// Consumes a `0x` prefix if it is next.
+    mutating func skipHexPrefix() -> Bool {
+        guard position + 1 < end, bytes[position] == UInt8(ascii: "0"),
+              bytes[position + 1] == UInt8(ascii: "x") || bytes[position + 1] == UInt8(ascii: "X") else { return false }
+        position += 2
+        return true
+    }
+
     mutating func skipSpaces() {
         while position < end, bytes[position] == UInt8(ascii: " ") { position += 1 }
     }

@@ -7,7 +7,20 @@ struct ElfReader {
     let elf: OpaquePointer
     let path: String
 
-    func read() throws(SymbolizationError) -> ([ElfSymbolTable.LoadSegment], [UInt8]?, SymbolIndex) {
+    /// What `read` finds.
+    struct Contents {
+        var segments: [ElfSymbolTable.LoadSegment]
+        var buildID: [UInt8]?
+        var symbols: SymbolIndex
+        /// The file name in `.gnu_debuglink` (the separate debug file's name, no directory).
+        var debugLink: String?
+        /// True when the file carries DWARF itself (`.debug_info`, maybe compressed).
+        var hasDebugInfo: Bool
+        /// True when the file has `.symtab` (not stripped), not only `.dynsym`.
+        var hasFullSymbolTable: Bool
+    }
+
+    func read() throws(SymbolizationError) -> Contents {
         guard elf_kind(elf) == ELF_K_ELF else {
             throw .notELF(path: path, reason: "no ELF header")
         }
@@ -17,7 +30,28 @@ struct ElfReader {
         let sections = try sectionHeaders()
         let symbols = functionSymbols(sections: sections)
         let buildID = buildIDFromSections(sections) ?? buildIDFromProgramHeaders()
-        return (segments, buildID, symbols)
+        var debugLink: String?
+        var hasDebugInfo = false
+        var namesIndex = 0
+        if elf_getshdrstrndx(elf, &namesIndex) == 0 {
+            for case let section? in sections {
+                guard let name = elf_strptr(elf, namesIndex, Int(section.header.sh_name)) else { continue }
+                if strcmp(name, ".debug_info") == 0 || strcmp(name, ".zdebug_info") == 0 {
+                    hasDebugInfo = section.header.sh_type != UInt32(SHT_NOBITS)
+                } else if strcmp(name, ".gnu_debuglink") == 0, let data = elf_getdata(section.scn, nil),
+                          let bytes = data.pointee.d_buf, data.pointee.d_size > 4 {
+                    // The name, NUL-padded to 4 bytes, then a CRC-32 (gdb manual, "Separate Debug Files").
+                    let text = bytes.assumingMemoryBound(to: CChar.self)
+                    let length = strnlen(text, data.pointee.d_size)
+                    if length > 0, length < data.pointee.d_size {
+                        debugLink = String(cString: text)
+                    }
+                }
+            }
+        }
+        let hasFullSymbolTable = sections.contains { $0?.header.sh_type == UInt32(SHT_SYMTAB) }
+        return Contents(segments: segments, buildID: buildID, symbols: symbols, debugLink: debugLink,
+                        hasDebugInfo: hasDebugInfo, hasFullSymbolTable: hasFullSymbolTable)
     }
 
     private func failure(_ operation: String) -> SymbolizationError {
@@ -106,7 +140,7 @@ struct ElfReader {
     }
 
     /// Files without section headers still carry the note in a PT_NOTE segment.
-    private func buildIDFromProgramHeaders() -> [UInt8]? {
+    func buildIDFromProgramHeaders() -> [UInt8]? {
         var count = 0
         guard elf_getphdrnum(elf, &count) == 0 else { return nil }
         for number in 0..<count {

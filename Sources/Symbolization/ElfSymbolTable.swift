@@ -25,6 +25,12 @@ public struct ElfSymbolTable: Sendable {
     public let segments: [LoadSegment]
     /// The GNU build-id note (`NT_GNU_BUILD_ID`), when the file has one.
     public let buildID: [UInt8]?
+    /// The separate debug file's name from `.gnu_debuglink`.
+    public let debugLink: String?
+    /// True when this file holds DWARF itself.
+    public let hasDebugInfo: Bool
+    /// True when the file has `.symtab`, not only the exported symbols of `.dynsym`.
+    public let hasFullSymbolTable: Bool
     private let index: SymbolIndex
 
     public var symbolCount: Int { index.count }
@@ -52,14 +58,23 @@ public struct ElfSymbolTable: Sendable {
             throw .notELF(path: path, reason: ElfLibrary.lastError())
         }
         defer { elf_end(elf) }
-        (segments, buildID, index) = try ElfReader(elf: elf, path: path).read()
+        self.init(try ElfReader(elf: elf, path: path).read())
+    }
+
+    private init(_ contents: ElfReader.Contents) {
+        segments = contents.segments
+        buildID = contents.buildID
+        index = contents.symbols
+        debugLink = contents.debugLink
+        hasDebugInfo = contents.hasDebugInfo
+        hasFullSymbolTable = contents.hasFullSymbolTable
     }
 
     /// Parses an ELF image held in memory (the vdso, copied out of a process). `name` labels errors.
     public init(image: [UInt8], name: String) throws(SymbolizationError) {
         try ElfLibrary.ensureReady(path: name)
         var bytes = image
-        let result: Result<([LoadSegment], [UInt8]?, SymbolIndex), SymbolizationError> =
+        let result: Result<ElfReader.Contents, SymbolizationError> =
             bytes.withUnsafeMutableBytes { buffer in
                 let start = buffer.baseAddress?.assumingMemoryBound(to: CChar.self)
                 guard let elf = elf_memory(start, buffer.count) else {
@@ -68,7 +83,7 @@ public struct ElfSymbolTable: Sendable {
                 defer { elf_end(elf) }
                 return Result { () throws(SymbolizationError) in try ElfReader(elf: elf, path: name).read() }
             }
-        (segments, buildID, index) = try result.get()
+        self.init(try result.get())
     }
 
     /// The ELF virtual address of the byte at `fileOffset`: what `nm` and `addr2line` use.

@@ -1,5 +1,3 @@
-import Glibc
-
 /// Kernel text symbols from /proc/kallsyms, sorted for lookup by address.
 public struct KernelSymbols: Sendable {
     /// One symbol that covers an address.
@@ -10,16 +8,24 @@ public struct KernelSymbols: Sendable {
         public var address: UInt64
     }
 
-    private let index: SymbolIndex
+    private let table: KernelSymbolTable
     /// Module names; a symbol's tag is its position here plus one (0: core kernel).
     private let modules: [String]
 
-    public var count: Int { index.count }
+    public var count: Int { table.count }
 
     /// Reads and parses /proc/kallsyms (or another file in its format).
     public static func load(path: String = "/proc/kallsyms") throws(SymbolizationError) -> KernelSymbols {
-        // Sized for a distribution kernel's ~6 MB so the read loop rarely regrows.
-        try KernelSymbols(parsing: ProcFile.readAll(path, initialCapacity: 8 << 20), path: path)
+        try load(path: path, chunkSize: 64 * 1024)
+    }
+
+    /// Streams the file through `chunkSize`-byte reads: the 5 MB text is never held whole.
+    static func load(path: String, chunkSize: Int) throws(SymbolizationError) -> KernelSymbols {
+        var parser = Parser(path: path)
+        try ProcFile.forEachLine(path, chunkSize: chunkSize) { line throws(SymbolizationError) in
+            try parser.parse(line: line)
+        }
+        return try KernelSymbols(parser)
     }
 
     public init(parsing text: String, path: String = "kallsyms") throws(SymbolizationError) {
@@ -33,78 +39,90 @@ public struct KernelSymbols: Sendable {
     /// CAP_SYSLOG sees zeros unless `kptr_restrict` is 0 and `perf_event_paranoid` ≤ 1
     /// (kernel/kallsyms.c, `kallsyms_show_value`).
     public init(parsing bytes: [UInt8], path: String = "kallsyms") throws(SymbolizationError) {
-        var builder = SymbolIndex.Builder(expectedCount: bytes.count / 40)
-        var moduleNames: [String] = []
-        var moduleTags: [[UInt8]: UInt16] = [:]
-        // A module's symbols come in one run of lines: compare with the previous line's module first.
-        var previousModule: (start: Int, end: Int, tag: UInt16) = (0, 0, 0)
-        var sawAddress = false
-        var sawLine = false
-        var failure: SymbolizationError?
-        bytes.withUnsafeBufferPointer { buffer in
-            var lineStart = 0
-            var lineNumber = 0
-            while lineStart < buffer.count {
-                let lineEnd = buffer.index(of: UInt8(ascii: "\n"), from: lineStart)
-                defer { lineStart = lineEnd + 1 }
-                lineNumber += 1
-                guard lineEnd > lineStart else { continue }
-                var cursor = ByteCursor(buffer, from: lineStart, to: lineEnd)
-                guard let address = cursor.hex(), cursor.skip(UInt8(ascii: " ")),
-                      let type = cursor.next(), cursor.skip(UInt8(ascii: " ")), !cursor.isAtEnd
-                else {
-                    let text = String(decoding: buffer[lineStart..<lineEnd], as: UTF8.self)
-                    failure = .malformedLine(path: path, line: lineNumber, text: text)
-                    return
-                }
-                sawLine = true
-                if address != 0 { sawAddress = true }
-                let rank: UInt8
-                switch type {
-                case UInt8(ascii: "T"): rank = 3
-                case UInt8(ascii: "t"): rank = 2
-                case UInt8(ascii: "W"): rank = 1
-                case UInt8(ascii: "w"): rank = 0
-                default: continue
-                }
-                let nameStart = cursor.position
-                let nameEnd = buffer.index(of: UInt8(ascii: "\t"), from: nameStart, to: lineEnd)
-                var tag: UInt16 = 0
-                if nameEnd < lineEnd {
-                    var moduleStart = nameEnd + 1
-                    var moduleEnd = lineEnd
-                    if buffer[moduleStart] == UInt8(ascii: "[") { moduleStart += 1 }
-                    if moduleEnd > moduleStart, buffer[moduleEnd - 1] == UInt8(ascii: "]") { moduleEnd -= 1 }
-                    let length = moduleEnd - moduleStart
-                    if previousModule.tag != 0, previousModule.end - previousModule.start == length,
-                       memcmp(buffer.baseAddress! + moduleStart, buffer.baseAddress! + previousModule.start, length) == 0 {
-                        tag = previousModule.tag
-                    } else if let known = moduleTags[Array(buffer[moduleStart..<moduleEnd])] {
-                        tag = known
-                    } else if moduleNames.count < Int(UInt16.max) {
-                        let key = Array(buffer[moduleStart..<moduleEnd])
-                        moduleNames.append(String(decoding: key, as: UTF8.self))
-                        tag = UInt16(moduleNames.count)
-                        moduleTags[key] = tag
-                    }
-                    previousModule = (moduleStart, moduleEnd, tag)
-                }
-                builder.add(start: address, size: 0,
-                            name: UnsafeBufferPointer(rebasing: buffer[nameStart..<nameEnd]),
-                            rank: rank, tag: tag)
+        var parser = Parser(path: path)
+        try bytes.withUnsafeBufferPointer { (buffer) throws(SymbolizationError) in
+            let consumed = try ProcFile.forEachLine(in: buffer) { line throws(SymbolizationError) in
+                try parser.parse(line: line)
             }
+            if consumed < buffer.count { try parser.parse(line: UnsafeBufferPointer(rebasing: buffer[consumed...])) }
         }
-        if let failure { throw failure }
-        if sawLine, !sawAddress { throw .kernelAddressesHidden(path: path) }
-        index = builder.build()
-        modules = moduleNames
+        try self.init(parser)
+    }
+
+    private init(_ parser: consuming Parser) throws(SymbolizationError) {
+        if parser.sawLine, !parser.sawAddress { throw .kernelAddressesHidden(path: parser.path) }
+        modules = parser.moduleNames
+        table = parser.builder.build()
     }
 
     /// The text symbol covering `address`: the nearest one at or below it (kallsyms has no sizes).
     public func symbol(at address: UInt64) -> Symbol? {
-        guard let found = index.index(covering: address) else { return nil }
-        let tag = Int(index.tag(at: found))
-        return Symbol(name: index.name(at: found), module: tag == 0 ? nil : modules[tag - 1],
-                      address: index.start(at: found))
+        guard let found = table.index(covering: address) else { return nil }
+        let tag = Int(table.tag(at: found))
+        return Symbol(name: table.name(at: found), module: tag == 0 ? nil : modules[tag - 1],
+                      address: table.start(at: found))
+    }
+
+    /// Reads kallsyms one line at a time, so lines can come from a whole buffer or a stream.
+    private struct Parser {
+        let path: String
+        var builder = KernelSymbolTable.Builder()
+        var moduleNames: [String] = []
+        private var moduleTags: [[UInt8]: UInt16] = [:]
+        /// A module's symbols come in one run of lines: compare with the previous line's module first.
+        private var previousModule: (name: [UInt8], tag: UInt16) = ([], 0)
+        private(set) var sawAddress = false
+        private(set) var sawLine = false
+        private var lineNumber = 0
+
+        init(path: String) { self.path = path }
+
+        mutating func parse(line: UnsafeBufferPointer<UInt8>) throws(SymbolizationError) {
+            lineNumber += 1
+            guard !line.isEmpty else { return }
+            var cursor = ByteCursor(line, from: 0, to: line.count)
+            guard let address = cursor.hex(), cursor.skip(UInt8(ascii: " ")),
+                  let type = cursor.next(), cursor.skip(UInt8(ascii: " ")), !cursor.isAtEnd
+            else {
+                throw .malformedLine(path: path, line: lineNumber, text: String(decoding: line, as: UTF8.self))
+            }
+            sawLine = true
+            if address != 0 { sawAddress = true }
+            let rank: UInt8
+            switch type {
+            case UInt8(ascii: "T"): rank = 3
+            case UInt8(ascii: "t"): rank = 2
+            case UInt8(ascii: "W"): rank = 1
+            case UInt8(ascii: "w"): rank = 0
+            default: return
+            }
+            let nameStart = cursor.position
+            let nameEnd = line.index(of: UInt8(ascii: "\t"), from: nameStart)
+            var tag: UInt16 = 0
+            if nameEnd < line.count {
+                var moduleStart = nameEnd + 1
+                var moduleEnd = line.count
+                if line[moduleStart] == UInt8(ascii: "[") { moduleStart += 1 }
+                if moduleEnd > moduleStart, line[moduleEnd - 1] == UInt8(ascii: "]") { moduleEnd -= 1 }
+                tag = moduleTag(UnsafeBufferPointer(rebasing: line[moduleStart..<moduleEnd]))
+            }
+            builder.add(start: address, name: UnsafeBufferPointer(rebasing: line[nameStart..<nameEnd]),
+                        rank: rank, tag: tag)
+        }
+
+        private mutating func moduleTag(_ name: UnsafeBufferPointer<UInt8>) -> UInt16 {
+            if previousModule.tag != 0, previousModule.name.elementsEqual(name) { return previousModule.tag }
+            let key = Array(name)
+            var tag: UInt16 = 0
+            if let known = moduleTags[key] {
+                tag = known
+            } else if moduleNames.count < Int(UInt16.max) {
+                moduleNames.append(String(decoding: key, as: UTF8.self))
+                tag = UInt16(moduleNames.count)
+                moduleTags[key] = tag
+            }
+            previousModule = (key, tag)
+            return tag
+        }
     }
 }

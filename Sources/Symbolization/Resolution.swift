@@ -1,17 +1,26 @@
 import Profile
 
-/// The frame an address became, and why it has no symbol name if it has none.
+/// The frames an address became (leaf first: inlined calls, then their function), and why
+/// it has no symbol name if it has none.
 struct Resolution {
-    var frame: Frame
+    var frames: [Frame]
     var unresolved: UnresolvedReason?
+    /// The module the statistics count the address under.
+    var module: String?
 
-    static func resolved(_ frame: Frame) -> Resolution { Resolution(frame: frame, unresolved: nil) }
+    static func resolved(_ frame: Frame) -> Resolution {
+        Resolution(frames: [frame], unresolved: nil, module: frame.module)
+    }
+
+    static func resolved(_ frames: [Frame], module: String?) -> Resolution {
+        Resolution(frames: frames, unresolved: nil, module: module)
+    }
 
     /// `PREFIX+0xOFFSET`: the name a frame gets when nothing better is known. It always keeps
     /// the address, so nothing is invented and two unknown frames never merge.
     static func unresolved(_ reason: UnresolvedReason, prefix: String, offset: UInt64,
                            module: String?, kind: Frame.Kind = .user) -> Resolution {
-        Resolution(frame: Frame(function: "\(prefix)+0x\(String(offset, radix: 16))", module: module, kind: kind),
-                   unresolved: reason)
+        Resolution(frames: [Frame(function: "\(prefix)+0x\(String(offset, radix: 16))", module: module, kind: kind)],
+                   unresolved: reason, module: module)
     }
 }

@@ -3,27 +3,52 @@ import Profile
 
 /// Turns raw stack addresses into frames, for live processes and the kernel.
 ///
-/// Owned by one thread (the drain loop): it is a cache, not a shared service. Everything
-/// read is memoised (maps per process, symbols per file, frames per address), so
+/// Owned by one thread (the drain loop). Everything read is memoised: maps and frames per
+/// process here, symbols and DWARF per file in the `ModuleCache` all symbolizers share, so
 /// symbolizing stacks seen before costs dictionary lookups.
 public final class Symbolizer {
     public private(set) var statistics = SymbolizerStatistics()
+    public let options: SymbolizerOptions
+    /// `statistics` for other threads, refreshed at most every 250 ms and by `publishStatistics`.
+    public let statisticsFeed = SymbolizerStatisticsFeed()
 
     private let kallsymsPath: String
     private let mapsRefreshInterval: Duration
+    private let cache: ModuleCache
+    private let locator: DebugFileLocator
     private let clock = ContinuousClock()
     private var processes: [Int32: ProcessState] = [:]
     private var modules: [FileKey: ModuleSymbols] = [:]
     private var kernelSymbols: Result<KernelSymbols, SymbolizationError>?
     private var kernelMemo: [UInt64: Resolution] = [:]
+    private var lastSweep: ContinuousClock.Instant
+    private var lastPublished: ContinuousClock.Instant
 
     /// - Parameters:
     ///   - kallsymsPath: where kernel symbols come from, read on the first kernel lookup.
-    ///   - mapsRefreshInterval: least time between two re-reads of one process's maps
-    ///     when an address falls outside every mapping (code loaded by `dlopen`).
-    public init(kallsymsPath: String = "/proc/kallsyms", mapsRefreshInterval: Duration = .seconds(1)) {
+    ///   - mapsRefreshInterval: least time between two re-reads of one process's maps (or
+    ///     perf map) when an address falls outside what was read (code loaded by `dlopen`).
+    ///   - options: inlined frames, demangling, debug file roots.
+    ///   - cache: where modules are shared (tests pass their own to start cold).
+    public init(kallsymsPath: String = "/proc/kallsyms", mapsRefreshInterval: Duration = .seconds(1),
+                options: SymbolizerOptions = SymbolizerOptions(), cache: ModuleCache = .shared) {
         self.kallsymsPath = kallsymsPath
         self.mapsRefreshInterval = mapsRefreshInterval
+        self.options = options
+        self.cache = cache
+        locator = DebugFileLocator(directories: options.debugDirectories)
+        lastSweep = clock.now
+        lastPublished = clock.now
+    }
+
+    /// Publishes the statistics to `statisticsFeed` now.
+    public func publishStatistics() {
+        lastPublished = clock.now
+        statisticsFeed.publish(statistics)
+    }
+
+    private func publishIfDue() {
+        if clock.now - lastPublished >= .milliseconds(250) { publishStatistics() }
     }
 
     /// Why kernel symbols are missing, once a kernel lookup has tried to load them.
@@ -31,6 +56,9 @@ public final class Symbolizer {
         if case let .failure(error) = kernelSymbols { return error }
         return nil
     }
+
+    /// Processes whose maps and frames are kept.
+    public var trackedProcesses: Int { processes.count }
 
     /// Reads the process's maps now, and the files that could vanish with it (the vdso,
     /// deleted binaries), so its addresses still resolve after it exits.
@@ -46,7 +74,7 @@ public final class Symbolizer {
         for mapping in process.maps.mappings {
             switch mapping.backing {
             case .vdso: _ = vdsoSymbols(pid: pid, mapping: mapping)
-            case .deletedFile: _ = fileSymbols(pid: pid, mapping: mapping)
+            case .deletedFile: _ = fileSymbols(pid: pid, mapping: mapping, process: process)
             default: break
             }
         }
@@ -55,10 +83,14 @@ public final class Symbolizer {
     /// Drops what is kept for one process (the per-file symbol caches stay).
     public func forget(pid: Int32) {
         processes[pid] = nil
+        publishStatistics()
     }
 
-    /// One frame per address, in the order given (leaf first, as `bpf_get_stackid` gives them).
+    /// Frames for addresses given leaf first (as `bpf_get_stackid` gives them), leaf first:
+    /// one frame per address, or more where code was inlined (the inlined calls before the
+    /// function they were inlined into).
     public func symbolizeUser(pid: Int32, addresses: [UInt64]) -> [Frame] {
+        sweepIfDue()
         let process: ProcessState
         if let known = processes[pid] {
             process = known
@@ -66,6 +98,7 @@ public final class Symbolizer {
             process = readProcess(pid: pid)
             processes[pid] = process
         }
+        process.goneSince = nil
         var frames: [Frame] = []
         frames.reserveCapacity(addresses.count)
         var refreshed = false
@@ -80,16 +113,22 @@ public final class Symbolizer {
                     if refreshMaps(process, pid: pid) { mapping = process.maps.mapping(containing: address) }
                 }
                 if let mapping {
-                    resolution = resolve(address, in: mapping, pid: pid)
-                    process.memo[address] = resolution
+                    resolution = resolve(address, in: mapping, pid: pid, process: process)
+                    // JIT code not yet in the perf map may be there at the next look.
+                    if resolution.unresolved == nil || mapping.path != nil || mapping.backing == .vdso {
+                        process.memo[address] = resolution
+                    }
+                } else if let name = perfMapName(address, pid: pid, process: process) {
+                    resolution = .resolved(Frame(function: name, module: "[perf-map]"))
                 } else {
                     // Not memoised: a later re-read of the maps may cover it.
                     resolution = .unresolved(.unmapped, prefix: "[unknown]", offset: address, module: nil)
                 }
             }
             statistics.count(resolution)
-            frames.append(resolution.frame)
+            frames.append(contentsOf: resolution.frames)
         }
+        publishIfDue()
         return frames
     }
 
@@ -106,9 +145,36 @@ public final class Symbolizer {
                 kernelMemo[address] = resolution
             }
             statistics.count(resolution)
-            frames.append(resolution.frame)
+            frames.append(contentsOf: resolution.frames)
         }
+        publishIfDue()
         return frames
+    }
+
+    /// Frames (leaf first) for ELF virtual addresses of the file at `path`, as
+    /// `addr2line -f -i -e path` takes them: for tools and the benchmark.
+    public func symbolizeFile(path: String, addresses: [UInt64]) throws(SymbolizationError) -> [[Frame]] {
+        let module = try fileModule(path: path)
+        let name = Self.basename(path)
+        return addresses.map { address in
+            let resolution = frames(for: module.resolve(virtualAddress: address), module: name)
+            statistics.count(resolution)
+            return resolution.frames
+        }
+    }
+
+    /// Reads and indexes all debug information of the file at `path` now (what a long
+    /// session reaches by use); returns whether it has any.
+    @discardableResult
+    public func indexDebugInfo(path: String) throws(SymbolizationError) -> Bool {
+        let module = try fileModule(path: path)
+        module.indexAll()
+        return module.hasDebugInfo
+    }
+
+    /// The separate debug file used for the file at `path`, if one was found.
+    public func debugFile(path: String) throws(SymbolizationError) -> String? {
+        try fileModule(path: path).debugFile
     }
 
     // MARK: - Processes
@@ -116,9 +182,11 @@ public final class Symbolizer {
     private func readProcess(pid: Int32) -> ProcessState {
         statistics.mapsReads += 1
         do {
-            return ProcessState(maps: try ProcessMaps.read(pid: pid).executable, lastRead: clock.now, hasExited: false)
+            return ProcessState(maps: try ProcessMaps.read(pid: pid).executable, lastRead: clock.now,
+                                hasExited: false, pid: pid)
         } catch {
-            return ProcessState(maps: ProcessMaps(mappings: []), lastRead: clock.now, hasExited: Self.isGone(error))
+            return ProcessState(maps: ProcessMaps(mappings: []), lastRead: clock.now,
+                                hasExited: Self.isGone(error), pid: pid)
         }
     }
 
@@ -144,6 +212,26 @@ public final class Symbolizer {
         }
     }
 
+    /// Every few seconds, drops processes found gone at an earlier sweep too: stacks a
+    /// drain still holds for a process that just exited keep their names in between.
+    private func sweepIfDue() {
+        guard clock.now - lastSweep >= .seconds(5) else { return }
+        sweepExitedProcesses()
+    }
+
+    func sweepExitedProcesses() {
+        let now = clock.now
+        lastSweep = now
+        for (pid, process) in processes where access("/proc/\(pid)", F_OK) != 0 {
+            if process.goneSince != nil {
+                processes[pid] = nil
+            } else {
+                process.goneSince = now
+                process.hasExited = true
+            }
+        }
+    }
+
     private static func isGone(_ error: SymbolizationError) -> Bool {
         switch error {
         case let .cannotOpen(_, code), let .cannotRead(_, code): return code == ENOENT || code == ESRCH
@@ -153,19 +241,41 @@ public final class Symbolizer {
 
     // MARK: - Resolving
 
-    private func resolve(_ address: UInt64, in mapping: MemoryMapping, pid: Int32) -> Resolution {
+    private func resolve(_ address: UInt64, in mapping: MemoryMapping, pid: Int32, process: ProcessState) -> Resolution {
         switch mapping.backing {
         case .file, .deletedFile:
-            return fileSymbols(pid: pid, mapping: mapping).resolve(fileOffset: mapping.fileOffset(of: address))
+            let module = fileSymbols(pid: pid, mapping: mapping, process: process)
+            return frames(for: module.resolve(fileOffset: mapping.fileOffset(of: address)), module: mapping.moduleName)
         case .vdso:
             if let vdso = vdsoSymbols(pid: pid, mapping: mapping) {
-                return vdso.resolve(fileOffset: mapping.fileOffset(of: address))
+                return frames(for: vdso.resolve(fileOffset: mapping.fileOffset(of: address)), module: "[vdso]")
             }
             return .unresolved(.unreadableFile, prefix: "[vdso]", offset: address - mapping.start, module: "[vdso]")
         case .memfd, .anonymous, .heap, .stack, .vsyscall, .pseudo:
+            if let name = perfMapName(address, pid: pid, process: process) {
+                return .resolved(Frame(function: name, module: mapping.moduleName))
+            }
             // JIT and other code without a file: the absolute address is all there is.
             return .unresolved(.noSymbols, prefix: mapping.moduleName, offset: address, module: mapping.moduleName)
         }
+    }
+
+    /// Applies the display options to a module lookup.
+    private func frames(for lookup: ModuleSymbols.Lookup, module: String) -> Resolution {
+        if let (reason, offset) = lookup.unresolved {
+            var resolution = Resolution.unresolved(reason, prefix: module, offset: offset, module: module)
+            resolution.frames[0].sourceFile = lookup.file
+            resolution.frames[0].line = lookup.line
+            return resolution
+        }
+        var frames = lookup.frames.map { symbolic in
+            Frame(function: options.demangle ? (symbolic.demangled ?? symbolic.name) : symbolic.name,
+                  module: module, isInlined: symbolic.isInlined, sourceFile: symbolic.file, line: symbolic.line)
+        }
+        if !options.inlineFrames, frames.count > 1, let function = frames.last {
+            frames = [function]
+        }
+        return .resolved(frames, module: module)
     }
 
     private func resolveKernel(_ address: UInt64) -> Resolution {
@@ -188,14 +298,52 @@ public final class Symbolizer {
         }
     }
 
+    // MARK: - JIT perf maps
+
+    /// The name a JIT gave `address` in the process's perf map: `/tmp/perf-NSPID.map` inside
+    /// the process's root (a container's /tmp, its own PID there), else ours. Re-read when
+    /// it changed, at most once per refresh interval.
+    private func perfMapName(_ address: UInt64, pid: Int32, process: ProcessState) -> String? {
+        guard options.perfMaps else { return nil }
+        if let name = process.perfMap?.name(at: address) { return name }
+        let now = clock.now
+        if let checked = process.perfMapChecked, now - checked < mapsRefreshInterval { return nil }
+        process.perfMapChecked = now
+        for path in perfMapPaths(pid: pid, process: process) {
+            var status = stat()
+            guard stat(path, &status) == 0 else { continue }
+            let stamp = [Int(status.st_size), status.st_mtim.tv_sec, status.st_mtim.tv_nsec]
+            if stamp != process.perfMapStamp {
+                process.perfMapStamp = stamp
+                process.perfMap = try? PerfMap.read(path: path)
+            }
+            return process.perfMap?.name(at: address)
+        }
+        return nil
+    }
+
+    private func perfMapPaths(pid: Int32, process: ProcessState) -> [String] {
+        guard let root = process.root else { return ["/tmp/perf-\(pid).map"] }
+        let innerPID = Self.namespacePID(pid) ?? pid
+        return ["\(root)/tmp/perf-\(innerPID).map", "/tmp/perf-\(pid).map"]
+    }
+
+    /// The PID the process has in its own PID namespace (the last `NSpid:` field).
+    private static func namespacePID(_ pid: Int32) -> Int32? {
+        guard let bytes = try? ProcFile.readAll("/proc/\(pid)/status", initialCapacity: 4096) else { return nil }
+        let text = String(decoding: bytes, as: UTF8.self)
+        guard let line = text.split(separator: "\n").first(where: { $0.hasPrefix("NSpid:") }) else { return nil }
+        return line.split(whereSeparator: { $0 == " " || $0 == "\t" }).last.flatMap { Int32($0) }
+    }
+
     // MARK: - Files
 
-    /// The symbols of a mapped file, read on first use through the first path that works:
+    /// The module of a mapped file, read on first use through the first path that works:
     /// /proc/PID/map_files/START-END (the very file mapped, deleted or in another mount
     /// namespace; needs CAP_SYS_ADMIN, see proc(5)), then /proc/PID/root/PATH (the
     /// process's own root, for containers), then PATH. The last two must still be the
-    /// mapped inode. Failures are cached too: a file unreadable now stays so.
-    private func fileSymbols(pid: Int32, mapping: MemoryMapping) -> ModuleSymbols {
+    /// mapped inode. Failures are kept too: a file unreadable now stays so.
+    private func fileSymbols(pid: Int32, mapping: MemoryMapping, process: ProcessState) -> ModuleSymbols {
         let key = FileKey(mapping)
         if let known = modules[key] { return known }
         let path = mapping.path ?? ""
@@ -205,44 +353,71 @@ public final class Symbolizer {
             (path, mapping.inode),
         ]
         var firstError: SymbolizationError?
-        var symbols: Result<ElfSymbolTable, SymbolizationError>?
         for candidate in candidates where !candidate.path.isEmpty {
             do {
-                symbols = .success(try ElfSymbolTable(path: candidate.path, expectedInode: candidate.inode))
-                break
+                let identity = try ModuleIdentity.read(path: candidate.path, expectedInode: candidate.inode)
+                let module = sharedModule(identity: identity, path: candidate.path, originalPath: path,
+                                          root: process.root, name: mapping.moduleName)
+                modules[key] = module
+                return module
             } catch {
                 switch error {
-                case .cannotOpen, .fileReplaced:
+                case .cannotOpen, .fileReplaced, .cannotRead:
                     if firstError == nil { firstError = error }
                     continue
                 default:
-                    // The file opened but is not usable ELF: other paths lead to the same bytes.
-                    symbols = .failure(error)
+                    firstError = error
                 }
                 break
             }
         }
-        let result = symbols ?? .failure(firstError ?? .cannotOpen(path: path, errno: ENOENT))
-        return remember(ModuleSymbols(name: mapping.moduleName, symbols: result), as: key)
+        let failed = ModuleSymbols(name: mapping.moduleName,
+                                   symbols: .failure(firstError ?? .cannotOpen(path: path, errno: ENOENT)))
+        statistics.moduleLoadFailures += 1
+        modules[key] = failed
+        return failed
+    }
+
+    private func fileModule(path: String) throws(SymbolizationError) -> ModuleSymbols {
+        let identity = try ModuleIdentity.read(path: path, expectedInode: nil)
+        let module = sharedModule(identity: identity, path: path, originalPath: path, root: nil,
+                                  name: Self.basename(path))
+        if case let .failure(error) = module.symbols { throw error }
+        return module
+    }
+
+    private func sharedModule(identity: ModuleIdentity, path: String, originalPath: String, root: String?,
+                              name: String) -> ModuleSymbols {
+        let key = ModuleCache.Key(identity: identity, debugDirectories: options.debugDirectories)
+        let (module, loaded) = cache.module(for: key) {
+            ModuleLoader(locator: locator).load(path: path, originalPath: originalPath, root: root, name: name)
+        }
+        if loaded {
+            if module.isLoaded { statistics.modulesLoaded += 1 } else { statistics.moduleLoadFailures += 1 }
+            if module.debugFile != nil { statistics.debugFilesFound += 1 }
+        }
+        return module
     }
 
     /// The vdso's symbols, copied out of the process's memory (the kernel has no file for
-    /// it). Only a success is cached: another process may still be readable.
+    /// it). Only a success is kept: another process may still be readable.
     private func vdsoSymbols(pid: Int32, mapping: MemoryMapping) -> ModuleSymbols? {
         if let known = modules[.vdso] { return known }
         do {
             let image = try ProcFile.readMemory(pid: pid, address: mapping.start, count: Int(mapping.end - mapping.start))
             let table = try ElfSymbolTable(image: image, name: "[vdso] of pid \(pid)")
-            return remember(ModuleSymbols(name: "[vdso]", symbols: .success(table)), as: .vdso)
+            let module = ModuleSymbols(name: "[vdso]", symbols: .success(table))
+            statistics.modulesLoaded += 1
+            modules[.vdso] = module
+            return module
         } catch {
             statistics.moduleLoadFailures += 1
             return nil
         }
     }
 
-    private func remember(_ module: ModuleSymbols, as key: FileKey) -> ModuleSymbols {
-        if module.isLoaded { statistics.modulesLoaded += 1 } else { statistics.moduleLoadFailures += 1 }
-        modules[key] = module
-        return module
+    static func basename(_ path: String) -> String {
+        guard let slash = path.lastIndex(of: "/") else { return path }
+        return String(path[path.index(after: slash)...])
     }
 }

@@ -33,6 +33,8 @@ struct RecordCommand: ParsableCommand {
 
     @OptionGroup var sampling: SamplingOptions
 
+    @OptionGroup var symbols: SymbolOptions
+
     @Flag(name: .shortAndLong, help: "Log each drain (samples, unique stacks, time) to stderr.")
     var verbose = false
 
@@ -61,8 +63,9 @@ struct RecordCommand: ParsableCommand {
             throw CommandFailure(error.description)
         }
         let session: ProfilingSession
+        let symbolizer = Symbolizer(options: symbols.symbolizerOptions)
         do {
-            session = try ProfilingSession(settings: settings, symbolizer: Symbolizer())
+            session = try ProfilingSession(settings: settings, symbolizer: symbolizer)
         } catch {
             file.discard()
             throw CommandFailure(error.description)
@@ -86,7 +89,7 @@ struct RecordCommand: ParsableCommand {
                 "lost": "\(snapshot.statistics.nonZeroLosses.reduce(0) { $0 + $1.count })",
             ])
         }
-        FoldedWriter().write(final.counts) { line in file.write(line + "\n") }
+        FoldedWriter(options: symbols.foldedOptions).write(final.counts) { line in file.write(line + "\n") }
         var wrote: String? = file.path
         do {
             try file.commit()
@@ -100,6 +103,9 @@ struct RecordCommand: ParsableCommand {
         }
         let signal = stopSignal.withLock { $0 }.map(SignalWatcher.name)
         Console.error(RecordSummary(snapshot: final, outputPath: wrote, stopSignal: signal).text)
+        for module in symbolizer.statistics.unresolvedByModule(minimumShare: 0.05).prefix(5) {
+            Console.error("unresolved: \(module)")
+        }
         if wrote == nil { throw ExitCode(1) }
         if case .failed = final.state { throw ExitCode(1) }
     }

@@ -36,7 +36,7 @@ struct RecordSystemTests {
         let text = try String(contentsOfFile: recording.outputPath, encoding: .utf8)
         let total = recording.counts.totalSamples
         let inKernel = recording.counts.counts.filter { $0.key.leaf?.kind == .kernel }.values.reduce(0, +)
-        #expect(total > 500, "expected ~1000 samples, got \(total)")
+        #expect(total > 200, "expected ~1000 samples on an idle core, got \(total)")
         #expect(Double(inKernel) > 0.5 * Double(total), "read(2) of /dev/zero should be mostly kernel time")
         #expect(text.contains("vfs_read_[k]"), "kernel frames carry the _[k] suffix:\n\(text.prefix(2000))")
         // User frames come first, kernel frames after them. (libc's read has no frame

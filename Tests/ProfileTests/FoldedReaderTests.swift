@@ -87,7 +87,7 @@ import Testing
     }
 
     @Test func keepsPositionsInNamesWhenToldNotToParseThem() throws {
-        let profile = try FoldedReader(options: .init(parseSourceLocations: false)).read("work (w.py:7) 2")
+        let profile = try FoldedReader(options: .init(parseSourcePositions: false)).read("work (w.py:7) 2")
         #expect(profile == counts((stack("work (w.py:7)"), 2)))
     }
 

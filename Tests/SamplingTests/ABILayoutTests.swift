@@ -64,18 +64,26 @@ struct ABILayoutTests {
         #expect(layout.offsets["flags"] == MemoryLayout<ft_config>.offset(of: \.flags))
     }
 
-    /// The loader writes ft_config at offset 0 of .rodata: it must be the only
-    /// variable there, at offset 0.
-    @Test func configIsAloneAtTheStartOfRodata() throws {
+    @Test func countersLayoutMatchesBTF() throws {
+        let handle = try BTFHandle()
+        let layout = try handle.structLayout("ft_counters")
+        #expect(layout.size == MemoryLayout<ft_counters>.size)
+        #expect(layout.size == Int(FT_COUNTER_COUNT.rawValue) * 8, "readCounters reads CPUs × counters u64s")
+    }
+
+    /// The loader writes ft_config at offset 0 of .rodata and ft_active_buffer as
+    /// the whole of .bss: each must be its section's only variable, at offset 0.
+    @Test(arguments: [(".rodata", "ft_cfg"), (".bss", "ft_active_buffer")])
+    func sectionHoldsOneVariableAtOffsetZero(section: String, variable: String) throws {
         let handle = try BTFHandle()
         // BTF_KIND_DATASEC is 15 (linux/btf.h); both linux/btf.h and libbpf declare it.
-        let id = btf__find_by_name_kind(handle.btf, ".rodata", 15)
-        #expect(id > 0)
+        let id = btf__find_by_name_kind(handle.btf, section, 15)
+        #expect(id > 0, "\(section) must be in the BTF")
         let datasec = try #require(btf__type_by_id(handle.btf, UInt32(id)) as UnsafePointer<btf_type>?)
         #expect(btf_vlen(datasec) == 1)
-        let variable = try #require(btf_var_secinfos(datasec) as UnsafeMutablePointer<btf_var_secinfo>?)
-        #expect(variable.pointee.offset == 0)
-        let varType = try #require(btf__type_by_id(handle.btf, variable.pointee.type) as UnsafePointer<btf_type>?)
-        #expect(String(cString: btf__name_by_offset(handle.btf, varType.pointee.name_off)) == "ft_cfg")
+        let info = try #require(btf_var_secinfos(datasec) as UnsafeMutablePointer<btf_var_secinfo>?)
+        #expect(info.pointee.offset == 0)
+        let varType = try #require(btf__type_by_id(handle.btf, info.pointee.type) as UnsafePointer<btf_type>?)
+        #expect(String(cString: btf__name_by_offset(handle.btf, varType.pointee.name_off)) == variable)
     }
 }

@@ -65,7 +65,8 @@ struct SamplingStatisticsTests {
 struct RecordSummaryTests {
     func snapshot(state: SessionSnapshot.State, statistics: SamplingStatistics = SamplingStatistics()) -> SessionSnapshot {
         var counts = StackCounts()
-        counts.add(Stack([Frame(function: "main", module: "app"), Frame(function: "hot", module: "app")]), count: 75)
+        counts.add(Stack([Frame(function: "main", module: "app"),
+                          Frame(function: "hot", module: "app", sourceFile: "/src/app/hot.c", line: 42)]), count: 75)
         counts.add(Stack([Frame(function: "main", module: "app"), Frame(function: "vfs_read", module: "[kernel]", kind: .kernel)]),
                    count: 25)
         var settings = SessionSettings(target: .process(pid: 42))
@@ -79,7 +80,7 @@ struct RecordSummaryTests {
         #expect(text.contains("recorded PID 42 (app) for 1.0 s at 99 Hz: 100 samples, 2 unique stacks"))
         #expect(text.contains("ended: duration elapsed"))
         #expect(text.contains("wrote out.folded"))
-        #expect(text.contains(" 75.0%   75.0%        75  hot  [app]"))
+        #expect(text.contains(" 75.0%   75.0%        75  hot  [app]  hot.c:42"))
         #expect(text.contains("vfs_read [k]  [kernel]"))
         #expect(!text.contains("  main"), "functions without self time are not in the top list")
         #expect(text.contains("losses: none"))

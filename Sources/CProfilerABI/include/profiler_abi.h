@@ -21,7 +21,7 @@ struct ft_stack_key {
     char comm[FT_COMM_LEN];
 };
 
-/* Indexes into the per-CPU counter array `ft_counters`. Every sample lands in
+/* Indexes into `struct ft_counters`. Every sample lands in
  * exactly one of SAMPLES_COUNTED / SAMPLES_DROPPED_MAP_FULL / SAMPLES_FILTERED /
  * SAMPLES_IDLE; the stack error counters are independent of that. */
 enum ft_counter {
@@ -45,6 +45,11 @@ enum ft_counter {
  * to capture, so the program does not try (not a loss). */
 #define FT_STACK_NOT_CAPTURED (-2) /* -ENOENT */
 
+/* The per-CPU value of the counters map: every counter of one CPU. */
+struct ft_counters {
+    __u64 values[FT_COUNTER_COUNT];
+};
+
 /* Settings frozen into the program's read-only data before load. */
 struct ft_config {
     __u32 target_tgid;    /* 0: every process */
@@ -54,8 +59,8 @@ struct ft_config {
 #define FT_FLAG_USER_STACKS   (1u << 0)
 #define FT_FLAG_KERNEL_STACKS (1u << 1)
 
-/* Double buffering: the program writes to buffer `ft_active[0]`, user space
- * flips it and drains the other one. */
+/* Double buffering: the program writes to buffer `ft_active_buffer` (.bss),
+ * user space flips it and drains the other one. */
 #define FT_BUFFER_COUNT 2
 
 #endif

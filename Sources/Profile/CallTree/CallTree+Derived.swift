@@ -3,10 +3,10 @@ extension CallTree {
     /// landed are at the top and their callers below. A top-level node's total is that
     /// function's self samples (summed over every path that ended in it).
     public func inverted() -> CallTree {
-        var builder = CallTreeBuilder(expectedNodes: nodes.count)
-        forEachStack { path, count in builder.add(path.reversed(), count: count) }
-        return builder.build(functions: functions, profileSamples: profileSamples,
-                             isInverted: !isInverted)
+        var paths = CallPaths(expectedPaths: nodes.count / 8)
+        forEachStack { path, count in paths.append(path.reversed(), count: count) }
+        return CallTreeBuilder.build(paths, functions: functions, profileSamples: profileSamples,
+                                     isInverted: !isInverted)
     }
 
     /// The tree rooted at `function`: every stack through it, cut at its first (outermost)
@@ -15,29 +15,27 @@ extension CallTree {
     public func focused(on function: FunctionIdentity) -> CallTree {
         var table = functions
         let target = table.include(function)
-        var builder = CallTreeBuilder(rootFunction: target)
+        var paths = CallPaths()
         forEachStack { path, count in
             guard let first = path.firstIndex(of: target) else { return }
-            builder.add(path[(first + 1)...], count: count)
+            paths.append(path[(first + 1)...], count: count)
         }
-        return builder.build(functions: table, profileSamples: profileSamples,
-                             isInverted: isInverted)
+        return CallTreeBuilder.build(paths, rootFunction: target, functions: table,
+                                     profileSamples: profileSamples, isInverted: isInverted)
     }
 
     /// Calls `body` with each stack the tree was built from, as function indices from the root
     /// (the root's own function included when it has one), and the samples that ended there.
     private func forEachStack(_ body: (ArraySlice<Int32>, UInt64) -> Void) {
+        let rootIsWholeProfile = nodes[0].function < 0
         var path: [Int32] = []
-        var pending: [Int32] = [0]
-        while let index = pending.popLast() {
-            let node = nodes[Int(index)]
+        // Storage is in preorder, so a node's path is its parent's path plus itself.
+        for node in nodes {
             path.removeLast(path.count - Int(node.depth))
             path.append(node.function)
             if node.selfSamples > 0 {
-                body(node.function < 0 ? path.dropFirst() : path[...], node.selfSamples)
+                body(rootIsWholeProfile ? path.dropFirst() : path[...], node.selfSamples)
             }
-            let start = node.firstChild
-            pending.append(contentsOf: (start..<start + node.childCount).reversed())
         }
     }
 }

@@ -81,7 +81,7 @@ extension CallTree {
     }
 
     private func child(of node: Int, where matches: (Int) -> Bool) -> Int? {
-        let start = Int(nodes[node].firstChild)
-        return (start..<start + Int(nodes[node].childCount)).first(where: matches)
+        let start = Int(nodes[node].childStart)
+        return children[start..<start + Int(nodes[node].childCount)].lazy.map { Int($0) }.first(where: matches)
     }
 }

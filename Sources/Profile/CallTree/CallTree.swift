@@ -3,7 +3,7 @@
 /// of the stacks that end there (self). Frames of one function merge whatever their source
 /// line, so a node is a function, not a line.
 ///
-/// Nodes live in one array, laid out breadth-first with each node's children contiguous and
+/// Nodes live in one array in preorder; each node's children are a run of a second array,
 /// sorted by total (highest first, equal totals by name). A `NodeID` is valid within its tree
 /// only; a `Path` names the same node across trees (successive snapshots of a live profile).
 public struct CallTree: Sendable {
@@ -11,14 +11,16 @@ public struct CallTree: Sendable {
         /// Index into `functions`, or -1 for the root of the whole profile.
         var function: Int32
         var parent: Int32
-        var firstChild: Int32
-        var childCount: Int32
         var depth: Int32
+        /// This node's run in `children`.
+        var childStart: Int32
+        var childCount: Int32
         var total: UInt64
         var selfSamples: UInt64
     }
 
     let nodes: [Storage]
+    let children: [Int32]
     let functions: FunctionTable
     /// Samples in the whole profile the tree was made from; for a focused tree this is more
     /// than the root's total.
@@ -26,8 +28,10 @@ public struct CallTree: Sendable {
     /// True for a bottom-up (callers) tree: leaf functions at the top, their callers below.
     public let isInverted: Bool
 
-    init(nodes: [Storage], functions: FunctionTable, profileSamples: UInt64, isInverted: Bool) {
+    init(nodes: [Storage], children: [Int32], functions: FunctionTable, profileSamples: UInt64,
+         isInverted: Bool) {
         self.nodes = nodes
+        self.children = children
         self.functions = functions
         self.profileSamples = profileSamples
         self.isInverted = isInverted
@@ -37,25 +41,30 @@ public struct CallTree: Sendable {
     public init(_ counts: StackCounts) {
         var interner = FrameInterner()
         var frameWeights: [UInt64] = []
-        var builder = CallTreeBuilder(expectedNodes: counts.uniqueStacks * 4)
+        var paths = CallPaths(expectedPaths: counts.uniqueStacks, expectedFrames: counts.uniqueStacks * 16)
         for (stack, count) in counts.counts {
-            builder.addToRoot(count)
-            var node = CallTreeBuilder.root
-            for frame in stack.frames {
-                let frameIndex = Int(interner.intern(frame))
-                if frameIndex == frameWeights.count { frameWeights.append(0) }
-                frameWeights[frameIndex] += count
-                node = builder.descend(from: node, into: interner.identityOfFrame[frameIndex],
-                                       count: count)
+            // Through a buffer pointer the frames are borrowed, not copied (three string
+            // retains and releases each).
+            stack.frames.withUnsafeBufferPointer { frames in
+                for position in frames.indices {
+                    let frameIndex = Int(interner.intern(frames[position]))
+                    if frameIndex == frameWeights.count { frameWeights.append(0) }
+                    frameWeights[frameIndex] += count
+                    paths.append(interner.identityOfFrame[frameIndex])
+                }
             }
-            builder.addSelf(count, to: node)
+            paths.endPath(count: count)
         }
-        self = builder.build(functions: interner.functionTable(frameWeights: frameWeights),
-                             profileSamples: counts.totalSamples, isInverted: false)
+        let (functions, renumbered) = interner.sortedFunctionTable(frameWeights: frameWeights)
+        paths.renumber(renumbered)
+        self = CallTreeBuilder.build(paths, functions: functions, profileSamples: counts.totalSamples,
+                                     isInverted: false)
     }
 
     public var root: NodeID { NodeID(0) }
     public var nodeCount: Int { nodes.count }
+    /// Every node in storage order: preorder, siblings by name (not display order).
+    public var nodeIDs: LazyMapCollection<Range<Int>, NodeID> { (0..<nodes.count).lazy.map(NodeID.init) }
     /// The function the root stands for in a focused tree; nil when the root is the whole profile.
     public var focus: FunctionIdentity? { identity(of: root) }
 
@@ -74,8 +83,8 @@ public struct CallTree: Sendable {
     /// Children in display order: highest total first.
     public func children(of id: NodeID) -> [NodeID] {
         let storage = nodes[id.index]
-        let start = Int(storage.firstChild)
-        return (start..<start + Int(storage.childCount)).map(NodeID.init)
+        let start = Int(storage.childStart)
+        return children[start..<start + Int(storage.childCount)].map { NodeID(Int($0)) }
     }
 
     public func parent(of id: NodeID) -> NodeID? {
@@ -90,6 +99,8 @@ public struct CallTree: Sendable {
 
     public func totalSamples(of id: NodeID) -> UInt64 { nodes[id.index].total }
     public func selfSamples(of id: NodeID) -> UInt64 { nodes[id.index].selfSamples }
+    /// 0 for the root.
+    public func depth(of id: NodeID) -> Int { Int(nodes[id.index].depth) }
 
     /// A node's total as a share (0–100) of the whole profile, even in a focused tree.
     public func totalPercentOfProfile(_ id: NodeID) -> Double {

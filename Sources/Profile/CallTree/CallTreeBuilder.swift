@@ -1,121 +1,97 @@
-/// Grows a prefix tree of function indices with a hash from (parent, function) to child, then
-/// lays it out breadth-first so that every node's children sit next to each other, sorted.
-struct CallTreeBuilder {
+/// Builds a call tree without hashing a node: sort the paths, then walk them in order — paths
+/// that share a prefix are neighbours, so each path reuses the nodes of the common prefix with
+/// the one before it and creates the rest. Nodes come out in preorder, siblings in name order
+/// (function indices follow names); each node's children are then listed by total.
+enum CallTreeBuilder {
     static let noFunction: Int32 = -1
-    static let root: Int32 = 0
 
-    private var function: [Int32]
-    private var total: [UInt64]
-    private var selfSamples: [UInt64]
-    private var parent: [Int32]
-    private var firstChild: [Int32]
-    private var nextSibling: [Int32]
-    private var childOf: [UInt64: Int32] = [:]
-
-    init(rootFunction: Int32 = noFunction, expectedNodes: Int = 0) {
-        function = [rootFunction]
-        total = [0]
-        selfSamples = [0]
-        parent = [-1]
-        firstChild = [-1]
-        nextSibling = [-1]
-        if expectedNodes > 0 {
-            function.reserveCapacity(expectedNodes)
-            total.reserveCapacity(expectedNodes)
-            selfSamples.reserveCapacity(expectedNodes)
-            parent.reserveCapacity(expectedNodes)
-            firstChild.reserveCapacity(expectedNodes)
-            nextSibling.reserveCapacity(expectedNodes)
-            childOf.reserveCapacity(expectedNodes)
-        }
-    }
-
-    /// Counts `count` samples into the root.
-    mutating func addToRoot(_ count: UInt64) {
-        total[0] += count
-    }
-
-    /// Counts `count` samples into the child of `node` for `childFunction`, creating it.
-    mutating func descend(from node: Int32, into childFunction: Int32, count: UInt64) -> Int32 {
-        let key = UInt64(UInt32(bitPattern: node)) << 32 | UInt64(UInt32(bitPattern: childFunction))
-        let child: Int32
-        if let known = childOf[key] {
-            child = known
-        } else {
-            child = Int32(function.count)
-            function.append(childFunction)
-            total.append(0)
-            selfSamples.append(0)
-            parent.append(node)
-            firstChild.append(-1)
-            nextSibling.append(firstChild[Int(node)])
-            firstChild[Int(node)] = child
-            childOf[key] = child
-        }
-        total[Int(child)] += count
-        return child
-    }
-
-    /// Counts `count` samples as spent in `node` itself (it was the stack's end).
-    mutating func addSelf(_ count: UInt64, to node: Int32) {
-        selfSamples[Int(node)] += count
-    }
-
-    /// Adds a whole path of function indices below the root.
-    mutating func add<Path: Sequence>(_ path: Path, count: UInt64) where Path.Element == Int32 {
-        addToRoot(count)
-        var node = Self.root
-        for function in path { node = descend(from: node, into: function, count: count) }
-        addSelf(count, to: node)
-    }
-
-    /// Children sorted by total (highest first), equal totals by function name, so a node's id
-    /// and position depend only on the counts.
-    func build(functions: FunctionTable, profileSamples: UInt64, isInverted: Bool) -> CallTree {
-        let nodeCount = function.count
-        var order: [Int32] = [Self.root]
-        order.reserveCapacity(nodeCount)
-        var newIndex = [Int32](repeating: -1, count: nodeCount)
-        newIndex[0] = 0
-        var childStart = [Int32](repeating: 0, count: nodeCount)
-        var childCount = [Int32](repeating: 0, count: nodeCount)
-        var siblings: [Int32] = []
-        let identities = functions.identities
-        var head = 0
-        while head < order.count {
-            let node = Int(order[head])
-            head += 1
-            siblings.removeAll(keepingCapacity: true)
-            var child = firstChild[node]
-            while child >= 0 {
-                siblings.append(child)
-                child = nextSibling[Int(child)]
-            }
-            siblings.sort { left, right in
-                let leftTotal = total[Int(left)], rightTotal = total[Int(right)]
-                if leftTotal != rightTotal { return leftTotal > rightTotal }
-                return identities[Int(function[Int(left)])] < identities[Int(function[Int(right)])]
-            }
-            childStart[node] = Int32(order.count)
-            childCount[node] = Int32(siblings.count)
-            for sibling in siblings {
-                newIndex[Int(sibling)] = Int32(order.count)
-                order.append(sibling)
-            }
-        }
-
+    static func build(_ paths: CallPaths, rootFunction: Int32 = noFunction, functions: FunctionTable,
+                      profileSamples: UInt64, isInverted: Bool) -> CallTree {
+        let flat = paths.functions, ends = paths.ends, counts = paths.counts
         var nodes: [CallTree.Storage] = []
-        nodes.reserveCapacity(nodeCount)
-        for old in order.lazy.map({ Int($0) }) {
-            let oldParent = Int(parent[old])
-            let newParent = oldParent < 0 ? -1 : newIndex[oldParent]
-            nodes.append(CallTree.Storage(
-                function: function[old], parent: newParent,
-                firstChild: childStart[old], childCount: childCount[old],
-                depth: newParent < 0 ? 0 : nodes[Int(newParent)].depth + 1,
-                total: total[old], selfSamples: selfSamples[old]))
+        flat.withUnsafeBufferPointer { flat in
+            func range(_ path: Int) -> Range<Int> { (path == 0 ? 0 : ends[path - 1])..<ends[path] }
+            let order = (0..<ends.count).sorted { left, right in
+                let leftPath = range(left), rightPath = range(right)
+                let limit = min(leftPath.count, rightPath.count)
+                var offset = 0
+                while offset < limit {
+                    let leftFunction = flat[leftPath.lowerBound + offset]
+                    let rightFunction = flat[rightPath.lowerBound + offset]
+                    if leftFunction != rightFunction { return leftFunction < rightFunction }
+                    offset += 1
+                }
+                return leftPath.count < rightPath.count
+            }
+            // How many leading functions each path shares with the one before it in order;
+            // counting first lets the node array be allocated once at its final size.
+            var shared = [Int](repeating: 0, count: order.count)
+            var nodeCount = 1
+            for position in order.indices {
+                let path = range(order[position])
+                if position > 0 {
+                    let previous = range(order[position - 1])
+                    let limit = min(path.count, previous.count)
+                    var length = 0
+                    while length < limit && flat[path.lowerBound + length] == flat[previous.lowerBound + length] {
+                        length += 1
+                    }
+                    shared[position] = length
+                }
+                nodeCount += path.count - shared[position]
+            }
+
+            nodes.reserveCapacity(nodeCount)
+            nodes.append(CallTree.Storage(function: rootFunction, parent: -1, depth: 0, childStart: 0,
+                                          childCount: 0, total: 0, selfSamples: 0))
+            // The nodes along the previous path, by depth − 1.
+            var current: [Int32] = []
+            for (position, pathIndex) in order.enumerated() {
+                let path = range(pathIndex)
+                current.removeLast(current.count - shared[position])
+                for offset in (path.lowerBound + shared[position])..<path.upperBound {
+                    let parent = current.last ?? 0
+                    current.append(Int32(nodes.count))
+                    nodes.append(CallTree.Storage(function: flat[offset], parent: parent,
+                                                  depth: Int32(current.count), childStart: 0, childCount: 0,
+                                                  total: 0, selfSamples: 0))
+                    nodes[Int(parent)].childCount += 1
+                }
+                let count = counts[pathIndex]
+                nodes[0].total += count
+                for node in current { nodes[Int(node)].total += count }
+                nodes[Int(current.last ?? 0)].selfSamples += count
+            }
         }
-        return CallTree(nodes: nodes, functions: functions, profileSamples: profileSamples,
-                        isInverted: isInverted)
+        let children = listChildren(&nodes)
+        return CallTree(nodes: nodes, children: children, functions: functions,
+                        profileSamples: profileSamples, isInverted: isInverted)
+    }
+
+    /// Every node's children in one array, each node's run sorted by total, highest first.
+    /// Nodes are in preorder with siblings in name order, so ties keep name order by index.
+    private static func listChildren(_ nodes: inout [CallTree.Storage]) -> [Int32] {
+        var next = 0
+        for index in nodes.indices {
+            nodes[index].childStart = Int32(next)
+            next += Int(nodes[index].childCount)
+        }
+        var children = [Int32](repeating: 0, count: next)
+        var filled = [Int32](repeating: 0, count: nodes.count)
+        for index in 1..<max(nodes.count, 1) {
+            let parent = Int(nodes[index].parent)
+            children[Int(nodes[parent].childStart + filled[parent])] = Int32(index)
+            filled[parent] += 1
+        }
+        nodes.withUnsafeBufferPointer { nodes in
+            for node in nodes where node.childCount > 1 {
+                let run = Int(node.childStart)..<Int(node.childStart + node.childCount)
+                children[run].sort { left, right in
+                    let leftTotal = nodes[Int(left)].total, rightTotal = nodes[Int(right)].total
+                    return leftTotal != rightTotal ? leftTotal > rightTotal : left < right
+                }
+            }
+        }
+        return children
     }
 }

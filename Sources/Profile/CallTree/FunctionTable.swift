@@ -1,5 +1,7 @@
 /// The functions a call tree refers to by small index, with the frame shown for each.
-/// Shared unchanged by a tree and the trees derived from it.
+/// Shared unchanged by a tree and the trees derived from it. Indices follow `FunctionIdentity`
+/// order, so sorting by index sorts by name; only a function added by `include` (the root of a
+/// tree focused on a function the profile never saw) breaks that, and a root has no siblings.
 struct FunctionTable: Sendable {
     private(set) var identities: [FunctionIdentity]
     /// The representative frame of each function (same order as `identities`).

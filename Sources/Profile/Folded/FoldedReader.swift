@@ -9,11 +9,11 @@ public struct FoldedReader: Sendable {
         public var rootIsProcess: Bool
         /// Split `func (file.c:42)` into the function and its source position, the inverse of
         /// `FoldedWriter.Options.includeLines` and py-spy's frame style.
-        public var parseSourceLocations: Bool
+        public var parseSourcePositions: Bool
 
-        public init(rootIsProcess: Bool = false, parseSourceLocations: Bool = true) {
+        public init(rootIsProcess: Bool = false, parseSourcePositions: Bool = true) {
             self.rootIsProcess = rootIsProcess
-            self.parseSourceLocations = parseSourceLocations
+            self.parseSourcePositions = parseSourcePositions
         }
     }
 
@@ -135,7 +135,7 @@ public struct FoldedReader: Sendable {
         }
         var sourceFile: String?
         var line: Int?
-        if options.parseSourceLocations, let (function, location) = Self.splitLocation(name) {
+        if options.parseSourcePositions, let (function, location) = Self.splitPosition(name) {
             name = function
             sourceFile = location.file
             line = location.line
@@ -159,7 +159,7 @@ public struct FoldedReader: Sendable {
 
     /// `func (dir/file.py:12)` → (`func`, file.py:12). Only a whole-number line after the last
     /// `:` counts, so `process (1234)` and `f(int)` stay names.
-    private static func splitLocation(_ name: Substring) -> (Substring, SourceLocation)? {
+    private static func splitPosition(_ name: Substring) -> (Substring, SourcePosition)? {
         let bytes = name.utf8
         guard bytes.last == UInt8(ascii: ")"),
               let open = bytes.lastIndex(of: UInt8(ascii: "(")), open > bytes.startIndex else {
@@ -178,7 +178,7 @@ public struct FoldedReader: Sendable {
         }
         let function = Substring(bytes[..<beforeOpen])
         guard !function.isEmpty else { return nil }
-        return (function, SourceLocation(file: String(file), line: line))
+        return (function, SourcePosition(file: String(file), line: line))
     }
 
     private static func trimmingTrailingWhitespace(_ line: Substring) -> Substring {

@@ -19,7 +19,7 @@ public struct FoldedWriter: Sendable {
     /// One frame as it appears between the semicolons.
     public func text(for frame: Frame) -> String {
         var text = frame.function.isEmpty ? FoldedSyntax.unknown : FoldedSyntax.sanitized(frame.function)
-        if options.includeLines, let location = frame.sourceLocation {
+        if options.includeLines, let location = frame.sourcePosition {
             text += " (\(FoldedSyntax.sanitized(String(location.fileName))):\(location.line))"
         }
         // `.process` roots stay plain: stackcollapse-perf writes the comm the same way.

@@ -10,10 +10,10 @@ public struct FunctionStat: Sendable, Equatable {
     public let selfPercent: Double
     public let totalPercent: Double
     /// The source position seen with the most samples in this function's frames, for display.
-    public let location: SourceLocation?
+    public let location: SourcePosition?
 
     public init(identity: FunctionIdentity, selfSamples: UInt64, totalSamples: UInt64,
-                profileSamples: UInt64, location: SourceLocation?) {
+                profileSamples: UInt64, location: SourcePosition?) {
         self.identity = identity
         self.selfSamples = selfSamples
         self.totalSamples = totalSamples

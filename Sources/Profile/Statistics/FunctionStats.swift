@@ -23,19 +23,22 @@ public struct FunctionStats: Sendable {
 
         for (stackNumber, (stack, count)) in counts.counts.enumerated() {
             var function = -1
-            for frame in stack.frames where frame.kind != .process {
-                let frameIndex = Int(interner.intern(frame))
-                function = Int(interner.identityOfFrame[frameIndex])
-                if function == selfSamples.count {
-                    selfSamples.append(0)
-                    totalSamples.append(0)
-                    lastStack.append(-1)
-                }
-                if frameIndex == frameWeights.count { frameWeights.append(0) }
-                frameWeights[frameIndex] += count
-                if lastStack[function] != stackNumber {
-                    lastStack[function] = stackNumber
-                    totalSamples[function] += count
+            // Borrowed through the buffer rather than copied (three string retains per frame).
+            stack.frames.withUnsafeBufferPointer { frames in
+                for position in frames.indices where frames[position].kind != .process {
+                    let frameIndex = Int(interner.intern(frames[position]))
+                    function = Int(interner.identityOfFrame[frameIndex])
+                    if function == selfSamples.count {
+                        selfSamples.append(0)
+                        totalSamples.append(0)
+                        lastStack.append(-1)
+                    }
+                    if frameIndex == frameWeights.count { frameWeights.append(0) }
+                    frameWeights[frameIndex] += count
+                    if lastStack[function] != stackNumber {
+                        lastStack[function] = stackNumber
+                        totalSamples[function] += count
+                    }
                 }
             }
             // `function` is now the leaf's, unless the leaf is a process root.
@@ -85,10 +88,10 @@ public struct FunctionStats: Sendable {
     /// Per function, the source position whose frames carried the most samples; ties go to
     /// the lower file and line so the answer is the same on every run.
     private static func hottestLocations(interner: FrameInterner,
-                                         frameWeights: [UInt64]) -> [SourceLocation?] {
-        var weights = [[SourceLocation: UInt64]](repeating: [:], count: interner.identities.count)
+                                         frameWeights: [UInt64]) -> [SourcePosition?] {
+        var weights = [[SourcePosition: UInt64]](repeating: [:], count: interner.identities.count)
         for (frameIndex, frame) in interner.frames.enumerated() {
-            guard let location = frame.sourceLocation else { continue }
+            guard let location = frame.sourcePosition else { continue }
             weights[Int(interner.identityOfFrame[frameIndex])][location, default: 0]
                 += frameWeights[frameIndex]
         }

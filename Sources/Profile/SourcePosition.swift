@@ -1,5 +1,5 @@
 /// A file and line from debug information, for display next to a function.
-public struct SourceLocation: Hashable, Sendable, Comparable, CustomStringConvertible {
+public struct SourcePosition: Hashable, Sendable, Comparable, CustomStringConvertible {
     public var file: String
     public var line: Int
 
@@ -8,7 +8,7 @@ public struct SourceLocation: Hashable, Sendable, Comparable, CustomStringConver
         self.line = line
     }
 
-    public static func < (lhs: SourceLocation, rhs: SourceLocation) -> Bool {
+    public static func < (lhs: SourcePosition, rhs: SourcePosition) -> Bool {
         (lhs.file, lhs.line) < (rhs.file, rhs.line)
     }
 

@@ -1,0 +1,51 @@
+/// The commented profiler.toml `flametop generate-config` writes: every key with
+/// its default, so the file parses back to `ServiceConfiguration()` once the
+/// [grpc_tls] paths point at real files.
+public enum ExampleConfiguration {
+    public static var text: String {
+        let defaults = ServiceConfiguration()
+        typealias L = ServiceConfiguration.Limits
+        return """
+            # flametop serve: the on-demand profiling service (gRPC, mutual TLS).
+            #   flametop serve -c profiler.toml [--debug]
+            # Every key is optional and shows its default. Unknown keys are errors.
+
+            [server]
+            # An IPv4 or IPv6 address: 0.0.0.0 (or ::) listens on every interface,
+            # 127.0.0.1 on this host only.
+            bind_address = "\(defaults.server.bindAddress)"
+            # \(L.port.lowerBound)–\(L.port.upperBound); 0 picks a free port and logs it.
+            port = \(defaults.server.port)
+            # On SIGTERM: stop accepting calls, end running sessions early (their
+            # results are kept), and give in-flight calls this long to finish.
+            shutdown_grace_seconds = \(defaults.server.shutdownGraceSeconds)
+
+            [grpc_tls]
+            # Mandatory: clients must present a certificate issued by ca_file.
+            # PEM files; relative paths are relative to this file.
+            # (Plaintext needs `flametop serve --insecure-plaintext` and a loopback
+            # bind_address, and is meant for local testing only.)
+            cert_file = "server.crt"   # the server's certificate (chain), leaf first
+            key_file = "server.key"    # its private key
+            ca_file = "ca.crt"         # the CA that signs client certificates
+
+            [profiler]
+            # Sessions sampling at the same time; one more is refused
+            # (RESOURCE_EXHAUSTED). \(L.maxConcurrentSessions.lowerBound)–\(L.maxConcurrentSessions.upperBound).
+            max_concurrent_sessions = \(defaults.profiler.maxConcurrentSessions)
+            # The longest duration_seconds a client may ask for, \(L.maxSessionDurationSeconds.lowerBound)–\(L.maxSessionDurationSeconds.upperBound).
+            max_session_duration_seconds = \(defaults.profiler.maxSessionDurationSeconds)
+            # The highest frequency_hz a client may ask for, \(L.maxFrequencyHz.lowerBound)–\(L.maxFrequencyHz.upperBound).
+            max_frequency_hz = \(defaults.profiler.maxFrequencyHz)
+            # The largest data field of one results chunk, \(L.chunkSizeBytes.lowerBound)–\(L.chunkSizeBytes.upperBound) bytes.
+            chunk_size_bytes = \(defaults.profiler.chunkSizeBytes)
+            # How long a finished session's result can be fetched (and fetched
+            # again) before it is deleted, \(L.resultRetentionSeconds.lowerBound)–\(L.resultRetentionSeconds.upperBound) seconds.
+            result_retention_seconds = \(defaults.profiler.resultRetentionSeconds)
+            # The bytes all kept results may use together (256 MiB); when a new
+            # result needs room, the oldest kept results are deleted first.
+            max_result_memory_bytes = \(defaults.profiler.maxResultMemoryBytes)
+
+            """
+    }
+}

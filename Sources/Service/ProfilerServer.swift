@@ -1,0 +1,105 @@
+import Foundation
+import GRPCCore
+import GRPCNIOTransportHTTP2
+import Logging
+import Synchronization
+
+/// `flametop serve`: the ProfilerService over gRPC, with mutual TLS unless
+/// plaintext was asked for explicitly (and then only on loopback).
+public final class ProfilerServer: Sendable {
+    public let configuration: ServiceConfiguration
+    public let isPlaintext: Bool
+    private let transport: HTTP2ServerTransport.Posix
+    private let server: GRPCServer<HTTP2ServerTransport.Posix>
+    private let registry: SessionRegistry
+    private let status: StatusReporter
+    private let availability = EBPFAvailability()
+    private let logger: Logger
+    private let shutdownRequests: AsyncStream<Void>
+    private let requestShutdown: AsyncStream<Void>.Continuation
+
+    /// Validates the configuration and the TLS files; nothing listens before `run`.
+    public init(configuration: ServiceConfiguration, allowPlaintext: Bool = false, version: String,
+                logger: Logger = Logger(label: "flametop.service")) throws(ConfigurationError) {
+        try configuration.validate(allowPlaintext: allowPlaintext)
+        let security = allowPlaintext ? .plaintext : try ServerSecurity.mutualTLS(configuration.tls)
+        guard let address = ListenAddress(configuration.server.bindAddress) else {
+            throw ConfigurationError(key: "server.bind_address", message: "not an IP address")
+        }
+        let port = configuration.server.port
+        self.configuration = configuration
+        self.isPlaintext = allowPlaintext
+        self.logger = logger
+        transport = HTTP2ServerTransport.Posix(
+            address: address.family == .ipv4 ? .ipv4(host: address.host, port: port) : .ipv6(host: address.host, port: port),
+            transportSecurity: security)
+        registry = SessionRegistry(limits: configuration.profiler, logger: logger)
+        status = StatusReporter(version: version, maxConcurrentSessions: configuration.profiler.maxConcurrentSessions)
+        let endpoint = ProfilerEndpoint(registry: registry, availability: availability, status: status,
+                                        chunker: ResultChunker(maxBytes: configuration.profiler.chunkSizeBytes),
+                                        logger: logger)
+        server = GRPCServer(transport: transport, services: [endpoint])
+        (shutdownRequests, requestShutdown) = AsyncStream.makeStream(of: Void.self)
+    }
+
+    /// Where the server listens once bound (the real port when the configured one is 0).
+    public var boundAddress: (host: String, port: Int) {
+        get async throws {
+            let address = try await transport.listeningAddress
+            if let ipv4 = address.ipv4 { return (ipv4.host, ipv4.port) }
+            if let ipv6 = address.ipv6 { return (ipv6.host, ipv6.port) }
+            return (configuration.server.bindAddress, configuration.server.port)
+        }
+    }
+
+    /// Serves until `shutdown()` has drained the calls in flight (or its grace
+    /// period ran out), or the transport fails. `onListening` gets the bound address.
+    public func run(onListening: @escaping @Sendable (_ host: String, _ port: Int) -> Void = { _, _ in }) async throws {
+        availability.prime()
+        enum Finished { case served, listening, graceExpired, sweeperStopped }
+        try await withThrowingTaskGroup(of: Finished.self) { group in
+            group.addTask {
+                try await self.server.serve()
+                return .served
+            }
+            group.addTask {
+                let (host, port) = try await self.boundAddress
+                onListening(host, port)
+                return .listening
+            }
+            group.addTask {
+                for await _ in self.shutdownRequests { break }
+                let grace = self.configuration.server.shutdownGraceSeconds
+                try? await Task.sleep(for: .seconds(grace))
+                return .graceExpired
+            }
+            group.addTask {
+                // Results also expire on access; this frees their memory without one.
+                while (try? await Task.sleep(for: .seconds(1))) != nil { self.registry.deleteExpiredResults() }
+                return .sweeperStopped
+            }
+            while let finished = try await group.next() {
+                switch finished {
+                case .listening, .sweeperStopped: continue
+                case .served:
+                    logger.info("server stopped")
+                case .graceExpired:
+                    logger.warning("shutdown grace period (server.shutdown_grace_seconds) ran out: cutting the calls still in flight")
+                }
+                group.cancelAll()
+                break
+            }
+        }
+    }
+
+    /// Starts a graceful shutdown (SIGTERM): refuses new calls, ends running
+    /// sessions early so the calls waiting for them get what was sampled, and
+    /// lets calls in flight finish. Safe from any thread; `run` returns when done.
+    public func shutdown() {
+        logger.info("shutting down: draining calls in flight")
+        status.markShuttingDown()
+        registry.stopAll()
+        server.beginGracefulShutdown()
+        requestShutdown.yield()
+    }
+}

@@ -1,0 +1,140 @@
+import Foundation
+import TOMLKit
+
+extension ServiceConfiguration {
+    /// Reads profiler.toml. Every key is optional (the default applies); an unknown
+    /// section or key, a value of the wrong type or out of range is an error naming
+    /// the key. Relative file paths are taken relative to `baseDirectory` (the
+    /// config file's directory).
+    public static func parse(toml text: String, source: String = "profiler.toml",
+                             baseDirectory: String? = nil) throws(ConfigurationError) -> ServiceConfiguration {
+        let root: TOMLTable
+        do {
+            root = try TOMLTable(string: text)
+        } catch let error as TOMLParseError {
+            throw ConfigurationError(key: source, message: "\(error.description) at \(error.source.begin.debugDescription)")
+        } catch {
+            throw ConfigurationError(key: source, message: "not valid TOML: \(error)")
+        }
+        var configuration = ServiceConfiguration()
+        var reader = TableReader(base: baseDirectory)
+        let sectionList = Self.sections.map { "[\($0)]" }.joined(separator: ", ")
+        for key in root.keys.sorted() {
+            guard Self.sections.contains(key) else {
+                throw ConfigurationError(key: key, message: "unknown section or key", hint: "the sections are \(sectionList)")
+            }
+            guard let section = root[key]?.table else {
+                throw ConfigurationError(key: key, message: "must be a table ([\(key)])", hint: "the sections are \(sectionList)")
+            }
+            switch key {
+            case "server": try reader.read(section, key, into: &configuration.server)
+            case "grpc_tls": try reader.read(section, key, into: &configuration.tls)
+            default: try reader.read(section, key, into: &configuration.profiler)
+            }
+        }
+        return configuration
+    }
+
+    /// Reads the file at `path` (relative paths inside it are relative to the file).
+    public static func load(path: String) throws(ConfigurationError) -> ServiceConfiguration {
+        let text: String
+        do {
+            text = try String(contentsOfFile: path, encoding: .utf8)
+        } catch {
+            throw ConfigurationError(key: path, message: "cannot read the configuration file (\(Self.reason(error)))",
+                                     hint: "`flametop generate-config > \(path)` writes a commented example")
+        }
+        let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        return try parse(toml: text, source: path, baseDirectory: directory)
+    }
+
+    static let sections = ["server", "grpc_tls", "profiler"]
+
+    private static func reason(_ error: Error) -> String {
+        let code = (error as NSError).userInfo[NSUnderlyingErrorKey].map { ($0 as? NSError)?.code ?? 0 } ?? 0
+        return code != 0 ? String(cString: strerror(Int32(code))) : "\(error.localizedDescription)"
+    }
+}
+
+/// Reads one section's keys with type and range checks.
+private struct TableReader {
+    let base: String?
+
+    mutating func read(_ table: TOMLTable, _ section: String,
+                       into server: inout ServiceConfiguration.Server) throws(ConfigurationError) {
+        typealias L = ServiceConfiguration.Limits
+        try forEachKey(table, section, known: ["bind_address", "port", "shutdown_grace_seconds"]) { key, value throws(ConfigurationError) in
+            switch key {
+            case "bind_address": server.bindAddress = try string(value, "\(section).\(key)")
+            case "port": server.port = try integer(value, "\(section).\(key)", in: L.port)
+            default: server.shutdownGraceSeconds = try integer(value, "\(section).\(key)", in: L.shutdownGraceSeconds)
+            }
+        }
+    }
+
+    mutating func read(_ table: TOMLTable, _ section: String,
+                       into tls: inout ServiceConfiguration.TLS) throws(ConfigurationError) {
+        try forEachKey(table, section, known: ["cert_file", "key_file", "ca_file"]) { key, value throws(ConfigurationError) in
+            let path = resolved(try string(value, "\(section).\(key)"))
+            switch key {
+            case "cert_file": tls.certFile = path
+            case "key_file": tls.keyFile = path
+            default: tls.caFile = path
+            }
+        }
+    }
+
+    mutating func read(_ table: TOMLTable, _ section: String,
+                       into profiler: inout ServiceConfiguration.Profiler) throws(ConfigurationError) {
+        typealias L = ServiceConfiguration.Limits
+        let known = ["max_concurrent_sessions", "max_session_duration_seconds", "max_frequency_hz",
+                     "chunk_size_bytes", "result_retention_seconds", "max_result_memory_bytes"]
+        try forEachKey(table, section, known: known) { key, value throws(ConfigurationError) in
+            let name = "\(section).\(key)"
+            switch key {
+            case "max_concurrent_sessions": profiler.maxConcurrentSessions = try integer(value, name, in: L.maxConcurrentSessions)
+            case "max_session_duration_seconds":
+                profiler.maxSessionDurationSeconds = try integer(value, name, in: L.maxSessionDurationSeconds)
+            case "max_frequency_hz": profiler.maxFrequencyHz = try integer(value, name, in: L.maxFrequencyHz)
+            case "chunk_size_bytes": profiler.chunkSizeBytes = try integer(value, name, in: L.chunkSizeBytes)
+            case "result_retention_seconds": profiler.resultRetentionSeconds = try integer(value, name, in: L.resultRetentionSeconds)
+            default: profiler.maxResultMemoryBytes = try integer(value, name, in: L.maxResultMemoryBytes)
+            }
+        }
+    }
+
+    private func forEachKey(_ table: TOMLTable, _ section: String, known: [String],
+                            _ body: (String, TOMLValueConvertible) throws(ConfigurationError) -> Void) throws(ConfigurationError) {
+        for key in table.keys.sorted() {
+            guard known.contains(key), let value = table[key] else {
+                throw ConfigurationError(key: "\(section).\(key)", message: "unknown key",
+                                         hint: "[\(section)] takes \(known.joined(separator: ", "))")
+            }
+            try body(key, value)
+        }
+    }
+
+    private func integer(_ value: TOMLValueConvertible, _ key: String,
+                         in range: ClosedRange<Int>) throws(ConfigurationError) -> Int {
+        guard let number = value.int else {
+            throw ConfigurationError(key: key, message: "must be an integer, not a \(value.type) (\(value.debugDescription))")
+        }
+        guard range.contains(number) else {
+            throw ConfigurationError(key: key, message: "must be between \(range.lowerBound) and \(range.upperBound) (got \(number))")
+        }
+        return number
+    }
+
+    private func string(_ value: TOMLValueConvertible, _ key: String) throws(ConfigurationError) -> String {
+        guard let text = value.string else {
+            throw ConfigurationError(key: key, message: "must be a string, not a \(value.type) (\(value.debugDescription))")
+        }
+        guard !text.isEmpty else { throw ConfigurationError(key: key, message: "must not be empty") }
+        return text
+    }
+
+    private func resolved(_ path: String) -> String {
+        guard let base, !path.hasPrefix("/") else { return path }
+        return URL(fileURLWithPath: base).appendingPathComponent(path).standardizedFileURL.path
+    }
+}

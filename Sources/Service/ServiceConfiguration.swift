@@ -1,0 +1,87 @@
+/// Everything `flametop serve` is configured with (profiler.toml), with the
+/// product spec's defaults. `ServiceConfiguration.parse(toml:)` reads a file;
+/// `validate(allowPlaintext:)` checks what depends on the command line.
+public struct ServiceConfiguration: Sendable, Equatable {
+    public struct Server: Sendable, Equatable {
+        /// An IPv4 or IPv6 address literal; 0.0.0.0 / :: listen on every interface.
+        public var bindAddress = "0.0.0.0"
+        /// 0 picks a free port (the bound one is logged).
+        public var port = 8080
+        /// On SIGTERM, how long in-flight calls may take to finish before they are cut.
+        public var shutdownGraceSeconds = 30
+
+        public init() {}
+    }
+
+    /// mTLS material, PEM files. All three are required unless the server runs
+    /// plaintext (`--insecure-plaintext`, loopback only).
+    public struct TLS: Sendable, Equatable {
+        /// The server's certificate (chain), leaf first.
+        public var certFile: String?
+        public var keyFile: String?
+        /// The CA that issued the clients' certificates; clients without one are refused.
+        public var caFile: String?
+
+        public init() {}
+
+        public var isEmpty: Bool { certFile == nil && keyFile == nil && caFile == nil }
+    }
+
+    public struct Profiler: Sendable, Equatable {
+        public var maxConcurrentSessions = 10
+        public var maxSessionDurationSeconds = 300
+        public var maxFrequencyHz = 1000
+        /// The largest `data` of one ProfilingResultsChunk.
+        public var chunkSizeBytes = 65_536
+        /// How long a finished result can be fetched.
+        public var resultRetentionSeconds = 600
+        /// The bytes all kept results may hold together; the oldest go first.
+        public var maxResultMemoryBytes = 268_435_456
+
+        public init() {}
+    }
+
+    public var server = Server()
+    public var tls = TLS()
+    public var profiler = Profiler()
+
+    public init() {}
+
+    /// The ranges each number must be in, by key (also used by the example config).
+    public enum Limits {
+        public static let port = 0...65_535
+        public static let shutdownGraceSeconds = 0...600
+        public static let maxConcurrentSessions = 1...256
+        public static let maxSessionDurationSeconds = 1...300
+        public static let maxFrequencyHz = 1...1000
+        // Below gRPC's usual 4 MiB message limit, with room for the metadata.
+        public static let chunkSizeBytes = 64...4_128_768
+        public static let resultRetentionSeconds = 1...86_400
+        public static let maxResultMemoryBytes = 1_024...17_179_869_184
+    }
+
+    /// Checks what parsing alone cannot: the address, TLS completeness, and that
+    /// plaintext is only ever served on loopback.
+    public func validate(allowPlaintext: Bool) throws(ConfigurationError) {
+        guard let address = ListenAddress(server.bindAddress) else {
+            throw ConfigurationError(key: "server.bind_address",
+                                     message: "\"\(server.bindAddress)\" is not an IPv4 or IPv6 address",
+                                     hint: "use 0.0.0.0 for every interface, 127.0.0.1 for this host only")
+        }
+        if allowPlaintext {
+            guard address.isLoopback else {
+                throw ConfigurationError(key: "server.bind_address",
+                                         message: "plaintext is only served on a loopback address, not \(server.bindAddress)",
+                                         hint: "bind to 127.0.0.1 or ::1, or drop --insecure-plaintext and configure [grpc_tls]")
+            }
+            return
+        }
+        let missing = [("grpc_tls.cert_file", tls.certFile), ("grpc_tls.key_file", tls.keyFile),
+                       ("grpc_tls.ca_file", tls.caFile)].filter { $0.1 == nil }.map(\.0)
+        if let first = missing.first {
+            throw ConfigurationError(key: first,
+                                     message: "missing: mTLS is mandatory and needs \(missing.joined(separator: ", "))",
+                                     hint: "set [grpc_tls] cert_file, key_file and ca_file (see `flametop generate-config`)")
+        }
+    }
+}

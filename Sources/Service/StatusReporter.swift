@@ -1,0 +1,52 @@
+import Foundation
+import Synchronization
+
+/// Assembles GetStatus: health, sessions, eBPF availability, sampling counters
+/// and the service's own CPU and memory.
+final class StatusReporter: Sendable {
+    let version: String
+    let maxConcurrentSessions: Int
+    private let started = ContinuousClock.now
+    private let startUsage = ProcessUsage.current()
+    private let shuttingDown = Atomic<Bool>(false)
+
+    init(version: String, maxConcurrentSessions: Int) {
+        self.version = version
+        self.maxConcurrentSessions = maxConcurrentSessions
+    }
+
+    func markShuttingDown() {
+        shuttingDown.store(true, ordering: .relaxed)
+    }
+
+    func report(registry: SessionRegistry, availability: EBPFAvailability) async -> Profiler_V1_GetStatusResponse {
+        let verdict = await availability.verdict()
+        let totals = registry.totals
+        let usage = ProcessUsage.current()
+        let uptime = Self.seconds(ContinuousClock.now - started)
+        let stopping = shuttingDown.load(ordering: .relaxed)
+        return .with {
+            $0.healthy = verdict.available && !stopping
+            $0.activeSessions = UInt32(totals.activeSessions)
+            $0.version = version
+            $0.ebpfAvailable = verdict.available
+            $0.ebpfUnavailableReason = verdict.reason
+            $0.totalSamples = totals.samples
+            $0.stackErrors = totals.stackErrors
+            $0.stackSuccesses = totals.samples > totals.stackErrors ? totals.samples - totals.stackErrors : 0
+            $0.cpuSeconds = usage.cpuSeconds
+            $0.cpuPercent = uptime > 0 ? 100 * (usage.cpuSeconds - startUsage.cpuSeconds) / uptime : 0
+            $0.memoryRssBytes = usage.residentBytes
+            $0.maxConcurrentSessions = UInt32(maxConcurrentSessions)
+            $0.storedResults = UInt32(totals.storedResults)
+            $0.storedResultBytes = UInt64(totals.storedResultBytes)
+            $0.uptimeSeconds = uptime
+            $0.sessionsStarted = totals.sessionsStarted
+        }
+    }
+
+    private static func seconds(_ duration: Duration) -> Double {
+        let parts = duration.components
+        return Double(parts.seconds) + Double(parts.attoseconds) / 1e18
+    }
+}

@@ -1,0 +1,178 @@
+/// Kernel text symbols in address order, kept compact: kallsyms gives no sizes (a symbol
+/// ends where the next begins), so a symbol is its start, where its name lies in one packed
+/// byte buffer, and its module tag: 12 bytes plus the name, ~4.3 MB for a 122k-symbol kernel.
+///
+/// Immutable once built: the builder hands over its buffers and nothing writes them again,
+/// which is what makes sharing the raw storage across threads sound.
+final class KernelSymbolTable: @unchecked Sendable {
+    private let starts: AddressColumn
+    private let nameOffsets: MappedBuffer<UInt32>
+    private let nameLengths: MappedBuffer<UInt16>
+    private let tags: MappedBuffer<UInt16>
+    private let names: MappedBuffer<UInt8>
+
+    var count: Int { starts.count }
+
+    private init(builder: borrowing Builder) {
+        starts = builder.starts
+        nameOffsets = builder.nameOffsets
+        nameLengths = builder.nameLengths
+        tags = builder.tags
+        names = builder.names
+    }
+
+    /// The symbol covering `address`: the nearest one starting at or below it. The last one
+    /// reaches to the top of the address space, exclusive (as unsized symbols in `SymbolIndex`).
+    func index(covering address: UInt64) -> Int? {
+        guard address != .max else { return nil }
+        return starts.lastPosition(atOrBelow: address)
+    }
+
+    func name(at index: Int) -> String {
+        String(decoding: UnsafeBufferPointer(start: names.base + Int(nameOffsets[index]),
+                                             count: Int(nameLengths[index])), as: UTF8.self)
+    }
+
+    func start(at index: Int) -> UInt64 { starts[index] }
+    /// The module tag given to `Builder.add` (0 for the core kernel).
+    func tag(at index: Int) -> UInt16 { tags[index] }
+
+    /// Takes symbols as kallsyms lists them. The core kernel comes in address order, with
+    /// aliases on consecutive lines: those are merged as they arrive, leaving nothing to sort.
+    /// Module and BPF symbols come per module in no particular order: from the first address
+    /// below its predecessor, the rest is sorted at the end through a permutation of indexes.
+    struct Builder {
+        /// Room for a large distribution kernel with modules (a 6.x x86 kernel has ~120k text
+        /// symbols, ~24 bytes of name each); beyond it the buffers move once.
+        static let reservedSymbols = 1 << 22
+        static let reservedNameBytes = 1 << 27
+
+        fileprivate var starts: AddressColumn
+        fileprivate let nameOffsets: MappedBuffer<UInt32>
+        fileprivate let nameLengths: MappedBuffer<UInt16>
+        fileprivate let tags: MappedBuffer<UInt16>
+        fileprivate let names: MappedBuffer<UInt8>
+        /// Needed only to settle aliases the sort brings together; dropped with the builder.
+        private let ranks: MappedBuffer<UInt8>
+        /// The last start added (read back from `starts` would cost more on every line).
+        private var lastStart: UInt64 = 0
+        /// The symbols before this position have strictly increasing starts.
+        private var sortedCount = 0
+
+        init(reservedSymbols: Int = Self.reservedSymbols, reservedNameBytes: Int = Self.reservedNameBytes) {
+            starts = AddressColumn(reservingCapacity: reservedSymbols)
+            nameOffsets = MappedBuffer(reservingCapacity: reservedSymbols)
+            nameLengths = MappedBuffer(reservingCapacity: reservedSymbols)
+            tags = MappedBuffer(reservingCapacity: reservedSymbols)
+            ranks = MappedBuffer(reservingCapacity: reservedSymbols)
+            names = MappedBuffer(reservingCapacity: reservedNameBytes)
+        }
+
+        /// Adds a symbol. Among symbols at one address the highest `rank` names it, the
+        /// first added among equals. Names longer than 64 KB are cut (kallsyms' limit is 512).
+        mutating func add(start: UInt64, name: UnsafeBufferPointer<UInt8>, rank: UInt8, tag: UInt16) {
+            let name = UnsafeBufferPointer(rebasing: name.prefix(Int(UInt16.max)))
+            guard !name.isEmpty, names.count + name.count <= Int(UInt32.max) else { return }
+            if lastStart == start, !starts.isEmpty {
+                // An alias on the line before: keep the better name only. Its name is the last
+                // one in `names` (every add leaves it so), and its position stays the earlier
+                // one's, which keeps first-added order right for aliases a later sort brings in.
+                let last = starts.count - 1
+                guard rank > ranks[last] else { return }
+                names.truncate(to: Int(nameOffsets[last]))
+                names.append(contentsOf: name)
+                nameLengths[last] = UInt16(name.count)
+                ranks[last] = rank
+                tags[last] = tag
+                return
+            }
+            if sortedCount == starts.count, starts.isEmpty || lastStart < start { sortedCount += 1 }
+            lastStart = start
+            nameOffsets.append(UInt32(names.count))
+            names.append(contentsOf: name)
+            starts.append(start)
+            nameLengths.append(UInt16(name.count))
+            tags.append(tag)
+            ranks.append(rank)
+        }
+
+        consuming func build() -> KernelSymbolTable {
+            if sortedCount < starts.count { sortUnorderedTail() }
+            // Its end (the top of the address space, exclusive) would not lie above its start.
+            if starts.count > 0, starts[starts.count - 1] == .max { truncate(to: starts.count - 1) }
+            starts.shrinkToFit()
+            nameOffsets.shrinkToFit()
+            nameLengths.shrinkToFit()
+            tags.shrinkToFit()
+            names.shrinkToFit()
+            return KernelSymbolTable(builder: self)
+        }
+
+        /// Sorts from the first prefix symbol the unordered tail reaches down to, by start,
+        /// best rank, then first added; then keeps only the first of each start.
+        private func sortUnorderedTail() {
+            var lowest = UInt64.max
+            for position in sortedCount..<starts.count { lowest = min(lowest, starts[position]) }
+            var first = 0
+            var high = sortedCount
+            while first < high {
+                let middle = (first + high) / 2
+                if starts[middle] < lowest { first = middle + 1 } else { high = middle }
+            }
+            let addresses = starts
+            let ranksBase = ranks.base
+            let count = starts.count
+            var order = Array(0..<UInt32(count - first))
+            order.sort { left, right in
+                let leftStart = addresses[first + Int(left)]
+                let rightStart = addresses[first + Int(right)]
+                if leftStart != rightStart { return leftStart < rightStart }
+                let leftRank = ranksBase[first + Int(left)]
+                let rightRank = ranksBase[first + Int(right)]
+                if leftRank != rightRank { return leftRank > rightRank }
+                return left < right
+            }
+            permute(from: first, by: &order)
+            var kept = first
+            for position in first..<count where position == first || starts[position] != starts[kept - 1] {
+                if kept != position { move(from: position, to: kept) }
+                kept += 1
+            }
+            truncate(to: kept)
+        }
+
+        /// Puts the symbol at `first + order[i]` at `first + i`, in place, following each
+        /// cycle of the permutation once; a done position is marked by pointing at itself.
+        private func permute(from first: Int, by order: inout [UInt32]) {
+            for cycleStart in order.indices where Int(order[cycleStart]) != cycleStart {
+                let saved = (starts[first + cycleStart], nameOffsets[first + cycleStart],
+                             nameLengths[first + cycleStart], tags[first + cycleStart])
+                var destination = cycleStart
+                var source = Int(order[cycleStart])
+                while source != cycleStart {
+                    move(from: first + source, to: first + destination)
+                    order[destination] = UInt32(destination)
+                    destination = source
+                    source = Int(order[destination])
+                }
+                let target = first + destination
+                (starts[target], nameOffsets[target], nameLengths[target], tags[target]) = saved
+                order[destination] = UInt32(destination)
+            }
+        }
+
+        private func move(from source: Int, to destination: Int) {
+            starts[destination] = starts[source]
+            nameOffsets[destination] = nameOffsets[source]
+            nameLengths[destination] = nameLengths[source]
+            tags[destination] = tags[source]
+        }
+
+        private func truncate(to count: Int) {
+            starts.truncate(to: count)
+            nameOffsets.truncate(to: count)
+            nameLengths.truncate(to: count)
+            tags.truncate(to: count)
+        }
+    }
+}

@@ -1,0 +1,38 @@
+import Synchronization
+
+/// Modules (ELF symbols, DWARF indexes, lookups) shared by every `Symbolizer` of the
+/// process, keyed by file identity: a second session, or a second process mapping the
+/// same library, reuses what the first one read.
+public final class ModuleCache: Sendable {
+    public static let shared = ModuleCache()
+
+    struct Key: Hashable, Sendable {
+        var identity: ModuleIdentity
+        /// Another set of debug roots may find another debug file.
+        var debugDirectories: [String]
+    }
+
+    private let modules = Mutex<[Key: ModuleSymbols]>([:])
+
+    public init() {}
+
+    public var count: Int { modules.withLock { $0.count } }
+
+    /// Drops every module (their memory goes once no symbolizer holds them).
+    public func removeAll() {
+        modules.withLock { $0.removeAll() }
+    }
+
+    /// The cached module, or the one `load` makes (outside the lock: loading reads files).
+    /// Returns whether it was loaded now.
+    func module(for key: Key, load: () -> ModuleSymbols) -> (module: ModuleSymbols, loaded: Bool) {
+        if let known = modules.withLock({ $0[key] }) { return (known, false) }
+        let loaded = load()
+        let kept = modules.withLock { modules in
+            if let raced = modules[key] { return raced }
+            modules[key] = loaded
+            return loaded
+        }
+        return (kept, kept === loaded)
+    }
+}

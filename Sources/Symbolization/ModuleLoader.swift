@@ -1,0 +1,34 @@
+import Glibc
+
+/// Reads one mapped file into a `ModuleSymbols`: its ELF symbols, then DWARF from the
+/// file itself or from a separate debug file found by build-id or `.gnu_debuglink`.
+struct ModuleLoader {
+    let locator: DebugFileLocator
+
+    /// - Parameters:
+    ///   - path: where the file can be read now (maybe /proc/PID/map_files/…).
+    ///   - originalPath: the path the process mapped, whose directory `.gnu_debuglink` is relative to.
+    ///   - root: the process's root when it is not ours (searched for debug files first).
+    func load(path: String, originalPath: String, root: String?, name: String) -> ModuleSymbols {
+        let table: ElfSymbolTable
+        do {
+            table = try ElfSymbolTable(path: path)
+        } catch {
+            return ModuleSymbols(name: name, symbols: .failure(error))
+        }
+        if table.hasDebugInfo, let info = DebugInfo(path: path) {
+            return ModuleSymbols(name: name, symbols: .success(table), debugInfo: info)
+        }
+        for candidate in locator.candidates(buildID: table.buildIDHex, debugLink: table.debugLink,
+                                            binaryPath: originalPath, processRoot: root) {
+            guard access(candidate, R_OK) == 0, let debugTable = try? ElfSymbolTable(path: candidate) else { continue }
+            // A debug file for another build would name the wrong code.
+            if let ours = table.buildID, let theirs = debugTable.buildID, ours != theirs { continue }
+            let info = debugTable.hasDebugInfo ? DebugInfo(path: candidate) : nil
+            guard info != nil || debugTable.hasFullSymbolTable else { continue }
+            return ModuleSymbols(name: name, symbols: .success(table), debugInfo: info, debugFile: candidate,
+                                 debugSymbols: debugTable.hasFullSymbolTable ? debugTable : nil)
+        }
+        return ModuleSymbols(name: name, symbols: .success(table))
+    }
+}

@@ -1,0 +1,76 @@
+import ArgumentParser
+import Foundation
+import Sampling
+import Service
+
+struct RemoteResultsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "results",
+        abstract: "Fetch a session's folded stacks into a file.",
+        discussion: """
+            While the session still samples, the call waits for it to end (up to --timeout). \
+            The file is exactly what `flametop record` writes; it is written under a temporary \
+            name and renamed when the transfer is complete.
+            """
+    )
+
+    @OptionGroup var remote: RemoteOptions
+
+    @Option(name: .long, help: "The session id StartProfiling returned.")
+    var session: String
+
+    @Option(name: .shortAndLong, help: ArgumentHelp("Where to write the folded stacks.", valueName: "path"))
+    var output: String
+
+    @Option(name: .long, help: "Seconds to wait for a session that still samples, and for the transfer.")
+    var timeout: Int = 360
+
+    func validate() throws {
+        guard timeout >= 1 else { throw ValidationError("--timeout must be at least 1 second") }
+    }
+
+    func run() throws {
+        let file = try Self.openOutput(output)
+        let session = session, timeout = timeout
+        let fetched = try RemoteCommand.withClient(remote) { client in
+            try await client.results(sessionID: session, timeout: .seconds(timeout))
+        }
+        try Self.save(fetched, to: file)
+    }
+
+    static func openOutput(_ path: String) throws -> AtomicOutputFile {
+        do {
+            return try AtomicOutputFile(path: path)
+        } catch {
+            throw CommandFailure(error.description)
+        }
+    }
+
+    /// Writes the file and a summary of what it holds to stderr.
+    static func save(_ fetched: FetchedResult, to file: AtomicOutputFile) throws {
+        file.write(fetched.foldedText)
+        do {
+            try file.commit()
+        } catch {
+            throw CommandFailure(error.description)
+        }
+        let meta = fetched.metadata
+        Console.error("""
+            flametop: wrote \(file.path): PID \(meta.pid) (\(meta.command)), \(String(format: "%.1f", meta.durationSeconds)) s \
+            at \(meta.frequencyHz) Hz, \(meta.sampleCount) samples, \(meta.uniqueStacks) unique stacks \
+            (\(meta.totalBytes) bytes in \(meta.totalChunks) chunks)
+            ended: \(meta.endReason)
+            """)
+        let counters = meta.losses
+        let losses = [
+            ("samples dropped: counts map full", counters.samplesDroppedMapFull),
+            ("user stack collisions", counters.userStackCollisions), ("user stack map full", counters.userStackMapFull),
+            ("user stack unreadable", counters.userStackUnreadable), ("user stack other errors", counters.userStackOtherErrors),
+            ("kernel stack collisions", counters.kernelStackCollisions), ("kernel stack map full", counters.kernelStackMapFull),
+            ("kernel stack unreadable", counters.kernelStackUnreadable),
+            ("kernel stack other errors", counters.kernelStackOtherErrors),
+            ("stacks missing at drain", counters.stacksMissingAtDrain),
+        ].filter { $0.1 > 0 }.map { "\($0.0): \($0.1)" }
+        Console.error(losses.isEmpty ? "losses: none" : "losses: " + losses.joined(separator: ", "))
+    }
+}

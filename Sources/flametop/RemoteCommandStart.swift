@@ -1,0 +1,41 @@
+import ArgumentParser
+import Foundation
+import Service
+
+struct RemoteStartCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "start",
+        abstract: "Start a profiling session; print its id (or, with -o, wait and save its result)."
+    )
+
+    @OptionGroup var remote: RemoteOptions
+
+    @Option(name: .shortAndLong, help: "The process to profile on the service's host.")
+    var pid: Int32
+
+    @Option(name: .shortAndLong, help: "Seconds to sample (the service allows 1 to its max_session_duration_seconds).")
+    var duration: Int = 10
+
+    @Option(name: [.customShort("F"), .long], help: "Samples per second (1 to the service's max_frequency_hz).")
+    var frequency: Int = 99
+
+    @Option(name: .shortAndLong, help: ArgumentHelp("Wait for the session to end and write its folded stacks here.", valueName: "path"))
+    var output: String?
+
+    func run() throws {
+        let duration = duration, frequency = frequency, pid = pid
+        // The output is created first so an unwritable path fails before the session starts.
+        let file = try output.map(RemoteResultsCommand.openOutput)
+        let started = try RemoteCommand.withClient(remote) { client in
+            try await client.start(pid: pid, durationSeconds: duration, frequencyHz: frequency)
+        }
+        print(started.sessionID)
+        Console.error("flametop: session \(started.sessionID): sampling PID \(started.pid) (\(started.command)) at \(started.frequencyHz) Hz for \(started.durationSeconds) s")
+        guard let file else { return }
+        let sessionID = started.sessionID
+        let fetched = try RemoteCommand.withClient(remote) { client in
+            try await client.results(sessionID: sessionID, timeout: .seconds(duration + 60))
+        }
+        try RemoteResultsCommand.save(fetched, to: file)
+    }
+}
