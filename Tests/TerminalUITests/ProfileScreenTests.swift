@@ -223,6 +223,7 @@ import Testing
         #expect(canvas.line(0).contains("200 samples"))
         #expect(treeLines(canvas)[6] == "      5.0% █░░░░░░░░░ idle")
         _ = screen.handle(.character("p"))
+        screen.update(try #require(screen.latest))
         #expect(treeLines(render(screen))[2] == "     52.5% █████░░░░░ idle")
     }
 

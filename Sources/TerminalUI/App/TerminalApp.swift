@@ -46,6 +46,7 @@ final class TerminalApp {
     private var processTable = ProcessTable()
     private var profile: ActiveProfile?
     private var selfUsage = SelfUsageMeter()
+    private let models = ProfileModelWorker()
     private var needsDraw = true
     private var finished: TerminalUIExit?
     private var messages: [String] = []
@@ -92,6 +93,8 @@ final class TerminalApp {
     private func nextDeadline() -> Double {
         guard let profile else { return nextProcessScan }
         var deadline = min(nextProfileRefresh, nextSelfMeasure)
+        // A model is being built: look for it soon.
+        if models.isBuilding { deadline = min(deadline, Self.monotonicSeconds() + 0.05) }
         if profile.source.isLive, profile.autosave != nil { deadline = min(deadline, nextAutosave) }
         return deadline
     }
@@ -101,13 +104,17 @@ final class TerminalApp {
             if now >= nextProfileRefresh {
                 nextProfileRefresh = now + options.profileRefreshInterval
                 let snapshot = active.source.snapshot()
-                let before = active.screen.latest?.generation
-                let stateBefore = active.screen.latest?.state
                 active.screen.now = Date()
-                active.screen.update(snapshot)
-                if before != snapshot.generation || stateBefore != snapshot.state || active.source.isLive {
-                    needsDraw = true
+                active.screen.note(snapshot)
+                if active.screen.needsModel(for: snapshot) {
+                    models.submit(snapshot, parameters: active.screen.modelParameters)
                 }
+                needsDraw = true
+            }
+            if let model = models.take() {
+                // A stale model (the mode or search changed meanwhile) is dropped; the
+                // next refresh submits again.
+                if active.screen.apply(model) { needsDraw = true } else { nextProfileRefresh = 0 }
             }
             if now >= nextSelfMeasure {
                 nextSelfMeasure = now + 1
@@ -216,7 +223,9 @@ final class TerminalApp {
         screen.resize(width: terminal.width, height: terminal.height)
         let snapshot = source.snapshot()
         screen.now = Date()
-        screen.update(snapshot)
+        screen.note(snapshot)
+        _ = models.take()
+        models.submit(snapshot, parameters: screen.modelParameters)
         var autosave: ProfileAutosave?
         if source.isLive, let directory = options.autosaveDirectory {
             autosave = ProfileAutosave(directory: directory, snapshot: snapshot, date: Date())

@@ -19,10 +19,7 @@ struct FlameTreeView {
         var focus: FunctionIdentity?
     }
 
-    /// The whole profile, top-down.
-    private(set) var base: CallTree?
-    private var counts = StackCounts()
-    /// `base` after inversion and focus: the tree the rows come from.
+    /// The profile's tree for `mode`: the tree the rows come from.
     private(set) var tree: CallTree?
     private(set) var mode = Mode()
     /// Zoomed subtrees, innermost last; each a path in `tree`.
@@ -50,30 +47,14 @@ struct FlameTreeView {
 
     // MARK: Data
 
-    /// Shows a new profile, keeping mode, zoom, expansion and selection.
-    mutating func update(counts: StackCounts, base: CallTree) {
-        self.counts = counts
-        self.base = base
-        rebuildTree()
-    }
-
-    private mutating func rebuildTree() {
-        guard let base else { return }
-        var derived = mode.inverted ? Self.bottomUp(counts) : base
-        if let focus = mode.focus { derived = derived.focused(on: focus) }
-        tree = derived
-        if !hotPathShown.contains(mode), !derived.children(of: derived.root).isEmpty {
+    /// Shows a new tree for the current mode, keeping zoom, expansion and selection.
+    mutating func update(tree: CallTree) {
+        self.tree = tree
+        if !hotPathShown.contains(mode), !tree.children(of: tree.root).isEmpty {
             hotPathShown.insert(mode)
-            expandHotPath(in: derived)
+            expandHotPath(in: tree)
         }
         flatten()
-    }
-
-    /// The callers tree, from reversed stacks. `CallTree.inverted()` (Profile, as merged
-    /// at 07e9c50) keeps the root's placeholder at the end of each reversed path, which
-    /// hangs an extra unnamed node under every chain's last caller.
-    static func bottomUp(_ counts: StackCounts) -> CallTree {
-        CallTree(StackCounts(counts.counts.map { (Stack($0.key.frames.reversed()), $0.value) }))
     }
 
     /// Opens the chain of hottest children from the root down to a leaf.
@@ -162,19 +143,13 @@ struct FlameTreeView {
 
     // MARK: Modes
 
-    mutating func toggleInverted() {
-        mode.inverted.toggle()
+    /// Switches to another mode (inverted, focused) with its tree. Zoom is left; each
+    /// mode keeps its own expansion.
+    mutating func switchMode(to mode: Mode, tree: CallTree) {
+        self.mode = mode
         zoom = []
         selectedPath = []
-        rebuildTree()
-    }
-
-    /// Shows the tree of every stack through `function` (nil: the whole profile).
-    mutating func setFocus(_ function: FunctionIdentity?) {
-        mode.focus = function
-        zoom = []
-        selectedPath = []
-        rebuildTree()
+        update(tree: tree)
     }
 
     mutating func zoomIn() {

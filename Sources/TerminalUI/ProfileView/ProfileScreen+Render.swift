@@ -138,7 +138,7 @@ extension ProfileScreen {
 
     private func renderTree(into canvas: inout Canvas, rows area: Range<Int>) {
         guard let callTree = tree.tree else {
-            if let row = area.first { canvas.write("waiting for samples…", row: row, column: 1, style: .dim) }
+            if let row = area.first { canvas.write("building the profile…", row: row, column: 1, style: .dim) }
             return
         }
         if callTree.totalSamples(of: callTree.root) == 0, let row = area.first {

@@ -26,8 +26,8 @@ public struct ProfileScreen {
 
     /// False for a saved profile (`flametop view`).
     public let isLive: Bool
-    /// The snapshot the panes show (frozen while paused).
-    public private(set) var shown: SessionSnapshot?
+    /// What the panes show (frozen while paused).
+    private(set) var model: ProfileModel?
     /// The newest snapshot, shown in the status line even while paused.
     public private(set) var latest: SessionSnapshot?
     private(set) var tree = FlameTreeView()
@@ -36,8 +36,6 @@ public struct ProfileScreen {
     public private(set) var isPaused = false
     /// Lowercased search text; empty when not searching.
     public private(set) var searchQuery = ""
-    /// Share (0–100) of samples whose stack holds a function matching the search.
-    public private(set) var searchShare: Double?
     /// Where the profile was last exported since it was started or reset.
     public private(set) var exportedPath: String?
     public private(set) var message: (text: String, isError: Bool)?
@@ -58,34 +56,53 @@ public struct ProfileScreen {
 
     // MARK: Data
 
-    /// Takes a snapshot; rebuilds the tree and the function table only when the counts
-    /// changed (a new generation) and the display is not paused.
+    /// The snapshot the panes show.
+    public var shown: SessionSnapshot? { model?.snapshot }
+    /// Share (0–100) of samples whose stack holds a function matching the search.
+    public var searchShare: Double? { model?.searchShare }
+
+    /// What a model for the current view must be built with.
+    var modelParameters: ProfileModel.Parameters {
+        ProfileModel.Parameters(mode: tree.mode, query: searchQuery)
+    }
+
+    /// Takes a snapshot and builds its model at once (tests, saved profiles). The app
+    /// builds models on a worker instead: `note(_:)`, `needsModel(for:)`, `apply(_:)`.
     public mutating func update(_ snapshot: SessionSnapshot) {
+        note(snapshot)
+        if needsModel(for: snapshot) { apply(ProfileModel(snapshot: snapshot, parameters: modelParameters)) }
+    }
+
+    /// Records the newest snapshot for the status line.
+    public mutating func note(_ snapshot: SessionSnapshot) {
         latest = snapshot
-        guard !isPaused else { return }
-        let countsChanged = shown?.generation != snapshot.generation || shown == nil
-        shown = snapshot
-        if countsChanged { rebuildModel() }
     }
 
-    private mutating func rebuildModel() {
-        guard let counts = shown?.counts else { return }
-        tree.update(counts: counts, base: CallTree(counts))
-        functions.update(FunctionStats(counts))
-        updateSearchShare()
+    /// Whether the panes should be rebuilt from `snapshot`: its counts are newer than
+    /// what is shown, and the display is not paused.
+    public func needsModel(for snapshot: SessionSnapshot) -> Bool {
+        !isPaused && snapshot.generation != model?.generation
     }
 
-    private mutating func updateSearchShare() {
-        guard !searchQuery.isEmpty, let counts = shown?.counts else {
-            searchShare = nil
+    /// Shows a model built for the current parameters; returns false (and shows
+    /// nothing) when it is stale because the mode or search changed meanwhile.
+    @discardableResult
+    mutating func apply(_ model: ProfileModel) -> Bool {
+        guard model.parameters == modelParameters, !isPaused else { return false }
+        self.model = model
+        tree.update(tree: model.tree)
+        functions.update(model.stats)
+        return true
+    }
+
+    private mutating func switchMode(to mode: FlameTreeView.Mode) {
+        guard var model else {
+            tree.switchMode(to: mode, tree: ProfileModel.tree(from: CallTree(StackCounts()), mode: mode))
             return
         }
-        var matching: UInt64 = 0
-        for (stack, count) in counts.counts
-        where stack.frames.contains(where: { $0.function.lowercased().contains(searchQuery) }) {
-            matching += count
-        }
-        searchShare = counts.totalSamples == 0 ? 0 : Double(matching) * 100 / Double(counts.totalSamples)
+        model.switchMode(to: mode)
+        self.model = model
+        tree.switchMode(to: mode, tree: model.tree)
     }
 
     public mutating func resize(width: Int, height: Int) {
@@ -134,13 +151,13 @@ public struct ProfileScreen {
             } else if tree.zoomOut() {
                 break
             } else if tree.mode.focus != nil {
-                tree.setFocus(nil)
+                switchMode(to: FlameTreeView.Mode(inverted: tree.mode.inverted, focus: nil))
             } else {
                 return leave()
             }
         case .character("p"):
+            // Resuming shows the newest counts with the next model (`needsModel`).
             isPaused.toggle()
-            if !isPaused, let latest { update(latest) }
         case .character("r"):
             guard isLive else { return .none }
             return .resetProfile
@@ -158,11 +175,11 @@ public struct ProfileScreen {
                 message = ("no function matches \"\(searchQuery)\"", true)
             }
         case .character("i"):
-            tree.toggleInverted()
+            switchMode(to: FlameTreeView.Mode(inverted: !tree.mode.inverted, focus: tree.mode.focus))
             pane = .tree
         case .enter where pane == .functions:
             guard let function = functions.selectedFunction else { return .none }
-            tree.setFocus(function.identity)
+            switchMode(to: FlameTreeView.Mode(inverted: tree.mode.inverted, focus: function.identity))
             pane = .tree
         default:
             let handled = pane == .tree ? tree.handle(key) : functions.handle(key)
@@ -230,6 +247,6 @@ public struct ProfileScreen {
 
     private mutating func setSearch(_ text: String) {
         searchQuery = text.lowercased()
-        updateSearchShare()
+        model?.switchQuery(to: searchQuery)
     }
 }
