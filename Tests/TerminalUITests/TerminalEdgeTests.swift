@@ -62,6 +62,16 @@ import TestSupport
         #expect(try tmux.waitForExit() == 0)
     }
 
+    @Test func aNonUTF8LocaleGetsASCII() throws {
+        let tmux = try start("echo", extra: ["LANG": "C", "LC_ALL": "C"])
+        defer { tmux.close() }
+        let screen = try tmux.waitFor("ready 80x24")
+        #expect(screen.contains("#####....."))
+        #expect(screen.contains("?? wide"))
+        try tmux.sendKeys("q")
+        #expect(try tmux.waitForExit() == 0)
+    }
+
     @Test(arguments: [("SIGTERM", SIGTERM), ("SIGHUP", SIGHUP), ("SIGINT", SIGINT)])
     func signalsArriveAsEventsAndTheLoopRestores(name: String, signal: Int32) throws {
         let tmux = try start("echo")

@@ -30,18 +30,3 @@ struct ProfileAutosave {
 
     var hasSaved: Bool { savedGeneration != nil }
 }
-
-/// Writes folded stacks through a temporary file renamed into place.
-enum FoldedExport {
-    /// Returns an error message, or nil on success.
-    static func write(_ counts: StackCounts, to path: String) -> String? {
-        do {
-            let file = try AtomicOutputFile(path: path)
-            FoldedWriter().write(counts) { line in file.write(line + "\n") }
-            try file.commit()
-            return nil
-        } catch {
-            return error.description
-        }
-    }
-}

@@ -2,30 +2,6 @@ import Foundation
 import Profile
 import Sampling
 
-/// Runs the live UI until the user quits or a signal arrives, then gives the terminal
-/// back. Returns the exit status and the lines to print afterwards (never prints).
-///
-/// Call it from the main thread with SIGINT, SIGTERM and SIGHUP not blocked and no
-/// other thread waiting for them (sigwait): the UI receives them through its own
-/// handlers and finishes in its loop, autosaving the profile.
-public func runTerminalUI(_ options: TerminalUIOptions) -> TerminalUIExit {
-    var signals = sigset_t()
-    sigemptyset(&signals)
-    for signal in SignalPipe.signals { sigaddset(&signals, signal) }
-    pthread_sigmask(SIG_UNBLOCK, &signals, nil)
-
-    let terminal: Terminal
-    do {
-        terminal = try Terminal(options: .init(ascii: options.ascii, noColor: options.noColor))
-    } catch {
-        return TerminalUIExit(status: 1, messages: ["flametop: \(error)"])
-    }
-    let app = TerminalApp(options: options, terminal: terminal)
-    let exit = app.run()
-    terminal.restore()
-    return exit
-}
-
 /// The main loop: owns the terminal, the process list and the profile being shown;
 /// refreshes data on timers, redraws only when something changed, and turns signals
 /// into an orderly exit. Everything runs on the calling thread; sampling runs on the
@@ -170,6 +146,10 @@ final class TerminalApp {
             layout()
         case .signal(let signal):
             finish(status: 128 + signal)
+        case .key(.control("l")):
+            // Ctrl-L repaints everything, for a terminal garbled by another program.
+            terminal.invalidate()
+            needsDraw = true
         case .key(let key):
             let action: ScreenAction
             if var active = profile {

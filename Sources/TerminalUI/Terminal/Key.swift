@@ -8,12 +8,3 @@ public enum Key: Hashable, Sendable {
     /// Ctrl plus a letter, other than the ones that are Tab, Enter or Backspace.
     case control(Character)
 }
-
-/// What the main loop reacts to.
-public enum TerminalEvent: Hashable, Sendable {
-    case key(Key)
-    /// The terminal changed size; the next frame must use the new size.
-    case resize
-    /// SIGINT, SIGTERM or SIGHUP arrived (delivered through the self-pipe).
-    case signal(Int32)
-}
