@@ -219,6 +219,9 @@ import Testing
         _ = screen.handle(.character("?"))
         let text = render(screen).text
         #expect(text.contains("process list keys"))
+        for entry in ProcessListScreen.helpSections.flatMap(\.keys) {
+            #expect(text.contains(entry.description), "\(entry.description)\n\(text)")
+        }
         #expect(text.contains("profile all processes (system-wide)"))
         #expect(text.contains("sort by CPU%, memory, PID, threads"))
         #expect(screen.handle(.character("q")) == .redraw)
