@@ -302,3 +302,29 @@ extension String {
         return distance(from: startIndex, to: range.lowerBound)
     }
 }
+
+@Suite struct TinyTerminalTests {
+    @Test(arguments: [(0, 0), (1, 1), (10, 3), (20, 5), (40, 8), (80, 2)])
+    func screensDrawAtAnySizeWithoutOverflow(width: Int, height: Int) throws {
+        var profile = ProfileScreen(isLive: true)
+        profile.resize(width: width, height: height)
+        profile.update(try ProfileScreenTests.snapshot())
+        var canvas = Canvas(width: width, height: height)
+        profile.render(into: &canvas)
+        _ = profile.handle(.character("?"))
+        profile.render(into: &canvas)
+        _ = profile.handle(.pageDown)
+        _ = profile.handle(.tab)
+        _ = profile.handle(.pageDown)
+        profile.render(into: &canvas)
+
+        var list = ProcessListScreen()
+        list.resize(height: height)
+        list.update(ProcessListScreenTests.snapshot(ProcessListScreenTests.sample))
+        _ = list.handle(.pageDown)
+        list.render(into: &canvas)
+        _ = list.handle(.character("?"))
+        list.render(into: &canvas)
+        for row in 0..<canvas.height { #expect(DisplayWidth.of(canvas.line(row)) <= width) }
+    }
+}
