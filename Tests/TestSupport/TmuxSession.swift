@@ -9,6 +9,8 @@ public final class TmuxSession: @unchecked Sendable {
     public let sessionName = "flametop-test"
     private let workDirectory: TemporaryDirectory
     private var isClosed = false
+    /// The server's socket, removed on close (a killed server can leave it behind).
+    private var socketPath: String?
 
     /// Starts `command` (argv, run without a shell's word splitting) in a
     /// `width`×`height` pane with `environment` added to tmux's own.
@@ -36,6 +38,7 @@ public final class TmuxSession: @unchecked Sendable {
             + "mv \(status).tmp \(status); exec sleep 86400"
         try run(["-f", config, "new-session", "-d", "-s", sessionName,
                  "-x", String(width), "-y", String(height), wrapper])
+        socketPath = try? display("#{socket_path}")
     }
 
     deinit { close() }
@@ -45,6 +48,7 @@ public final class TmuxSession: @unchecked Sendable {
         guard !isClosed else { return }
         isClosed = true
         _ = try? CleanSpawn.run(["tmux", "-L", socketName, "kill-server"], timeout: 10)
+        if let socketPath, socketPath.contains(socketName) { unlink(socketPath) }
         workDirectory.remove()
     }
 
