@@ -12,13 +12,18 @@ struct Flametop: ParsableCommand {
             Needs root (or CAP_BPF + CAP_PERFMON) and Linux 5.2+. `flametop doctor` checks this host.
 
             Examples:
+              flametop                          # the live UI: pick a process, Enter profiles it
+              flametop --pid 1234               # profile a process in the live UI at once
+              flametop view app.folded          # browse a saved profile
               flametop record --pid 1234 --duration 10 --frequency 99 --output app.folded
               flametop record --all --duration 5 -o box.folded
               flametop doctor
             """,
         version: version,
-        subcommands: [RecordCommand.self, DoctorCommand.self, ServeCommand.self, RemoteCommand.self,
-                      GenerateConfigCommand.self, BenchDrainCommand.self, BenchSymbolizeCommand.self]
+        subcommands: [TopCommand.self, RecordCommand.self, ViewCommand.self, DoctorCommand.self,
+                      ServeCommand.self, RemoteCommand.self, GenerateConfigCommand.self,
+                      BenchDrainCommand.self, BenchSymbolizeCommand.self],
+        defaultSubcommand: TopCommand.self
     )
 
     static func main() {

@@ -25,6 +25,6 @@ enum ProfileFileName {
 
     /// Keeps names safe as one path component in any shell.
     private static func sanitized(_ name: String) -> String {
-        String(name.map { $0.isLetter || $0.isNumber || "._+".contains($0) ? $0 : "_" }.prefix(40))
+        String(name.map { $0.isLetter || $0.isNumber || "._+-".contains($0) ? $0 : "_" }.prefix(40))
     }
 }

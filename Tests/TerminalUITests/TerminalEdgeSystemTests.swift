@@ -4,7 +4,7 @@ import TestSupport
 @testable import TerminalUI
 
 /// The real terminal edge, driven through tmux.
-@Suite(.serialized) struct TerminalEdgeTests {
+@Suite(.serialized) struct TerminalEdgeSystemTests {
     private func start(_ scenario: String, width: Int = 80, height: Int = 24,
                        extra: [String: String] = [:]) throws -> TmuxSession {
         var environment = [TerminalChild.variable: scenario, "LANG": "C.UTF-8", "SWIFT_BACKTRACE": "enable=no"]

@@ -4,7 +4,7 @@ import TestSupport
 @testable import TerminalUI
 
 /// The whole UI in a real terminal (tmux), with real sampling sessions.
-@Suite(.serialized) struct TerminalAppTests {
+@Suite(.serialized) struct TerminalAppSystemTests {
     private func start(_ start: String, state: TemporaryDirectory, width: Int = 80, height: Int = 24,
                        extra: [String: String] = [:]) throws -> TmuxSession {
         var environment = [TerminalChild.variable: "app", "CHILD_START": start, "LANG": "C.UTF-8",
@@ -26,7 +26,7 @@ import TestSupport
     }
 
     @Test func pickAProcessProfileItExportAndGoBack() throws {
-        guard try Privileges.requireRoot("TerminalAppTests.pickAProcessProfileItExportAndGoBack") else { return }
+        guard try Privileges.requireRoot("TerminalAppSystemTests.pickAProcessProfileItExportAndGoBack") else { return }
         let busy = try RunningProcess(["sh", "-c", "while :; do :; done"])
         defer { busy.terminate() }
         let state = try TemporaryDirectory()
@@ -84,7 +84,7 @@ import TestSupport
     }
 
     @Test func sigtermWhileProfilingAutosavesAndRestoresTheTerminal() throws {
-        guard try Privileges.requireRoot("TerminalAppTests.sigtermWhileProfiling") else { return }
+        guard try Privileges.requireRoot("TerminalAppSystemTests.sigtermWhileProfiling") else { return }
         let busy = try RunningProcess(["sh", "-c", "while :; do :; done"])
         defer { busy.terminate() }
         let state = try TemporaryDirectory()
@@ -104,7 +104,7 @@ import TestSupport
     }
 
     @Test func aTargetThatExitsFreezesTheProfile() throws {
-        guard try Privileges.requireRoot("TerminalAppTests.aTargetThatExitsFreezesTheProfile") else { return }
+        guard try Privileges.requireRoot("TerminalAppSystemTests.aTargetThatExitsFreezesTheProfile") else { return }
         let busy = try RunningProcess(["sh", "-c", "while :; do :; done"])
         defer { busy.terminate() }
         let state = try TemporaryDirectory()

@@ -1,0 +1,65 @@
+import ArgumentParser
+import Foundation
+import Sampling
+import Symbolization
+import TerminalUI
+
+/// `flametop` with no subcommand: the live terminal UI.
+struct TopCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "top",
+        abstract: "The live UI: a process list; Enter profiles the selection (the default command).",
+        discussion: """
+            Shows the busiest processes like htop. Enter profiles the selected one: a live flame tree \\
+            and a top-functions table fill in as samples arrive. `a` profiles every process, `?` lists \\
+            every key. Live profiles are autosaved every few seconds under \\
+            $XDG_STATE_HOME/flametop (default ~/.local/state/flametop); the path is printed on exit.
+            """
+    )
+
+    @Option(name: .shortAndLong, help: "Profile this process at once (q returns to the process list).")
+    var pid: Int32?
+
+    @Flag(name: .long, help: "Profile every process at once.")
+    var all = false
+
+    @Option(name: .shortAndLong, help: "Seconds to sample, 0–300; 0 samples until stopped.")
+    var duration: Int = 0
+
+    @OptionGroup var sampling: SamplingOptions
+    @OptionGroup var symbols: SymbolOptions
+    @OptionGroup var display: DisplayOptions
+
+    func validate() throws {
+        if pid != nil && all { throw ValidationError("--pid and --all exclude each other") }
+        if let pid, pid <= 0 { throw ValidationError("--pid must be a positive process id") }
+        guard (0...SessionSettings.durationRange.upperBound).contains(duration) else {
+            throw ValidationError("--duration must be between 0 (until stopped) and 300 seconds (got \(duration))")
+        }
+    }
+
+    func run() throws {
+        let target: SessionSettings.Target? = pid.map { .process(pid: $0) } ?? (all ? .allProcesses : nil)
+        let initial = try sampling.settings(target: target ?? .allProcesses, duration: duration == 0 ? nil : duration)
+        let symbolizerOptions = symbols.symbolizerOptions
+        var options = TerminalUIOptions(start: target == nil ? .processList : .profile(initial)) { settings in
+            var settings = settings
+            // The UI picks target, frequency and duration; the rest comes from the command line.
+            settings.userStacks = initial.userStacks
+            settings.kernelStacks = initial.kernelStacks
+            settings.maxUniqueStacksPerDrain = initial.maxUniqueStacksPerDrain
+            settings.stackMapEntries = initial.stackMapEntries
+            settings.forcedFallbacks = initial.forcedFallbacks
+            settings.eventScope = initial.eventScope
+            let session = try ProfilingSession(settings: settings, symbolizer: Symbolizer(options: symbolizerOptions))
+            return BackgroundSession(session: session)
+        }
+        options.ascii = display.ascii
+        options.noColor = display.noColor
+        options.frequency = sampling.frequency
+        options.duration = duration == 0 ? nil : duration
+        let exit = runTerminalUI(options)
+        for message in exit.messages { Console.error(message) }
+        if exit.status != 0 { throw ExitCode(exit.status) }
+    }
+}
