@@ -7,19 +7,28 @@ cd "$(dirname "$0")/.."
 FLAMETOP=${FLAMETOP:-$PWD/.build/release/flametop}
 [ "$(id -u)" -eq 0 ] || { echo "screenshots need root (live eBPF sessions)"; exit 1; }
 
-work=$(mktemp -d /tmp/flametop-shots-XXXXXX)
+# A fixed, neutral place: the process list shows the workloads' command lines.
+work=/tmp/flametop-demo
 socket="flametop-shots-$$"
+workloads=()
 cleanup() {
     tmux -L "$socket" kill-server 2>/dev/null || true
-    [ -n "${workload:-}" ] && kill "$workload" 2>/dev/null || true
+    for pid in "${workloads[@]}"; do kill "$pid" 2>/dev/null || true; done
     rm -rf "$work"
 }
 trap cleanup EXIT
+rm -rf "$work" && mkdir -p "$work"
 
+# Three real processes to list (the ground-truth workload under three names); the
+# screenshots filter the list to them, so no unrelated process of this host shows.
 gcc -O1 -g -fno-omit-frame-pointer -fno-inline -falign-functions=64 -pthread -no-pie -I Tests/Workloads \
-    -o "$work/gt-nopie" Tests/Workloads/ground_truth.c
-"$work/gt-nopie" >/dev/null &
-workload=$!
+    -o "$work/api-server" Tests/Workloads/ground_truth.c
+cp "$work/api-server" "$work/report-job"
+cp "$work/api-server" "$work/cache-warmer"
+for name in api-server report-job cache-warmer; do
+    "$work/$name" >/dev/null &
+    workloads+=($!)
+done
 
 # Waits (bounded) until the pane shows $1.
 wait_for() {
@@ -37,15 +46,17 @@ shot() {
 keys() { tmux -L "$socket" send-keys -t shots "$@"; }
 
 mkdir -p screenshots
-tmux -L "$socket" -f /dev/null new-session -d -s shots -x 120 -y 36 \
+tmux -L "$socket" -f /dev/null new-session -d -s shots -x 120 -y 30 \
     "cd $work && LANG=C.UTF-8 TERM=xterm-256color XDG_STATE_HOME=$work/state $FLAMETOP -F 499"
 tmux -L "$socket" set -g status off
 
 wait_for "PID USER"
+keys / ; keys -l flametop-demo; keys Enter
+wait_for ": 3 of"
 sleep 2.5 # two refreshes, so CPU% is a real delta
 shot process-list 120
 
-keys / ; keys -l gt-nopie; keys Enter
+keys / C-u ; keys -l api-server; keys Enter
 wait_for ": 1 of"
 keys Enter
 wait_for "omega"

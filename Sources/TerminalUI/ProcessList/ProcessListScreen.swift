@@ -87,16 +87,13 @@ public struct ProcessListScreen {
 
     private mutating func select(_ index: Int) {
         hasMovedCursor = true
-        selectedIndex = min(max(0, index), max(0, rows.count - 1))
+        selectedIndex = ListScrolling.clamped(index, count: rows.count)
         selectedPID = selectedProcess?.pid
         keepSelectionVisible()
     }
 
     private mutating func keepSelectionVisible() {
-        if selectedIndex < scrollOffset { scrollOffset = selectedIndex }
-        if selectedIndex >= scrollOffset + visibleRows { scrollOffset = selectedIndex - visibleRows + 1 }
-        scrollOffset = min(scrollOffset, max(0, rows.count - visibleRows))
-        scrollOffset = max(0, scrollOffset)
+        scrollOffset = ListScrolling.offset(scrollOffset, showing: selectedIndex, visible: visibleRows, count: rows.count)
     }
 
     /// Shows a line under the header until the next key (e.g. why profiling failed).
@@ -113,13 +110,11 @@ public struct ProcessListScreen {
         }
         if prompt != nil { return handlePrompt(key) }
         message = nil
+        if let target = ListScrolling.target(of: key, from: selectedIndex, page: visibleRows, count: rows.count) {
+            select(target)
+            return .redraw
+        }
         switch key {
-        case .up, .character("k"): select(selectedIndex - 1)
-        case .down, .character("j"): select(selectedIndex + 1)
-        case .pageUp: select(selectedIndex - visibleRows)
-        case .pageDown: select(selectedIndex + visibleRows)
-        case .home, .character("g"): select(0)
-        case .end, .character("G"): select(rows.count - 1)
         case .enter:
             guard let process = selectedProcess else { return .redraw }
             return .startProfile(settings(for: .process(pid: process.pid)))

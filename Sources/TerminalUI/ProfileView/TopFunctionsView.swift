@@ -37,26 +37,22 @@ struct TopFunctionsView {
     }
 
     private mutating func select(_ index: Int) {
-        selectedIndex = min(max(0, index), max(0, rows.count - 1))
+        selectedIndex = ListScrolling.clamped(index, count: rows.count)
         selectedIdentity = selectedFunction?.identity
         keepSelectionVisible()
     }
 
     private mutating func keepSelectionVisible() {
-        if selectedIndex < scrollOffset { scrollOffset = selectedIndex }
-        if selectedIndex >= scrollOffset + visibleRows { scrollOffset = selectedIndex - visibleRows + 1 }
-        scrollOffset = max(0, min(scrollOffset, rows.count - visibleRows))
+        scrollOffset = ListScrolling.offset(scrollOffset, showing: selectedIndex, visible: visibleRows, count: rows.count)
     }
 
     /// Handles a movement or sort key; false when the key is not this pane's.
     mutating func handle(_ key: Key) -> Bool {
+        if let target = ListScrolling.target(of: key, from: selectedIndex, page: visibleRows, count: rows.count) {
+            select(target)
+            return true
+        }
         switch key {
-        case .up, .character("k"): select(selectedIndex - 1)
-        case .down, .character("j"): select(selectedIndex + 1)
-        case .pageUp: select(selectedIndex - visibleRows)
-        case .pageDown: select(selectedIndex + visibleRows)
-        case .home, .character("g"): select(0)
-        case .end, .character("G"): select(rows.count - 1)
         case .character("s"): toggleSort()
         default: return false
         }
