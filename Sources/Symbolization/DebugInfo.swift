@@ -14,8 +14,9 @@ final class DebugInfo {
     private var indexes: [CompileUnitIndex?] = []
     private var strings = StringTable()
 
-    /// Opens `path`; nil when it has no DWARF (libdw reports DWARF_E_NO_DWARF) or cannot be read.
-    init?(path: String) {
+    /// Opens `path`; nil when it has no DWARF (libdw reports DWARF_E_NO_DWARF), cannot be
+    /// read, or its compressed debug sections would inflate beyond `maximumDecompressedBytes`.
+    init?(path: String, maximumDecompressedBytes: Int? = nil) {
         guard (try? ElfLibrary.ensureReady(path: path)) != nil else { return nil }
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { return nil }
@@ -27,6 +28,10 @@ final class DebugInfo {
         }
         _ = elf_cntl(elf, ELF_C_FDDONE)
         close(fd)
+        if let limit = maximumDecompressedBytes, Self.decompressedDebugBytes(elf) > limit {
+            elf_end(elf)
+            return nil
+        }
         guard let dwarf = dwarf_begin_elf(elf, DWARF_C_READ, nil) else {
             elf_end(elf)
             return nil
@@ -41,6 +46,26 @@ final class DebugInfo {
     deinit {
         dwarf_end(dwarf)
         elf_end(elf)
+    }
+
+    /// The memory the compressed `.debug_*` sections take once inflated: libdw 0.188
+    /// inflates every compressed debug section into the heap when it opens a file
+    /// (uncompressed sections stay file-backed mappings).
+    static func decompressedDebugBytes(_ elf: OpaquePointer) -> Int {
+        var stringsIndex = 0
+        guard elf_getshdrstrndx(elf, &stringsIndex) == 0 else { return 0 }
+        var total = 0
+        var section = elf_nextscn(elf, nil)
+        while let current = section {
+            defer { section = elf_nextscn(elf, current) }
+            var header = GElf_Shdr()
+            guard gelf_getshdr(current, &header) != nil, header.sh_flags & UInt64(SHF_COMPRESSED) != 0,
+                  let name = elf_strptr(elf, stringsIndex, Int(header.sh_name)),
+                  String(cString: name).hasPrefix(".debug") else { continue }
+            var compression = GElf_Chdr()
+            if gelf_getchdr(current, &compression) != nil { total += Int(compression.ch_size) }
+        }
+        return total
     }
 
     var unitCount: Int { units.count }

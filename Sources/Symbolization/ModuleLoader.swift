@@ -4,6 +4,8 @@ import Glibc
 /// file itself or from a separate debug file found by build-id or `.gnu_debuglink`.
 struct ModuleLoader {
     let locator: DebugFileLocator
+    /// See `SymbolizerOptions.maximumDecompressedDWARFBytes`.
+    var maximumDecompressedDWARFBytes: Int?
 
     /// - Parameters:
     ///   - path: where the file can be read now (maybe /proc/PID/map_files/…).
@@ -16,7 +18,7 @@ struct ModuleLoader {
         } catch {
             return ModuleSymbols(name: name, symbols: .failure(error))
         }
-        if table.hasDebugInfo, let info = DebugInfo(path: path) {
+        if table.hasDebugInfo, let info = DebugInfo(path: path, maximumDecompressedBytes: maximumDecompressedDWARFBytes) {
             return ModuleSymbols(name: name, symbols: .success(table), debugInfo: info)
         }
         for candidate in locator.candidates(buildID: table.buildIDHex, debugLink: table.debugLink,
@@ -24,7 +26,8 @@ struct ModuleLoader {
             guard access(candidate, R_OK) == 0, let debugTable = try? ElfSymbolTable(path: candidate) else { continue }
             // A debug file for another build would name the wrong code.
             if let ours = table.buildID, let theirs = debugTable.buildID, ours != theirs { continue }
-            let info = debugTable.hasDebugInfo ? DebugInfo(path: candidate) : nil
+            let info = debugTable.hasDebugInfo
+                ? DebugInfo(path: candidate, maximumDecompressedBytes: maximumDecompressedDWARFBytes) : nil
             guard info != nil || debugTable.hasFullSymbolTable else { continue }
             return ModuleSymbols(name: name, symbols: .success(table), debugInfo: info, debugFile: candidate,
                                  debugSymbols: debugTable.hasFullSymbolTable ? debugTable : nil)

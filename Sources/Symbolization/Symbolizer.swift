@@ -390,7 +390,8 @@ public final class Symbolizer {
                               name: String) -> ModuleSymbols {
         let key = ModuleCache.Key(identity: identity, debugDirectories: options.debugDirectories)
         let (module, loaded) = cache.module(for: key) {
-            ModuleLoader(locator: locator).load(path: path, originalPath: originalPath, root: root, name: name)
+            ModuleLoader(locator: locator, maximumDecompressedDWARFBytes: options.maximumDecompressedDWARFBytes)
+                .load(path: path, originalPath: originalPath, root: root, name: name)
         }
         if loaded {
             if module.isLoaded { statistics.modulesLoaded += 1 } else { statistics.moduleLoadFailures += 1 }

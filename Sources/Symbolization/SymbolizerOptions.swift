@@ -10,12 +10,21 @@ public struct SymbolizerOptions: Hashable, Sendable {
     public var debugDirectories: [String]
     /// Name JIT code from `/tmp/perf-PID.map` files.
     public var perfMaps: Bool
+    /// The most memory one file's compressed DWARF may take once libdw decompresses it
+    /// (it inflates whole sections when it opens a file); a larger one is named from
+    /// its symbol table instead, without lines or inlined frames. nil: no limit.
+    /// Debian's libc6-dbg inflates to ~7 MB (and costs ~15 MB of RSS with its mapping and
+    /// symbol table), which alone would half again a session's memory.
+    public var maximumDecompressedDWARFBytes: Int?
+
+    public static let defaultMaximumDecompressedDWARFBytes = 4 << 20
 
     public init(inlineFrames: Bool = true, demangle: Bool = true, debugDirectories: [String] = [],
-                perfMaps: Bool = true) {
+                perfMaps: Bool = true, maximumDecompressedDWARFBytes: Int? = defaultMaximumDecompressedDWARFBytes) {
         self.inlineFrames = inlineFrames
         self.demangle = demangle
         self.debugDirectories = debugDirectories
         self.perfMaps = perfMaps
+        self.maximumDecompressedDWARFBytes = maximumDecompressedDWARFBytes
     }
 }

@@ -36,7 +36,8 @@ struct BenchSymbolizeCommand: ParsableCommand {
         }
 
         // Raw names: eu-addr2line -f prints names as stored.
-        let symbolizer = Symbolizer(options: SymbolizerOptions(demangle: false), cache: ModuleCache())
+        let symbolizer = Symbolizer(options: SymbolizerOptions(demangle: false, maximumDecompressedDWARFBytes: nil),
+                                    cache: ModuleCache())
         let clock = ContinuousClock()
         var coldTimes: [String: Duration] = [:]
         for file in files {

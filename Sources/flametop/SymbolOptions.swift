@@ -19,7 +19,11 @@ struct SymbolOptions: ParsableArguments {
                                valueName: "path"))
     var debugDir: [String] = []
 
+    @Option(name: .long, help: ArgumentHelp("MB a file's compressed DWARF may take inflated; larger ones (e.g. libc6-dbg's) are named from their symbol table only, without lines or inlined frames. 0: no limit.", valueName: "MB"))
+    var dwarfMemory = SymbolizerOptions.defaultMaximumDecompressedDWARFBytes >> 20
+
     func validate() throws {
+        guard dwarfMemory >= 0 else { throw ValidationError("--dwarf-memory must be 0 (no limit) or more MB") }
         for directory in debugDir {
             var isDirectory: ObjCBool = false
             guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
@@ -29,7 +33,8 @@ struct SymbolOptions: ParsableArguments {
     }
 
     var symbolizerOptions: SymbolizerOptions {
-        SymbolizerOptions(inlineFrames: !noInline, demangle: !rawNames, debugDirectories: debugDir)
+        SymbolizerOptions(inlineFrames: !noInline, demangle: !rawNames, debugDirectories: debugDir,
+                          maximumDecompressedDWARFBytes: dwarfMemory == 0 ? nil : dwarfMemory << 20)
     }
 
     var foldedOptions: FoldedWriter.Options {

@@ -65,6 +65,24 @@ import TestSupport
         #expect(chains.contains { $0[0].line == callLine })
     }
 
+    /// Compressed DWARF past the memory limit is skipped: names come from the symbol
+    /// table, without lines or inlined frames; without a limit the chain is back.
+    @Test func compressedDWARFOverTheLimitIsNamedFromSymbols() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let binary = try DebugFixtures.buildInlineChain(compiler: "gcc", in: directory, output: "ic")
+        let compressed = directory.file("ic-zlib")
+        try Command.check(["objcopy", "--compress-debug-sections=zlib", binary, compressed])
+        let hot = try DebugFixtures.functionRange("hot_c", in: binary)
+
+        let limited = Symbolizer(options: SymbolizerOptions(maximumDecompressedDWARFBytes: 1), cache: ModuleCache())
+        let named = try limited.symbolizeFile(path: compressed, addresses: Array(hot))
+        #expect(named.allSatisfy { $0.count == 1 && $0[0].function == "hot_c" && $0[0].line == nil }, "\(named)")
+
+        try expectInlinedChain(in: compressed, symbols: binary,
+                               options: SymbolizerOptions(maximumDecompressedDWARFBytes: nil))
+    }
+
     /// gcc builds: the same functions, chains and lines as eu-addr2line for every
     /// instruction address of the program's functions.
     @Test func sameAnswersAsAddr2LineOnGCCBuild() throws {
