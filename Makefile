@@ -3,7 +3,7 @@
 
 SWIFT ?= swift
 APT_PACKAGES := pkg-config libbpf-dev libelf-dev libdw-dev libiberty-dev elfutils libncurses-dev tmux gcc g++ binutils libc6-dbg libcap2-bin util-linux openssl
-BENCH_PACKAGES := linux-perf bpftrace time bc
+BENCH_PACKAGES := linux-perf bpftrace time bc tmux
 RELEASE_BIN := .build/release/flametop
 
 # Suites that load BPF programs or drive a terminal are named *SystemTests and run

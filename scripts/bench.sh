@@ -125,6 +125,26 @@ done
 printf '\nstart → first sample (ms, each run): %s\n' "${first_sample_ms[*]}"
 "$FLAMETOP" bench-drain --keys 10000
 
+# The live UI's own cost: the profile screen at 120×40, redrawn every 0.5 s from live
+# snapshots, for 20 s (this includes sampling, draining and symbolizing: an upper bound).
+printf '\n## Live UI cost\n'
+for rate in $RATES; do
+    "$work/gt" 40 >/dev/null &
+    target=$!
+    tmux -L "flametop-bench-$$" -f /dev/null new-session -d -x 120 -y 40 \
+        "LANG=C.UTF-8 $FLAMETOP --pid $target -F $rate"
+    sleep 4
+    ui=$(pgrep -n -x flametop)
+    read -r u1 s1 < <(awk '{print $14, $15}' /proc/"$ui"/stat)
+    sleep 20
+    read -r u2 s2 < <(awk '{print $14, $15}' /proc/"$ui"/stat)
+    rss=$(awk '/VmHWM/ {print $2}' /proc/"$ui"/status)
+    tmux -L "flametop-bench-$$" kill-server
+    kill "$target" 2>/dev/null || true
+    printf 'profile screen 120x40 at %s Hz: %.2f%% of one core over 20 s, peak RSS %.1f MB\n' "$rate" \
+        "$(echo "100 * (($u2 - $u1) + ($s2 - $s1)) / $(getconf CLK_TCK) / 20" | bc -l)" "$(echo "$rss / 1024" | bc -l)"
+done
+
 # Symbolization (DWARF names, lines, inlined frames) against `eu-addr2line -f -i` on the
 # same unique addresses: cold (nothing indexed) and warm (modules indexed, new addresses).
 # A large gcc-built program generated here (many functions, each with inlined helpers)
