@@ -13,6 +13,14 @@ public struct SessionSettings: Sendable, Equatable {
         case automatic, perTask = "per-task", perCPU = "per-cpu"
     }
 
+    /// How user stacks are walked. `framePointers` follows the rbp chain in the
+    /// kernel (bpf_get_stackid): cheap, but stops at the first frame built without
+    /// frame pointers. `dwarf` copies registers and the top of the user stack to
+    /// user space and unwinds it with the binaries' CFI (.eh_frame/.debug_frame).
+    public enum UnwindMode: String, Sendable, CaseIterable {
+        case framePointers = "fp", dwarf
+    }
+
     public static let frequencyRange: ClosedRange<Int> = 1...1000
     public static let durationRange: ClosedRange<Int> = 1...300
 
@@ -30,6 +38,17 @@ public struct SessionSettings: Sendable, Equatable {
     public var maxUniqueStacksPerDrain = 16_384
     /// Capacity of each stack-trace map.
     public var stackMapEntries = 16_384
+    /// How user stacks are walked; the TUI flips it and restarts the session.
+    public var unwind: UnwindMode = .framePointers
+    /// DWARF mode: bytes of user stack copied per sample (from the stack pointer up).
+    /// 8 KB covers the ground-truth and qsort workloads' full depth with room
+    /// to spare; deeper stacks end in a counted "stack copy too small" stop.
+    public var stackCopyBytes = 8192
+    public static let stackCopyRange: ClosedRange<Int> = 512...65536
+    /// DWARF mode: the ring buffer's size in bytes (rounded up to a power of two).
+    /// At 1000 Hz on 2 CPUs records are ~9 KB, ~18 MB/s: 8 MB is ~400 ms of slack
+    /// for the consumer, which empties it every 20 ms.
+    public var ringBufferBytes = 8 << 20
     /// Busy-polls the kernel counters after attaching until the first sample lands,
     /// to time start → first sample (`make bench`). Costs a few syscalls.
     public var measureFirstSample = false
