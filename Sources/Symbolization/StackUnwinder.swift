@@ -140,9 +140,12 @@ final class ProcessUnwinder {
         current.snapshot = nil
         let addresses = current.addresses
         if addresses.isEmpty { return ([snapshot.registers[16]], .unmapped) }
-        if result == 0 { return (addresses, .complete) }
         if result == 1 || addresses.count >= maxDepth { return (addresses, .depthLimit) }
+        // Checked before the result: libdw ends a walk "normally" (0) when the
+        // return address cannot be read (it takes that for the outermost frame),
+        // which a read beyond the copy is not.
         if let failure = current.readFailure { return (addresses, failure) }
+        if result == 0 { return (addresses, .complete) }
         // The last frame's pc (its lookup address lies in the same module).
         if dwfl_addrmodule(dwfl, addresses[addresses.count - 1]) == nil { return (addresses, .unmapped) }
         return (addresses, .noCFI)

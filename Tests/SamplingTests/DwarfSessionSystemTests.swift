@@ -17,11 +17,16 @@ struct DwarfSessionSystemTests {
         settings.frequency = 999
         settings.duration = 2
         settings.unwind = .dwarf
+        let cpuBefore = try #require(ProcessCPU.seconds(of: busy.pid))
         let session = try ProfilingSession(settings: settings, symbolizer: AddressNamingSymbolizer())
         let final = session.run()
+        let cpuSeconds = try #require(ProcessCPU.seconds(of: busy.pid)) - cpuBefore
 
         #expect(final.state == .finished)
-        #expect(final.statistics.samplesCounted > 1000, "~2000 samples of a busy loop; got \(final.statistics.samplesCounted)")
+        // Per-task cpu-clock fires per 1/999 s of the target's CPU time.
+        let expected = cpuSeconds * 999
+        #expect(Double(final.statistics.samplesCounted) > 0.8 * expected - 20,
+                "\(final.statistics.samplesCounted) samples vs ~\(Int(expected))")
         #expect(final.counts.totalSamples == final.statistics.samplesCounted)
         #expect(final.statistics.droppedRingFull == 0, "2 kHz of 9 KB records fit an 8 MB ring emptied every 20 ms")
     }
@@ -30,7 +35,11 @@ struct DwarfSessionSystemTests {
     /// the session go on, and what was kept is still in the profile.
     @Test func aFullRingDropsAndCounts() throws {
         guard try Privileges.requireRoot("aFullRingDropsAndCounts") else { return }
-        let busy = try RunningProcess(["sh", "-c", "while :; do :; done"])
+        // A ~100 KB deep stack, so every record carries the whole 32 KB copy.
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let busy = try Workloads.start(try Workloads.build("unwind_shapes", in: directory, flags: ["-O2", "-g", "-pthread"]),
+                                       arguments: ["deep", "200"])
         defer { busy.terminate() }
         var settings = SessionSettings(target: .process(pid: busy.pid))
         settings.frequency = 1000
