@@ -43,7 +43,7 @@ gt_figures() {
                from = substr(stack, RSTART + (substr(stack, RSTART, 1) == ";"))
                if (from == "main;run;alpha" || from == "main;run;dispatch;beta" || from == "main;run;dispatch;deep;omega") exact += n
            } }
-         END { printf "%.1f %.1f %.1f %.1f", 100 * exact / total, 100 * share["alpha"] / total,
+         END { printf "%.1f %.1f %.1f %.1f\n", 100 * exact / total, 100 * share["alpha"] / total,
                100 * share["beta"] / total, 100 * share["omega"] / total }' "$1"
 }
 # Folded file → "complete% of comparator samples" (main;sort_forever;…;compare_slow).

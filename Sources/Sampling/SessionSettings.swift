@@ -46,9 +46,11 @@ public struct SessionSettings: Sendable, Equatable {
     public var stackCopyBytes = 8192
     public static let stackCopyRange: ClosedRange<Int> = 512...65536
     /// DWARF mode: the ring buffer's size in bytes (rounded up to a power of two).
-    /// At 1000 Hz on 2 CPUs records are ~9 KB, ~18 MB/s: 8 MB is ~400 ms of slack
-    /// for the consumer, which empties it every 20 ms.
-    public var ringBufferBytes = 8 << 20
+    /// At 1000 Hz on 2 CPUs full records are ~9 KB, ~18 MB/s: 2 MB is ~110 ms of
+    /// slack for the consumer, which empties it every 20 ms. The kernel maps the
+    /// whole ring into flametop at once (data pages twice), so it is resident:
+    /// 8 MB measured 12 MB more peak RSS than 2 MB.
+    public var ringBufferBytes = 2 << 20
     /// Busy-polls the kernel counters after attaching until the first sample lands,
     /// to time start → first sample (`make bench`). Costs a few syscalls.
     public var measureFirstSample = false
