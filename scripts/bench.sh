@@ -177,3 +177,6 @@ if [ -f "$swift_binary" ] && readelf -S "$swift_binary" | grep -q debug_info; th
 else
     echo "(no clang/Swift-built binary with DWARF at $swift_binary: run swift build first)"
 fi
+
+# DWARF unwinding: completeness fp vs dwarf, and cost vs perf --call-graph dwarf.
+FLAMETOP="$FLAMETOP" DURATION="$DURATION" RATES="$RATES" bash scripts/bench-unwind.sh

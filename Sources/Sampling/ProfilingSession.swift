@@ -19,7 +19,11 @@ public final class ProfilingSession: @unchecked Sendable {
     /// When the first sample was counted (only with `settings.measureFirstSample`).
     public private(set) var firstSampleDate: Date?
 
-    private let sampler: BPFSampler
+    /// Frame-pointer mode's program and maps; nil in DWARF mode.
+    private let sampler: BPFSampler?
+    /// DWARF mode's program, ring buffer and unwinder; nil in frame-pointer mode.
+    private let dwarfSampler: DwarfSampler?
+    private let dwarfCollector: DwarfStackCollector?
     private let events = PerfEventSet()
     private let drainer: CountsDrainer
     private let assembler: StackAssembler
@@ -33,6 +37,7 @@ public final class ProfilingSession: @unchecked Sendable {
     private var profile = StackCounts()
     private var statistics = SamplingStatistics()
     private var counterBase = [UInt64](repeating: 0, count: Int(FT_COUNTER_COUNT.rawValue))
+    private var dwarfCounterBase = [UInt64](repeating: 0, count: Int(FT_UNWIND_COUNTER_COUNT.rawValue))
     private var generation: UInt64 = 0
 
     private struct Control {
@@ -50,6 +55,10 @@ public final class ProfilingSession: @unchecked Sendable {
         if let duration = settings.duration, duration < 1 {
             throw SamplingError(.invalidSettings, operation: "duration \(duration) s", hint: "choose at least 1 s")
         }
+        guard SessionSettings.stackCopyRange.contains(settings.stackCopyBytes) else {
+            throw SamplingError(.invalidSettings, operation: "stack copy \(settings.stackCopyBytes) bytes",
+                                hint: "choose 512–65536 bytes")
+        }
         self.settings = settings
         self.symbolizer = symbolizer
 
@@ -66,9 +75,25 @@ public final class ProfilingSession: @unchecked Sendable {
         }
         try Capabilities.current().requireProfiling()
 
-        sampler = try BPFSampler(configuration: .init(
-            targetTGID: targetTGID, userStacks: settings.userStacks, kernelStacks: settings.kernelStacks,
-            countsCapacity: settings.maxUniqueStacksPerDrain, stackMapEntries: settings.stackMapEntries))
+        switch settings.unwind {
+        case .framePointers:
+            sampler = try BPFSampler(configuration: .init(
+                targetTGID: targetTGID, userStacks: settings.userStacks, kernelStacks: settings.kernelStacks,
+                countsCapacity: settings.maxUniqueStacksPerDrain, stackMapEntries: settings.stackMapEntries))
+            dwarfSampler = nil
+            dwarfCollector = nil
+        case .dwarf:
+            sampler = nil
+            let dwarfSampler = try DwarfSampler(configuration: .init(
+                targetTGID: targetTGID, userStacks: settings.userStacks, kernelStacks: settings.kernelStacks,
+                stackBytes: settings.stackCopyBytes, ringBytes: settings.ringBufferBytes))
+            let collector = DwarfStackCollector(symbolizer: symbolizer, rootByProcess: target == nil,
+                                                stackCopyBytes: settings.stackCopyBytes)
+            try dwarfSampler.openRing(context: Unmanaged.passUnretained(collector).toOpaque(),
+                                      handler: dwarfRecordHandler)
+            self.dwarfSampler = dwarfSampler
+            dwarfCollector = collector
+        }
         drainer = CountsDrainer(capacity: 4096, allowBatch: !settings.forcedFallbacks.contains(.batchMapOps))
         assembler = StackAssembler(symbolizer: symbolizer, rootByProcess: target == nil)
         wakeup = try EventFD()
@@ -79,7 +104,8 @@ public final class ProfilingSession: @unchecked Sendable {
         default:
             try events.openPerCPU(frequency: settings.frequency)
         }
-        try sampler.attach(to: events)
+        try sampler?.attach(to: events)
+        try dwarfSampler?.attach(to: events)
         if let target { symbolizer.prepare(pid: target.pid) }
 
         published = Mutex(SessionSnapshot(
@@ -126,8 +152,12 @@ public final class ProfilingSession: @unchecked Sendable {
 
         var nextDrain = start + interval
         while state == .running {
-            let wakeAt = deadline.map { min($0, nextDrain) } ?? nextDrain
+            var wakeAt = deadline.map { min($0, nextDrain) } ?? nextDrain
+            // DWARF mode: the program never wakes us (BPF_RB_NO_WAKEUP), so empty
+            // the ring buffer on a short clock of our own.
+            if dwarfSampler != nil { wakeAt = min(wakeAt, clock.now + Self.ringConsumeInterval) }
             let event = wait(until: wakeAt, clock: clock)
+            dwarfSampler?.consume()
             if control.withLock({ $0.stopRequested }) {
                 state = .stopped
             } else if event == .targetExited || (target.map { $0.exitFD < 0 && $0.hasExited } ?? false) {
@@ -161,7 +191,10 @@ public final class ProfilingSession: @unchecked Sendable {
 
     private func finish(state: SessionSnapshot.State, startDate: Date, elapsed: Double) -> SessionSnapshot {
         events.closeAll()
-        if let target { symbolizer.forget(pid: target.pid) }
+        if let target {
+            symbolizer.forget(pid: target.pid)
+            dwarfCollector?.forget(pid: target.pid)
+        }
         return publish(state: state, startDate: startDate, elapsed: elapsed)
     }
 
@@ -169,7 +202,9 @@ public final class ProfilingSession: @unchecked Sendable {
         let seen = Int(FT_SAMPLES_SEEN.rawValue)
         let giveUp = Date().addingTimeInterval(2)
         while Date() < giveUp {
-            if sampler.maps.readCounters()[seen] > 0 {
+            let seenSoFar = sampler?.maps.readCounters()[seen]
+                ?? dwarfSampler?.readCounters()[Int(FT_UNWIND_SEEN.rawValue)] ?? 0
+            if seenSoFar > 0 {
                 firstSampleDate = Date()
                 return
             }
@@ -198,6 +233,12 @@ public final class ProfilingSession: @unchecked Sendable {
     /// Flip buffers, drain the idle one, symbolize, free its stacks, read counters.
     private func drainOnce() throws(SamplingError) {
         let started = ContinuousClock.now
+        guard let sampler else {
+            drainDwarf()
+            statistics.drains += 1
+            statistics.lastDrainMicroseconds = UInt64((ContinuousClock.now - started).seconds * 1_000_000)
+            return
+        }
         let idle = activeBuffer
         activeBuffer = 1 - activeBuffer
         try sampler.maps.activate(buffer: activeBuffer)
@@ -218,6 +259,23 @@ public final class ProfilingSession: @unchecked Sendable {
         statistics.lastDrainMicroseconds = UInt64((ContinuousClock.now - started).seconds * 1_000_000)
     }
 
+    private static let ringConsumeInterval = Duration.milliseconds(20)
+
+    private func drainDwarf() {
+        guard let dwarfSampler, let dwarfCollector else { return }
+        dwarfSampler.consume()
+        dwarfCollector.drain(into: &profile, statistics: &statistics)
+        let totals = dwarfSampler.readCounters()
+        func value(_ counter: ft_unwind_counter) -> UInt64 {
+            let index = Int(counter.rawValue)
+            return totals[index] &- dwarfCounterBase[index]
+        }
+        statistics.samplesCounted = dwarfCollector.recordsHandled
+        statistics.droppedRingFull = value(FT_UNWIND_DROPPED_RING_FULL)
+        statistics.filtered = value(FT_UNWIND_FILTERED)
+        statistics.idle = value(FT_UNWIND_IDLE)
+    }
+
     private func applyCounters(_ totals: [UInt64]) {
         func value(_ counter: ft_counter) -> UInt64 {
             let index = Int(counter.rawValue)
@@ -236,7 +294,9 @@ public final class ProfilingSession: @unchecked Sendable {
         try drainOnce()
         profile = StackCounts()
         statistics = SamplingStatistics()
-        counterBase = sampler.maps.readCounters()
+        dwarfCollector?.reset()
+        if let sampler { counterBase = sampler.maps.readCounters() }
+        if let dwarfSampler { dwarfCounterBase = dwarfSampler.readCounters() }
     }
 
     private func publish(state: SessionSnapshot.State, startDate: Date, elapsed: Double) -> SessionSnapshot {

@@ -1,3 +1,5 @@
+import Symbolization
+
 /// Counters of what happened to samples, summed over the session. Losses are the
 /// counters a user must see when they are not zero.
 public struct SamplingStatistics: Sendable, Equatable {
@@ -24,6 +26,14 @@ public struct SamplingStatistics: Sendable, Equatable {
     /// Counts whose stack id was gone from the stack map when drained.
     public var stacksMissingAtDrain: UInt64 = 0
 
+    /// DWARF mode: samples lost because the ring buffer was full (slow consumer).
+    public var droppedRingFull: UInt64 = 0
+    /// DWARF mode: unwinds that stopped before the outermost frame, by reason.
+    public var unwindStackCopyTooSmall: UInt64 = 0
+    public var unwindNoCFI: UInt64 = 0
+    public var unwindUnmapped: UInt64 = 0
+    public var unwindDepthLimit: UInt64 = 0
+
     /// Drains done, and the time the last one took.
     public var drains: UInt64 = 0
     public var lastDrainMicroseconds: UInt64 = 0
@@ -43,10 +53,27 @@ public struct SamplingStatistics: Sendable, Equatable {
             ("kernel stack unreadable", kernelStackUnavailable),
             ("kernel stack other errors", kernelStackOtherErrors),
             ("stacks missing at drain", stacksMissingAtDrain),
+            ("samples dropped: ring buffer full (slow consumer)", droppedRingFull),
+            ("unwind stopped: stack copy too small (raise --stack-copy)", unwindStackCopyTooSmall),
+            ("unwind stopped: no CFI", unwindNoCFI),
+            ("unwind stopped: unmapped address", unwindUnmapped),
+            ("unwind stopped: depth limit", unwindDepthLimit),
         ]
     }
 
     /// The loss counters that are not zero.
     public var nonZeroLosses: [(name: String, count: UInt64)] { losses.filter { $0.count > 0 } }
-    public var totalLost: UInt64 { droppedMapFull + stacksMissingAtDrain }
+    public var totalLost: UInt64 { droppedMapFull + stacksMissingAtDrain + droppedRingFull }
+}
+
+extension SamplingStatistics {
+    mutating func countUnwindStop(_ stop: UnwindStop, count: UInt64) {
+        switch stop {
+        case .complete: break
+        case .stackCopyTooSmall: unwindStackCopyTooSmall += count
+        case .noCFI: unwindNoCFI += count
+        case .unmapped: unwindUnmapped += count
+        case .depthLimit: unwindDepthLimit += count
+        }
+    }
 }

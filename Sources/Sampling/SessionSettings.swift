@@ -13,6 +13,14 @@ public struct SessionSettings: Sendable, Equatable {
         case automatic, perTask = "per-task", perCPU = "per-cpu"
     }
 
+    /// How user stacks are walked. `framePointers` follows the rbp chain in the
+    /// kernel (bpf_get_stackid): cheap, but stops at the first frame built without
+    /// frame pointers. `dwarf` copies registers and the top of the user stack to
+    /// user space and unwinds it with the binaries' CFI (.eh_frame/.debug_frame).
+    public enum UnwindMode: String, Sendable, CaseIterable {
+        case framePointers = "fp", dwarf
+    }
+
     public static let frequencyRange: ClosedRange<Int> = 1...1000
     public static let durationRange: ClosedRange<Int> = 1...300
 
@@ -30,6 +38,21 @@ public struct SessionSettings: Sendable, Equatable {
     public var maxUniqueStacksPerDrain = 16_384
     /// Capacity of each stack-trace map.
     public var stackMapEntries = 16_384
+    /// How user stacks are walked; the TUI flips it and restarts the session.
+    public var unwind: UnwindMode = .framePointers
+    /// DWARF mode: bytes of user stack copied per sample (from the stack pointer up).
+    /// Measured (scripts/bench-unwind.sh workloads, 499 Hz): the ground truth unwinds
+    /// completely from 1 KB; the qsort path needs 4 KB (glibc's merge sort keeps
+    /// its 2 KB buffer on the stack): 1–2 KB stop 100% of its samples, 4 KB none.
+    /// 8 KB doubles that; deeper stacks end in a counted "stack copy too small" stop.
+    public var stackCopyBytes = 8192
+    public static let stackCopyRange: ClosedRange<Int> = 512...65536
+    /// DWARF mode: the ring buffer's size in bytes (rounded up to a power of two).
+    /// At 1000 Hz on 2 CPUs full records are ~9 KB, ~18 MB/s: 2 MB is ~110 ms of
+    /// slack for the consumer, which empties it every 20 ms. The kernel maps the
+    /// whole ring into flametop at once (data pages twice), so it is resident:
+    /// 8 MB measured 12 MB more peak RSS than 2 MB.
+    public var ringBufferBytes = 2 << 20
     /// Busy-polls the kernel counters after attaching until the first sample lands,
     /// to time start → first sample (`make bench`). Costs a few syscalls.
     public var measureFirstSample = false

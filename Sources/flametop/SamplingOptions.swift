@@ -18,6 +18,12 @@ struct SamplingOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Entries in each kernel stack map; raise on stack collisions.", valueName: "n"))
     var stackMapSize = 16_384
 
+    @Option(name: .long, help: ArgumentHelp("User stack walking: fp (frame pointers, in the kernel) or dwarf (copy the stack, unwind with CFI; complete stacks without frame pointers).", valueName: "mode"))
+    var unwind: String = "fp"
+
+    @Option(name: .long, help: ArgumentHelp("With --unwind dwarf: bytes of user stack copied per sample, 512–65536.", valueName: "bytes"))
+    var stackCopy = 8192
+
     @Option(name: .long, help: .hidden)
     var drainInterval = 500
 
@@ -45,6 +51,12 @@ struct SamplingOptions: ParsableArguments {
         guard SessionSettings.EventScope(rawValue: eventScope) != nil else {
             throw ValidationError("--event-scope must be automatic, per-task or per-cpu")
         }
+        guard SessionSettings.UnwindMode(rawValue: unwind) != nil else {
+            throw ValidationError("--unwind must be fp or dwarf (got \(unwind))")
+        }
+        guard SessionSettings.stackCopyRange.contains(stackCopy) else {
+            throw ValidationError("--stack-copy must be between 512 and 65536 bytes (got \(stackCopy))")
+        }
         _ = try fallbacks()
     }
 
@@ -70,6 +82,8 @@ struct SamplingOptions: ParsableArguments {
         settings.drainIntervalMilliseconds = drainInterval
         settings.eventScope = SessionSettings.EventScope(rawValue: eventScope) ?? .automatic
         settings.forcedFallbacks = try fallbacks()
+        settings.unwind = SessionSettings.UnwindMode(rawValue: unwind) ?? .framePointers
+        settings.stackCopyBytes = stackCopy
         return settings
     }
 }

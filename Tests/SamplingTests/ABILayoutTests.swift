@@ -13,8 +13,7 @@ struct ABILayoutTests {
         let btf: OpaquePointer
         let bytes: UnsafeMutableRawBufferPointer
 
-        init() throws {
-            let embedded = BPFObject.profileObject()
+        init(embedded: [UInt8] = BPFObject.profileObject()) throws {
             bytes = .allocate(byteCount: embedded.count, alignment: 8)
             bytes.copyBytes(from: embedded)
             var options = bpf_object_open_opts()

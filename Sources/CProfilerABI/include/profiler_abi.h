@@ -63,4 +63,63 @@ struct ft_config {
  * user space flips it and drains the other one. */
 #define FT_BUFFER_COUNT 2
 
+/* ---- DWARF unwinding (bpf/unwind.bpf.c) ----
+ * The program sends one record per sample through a ring buffer: the user
+ * registers, the kernel stack, and a copy of the user stack from the stack
+ * pointer up. User space unwinds the copy with the binaries' CFI. */
+
+/* The largest user-stack copy a session can ask for (--stack-copy). */
+#define FT_UNWIND_MAX_STACK_BYTES 65536
+/* The copy is read page by page (a read that crosses into an unmapped page
+ * fails as a whole), so the buffer has one page of slack. */
+#define FT_UNWIND_PAGE_SIZE 4096
+/* x86-64 DWARF register numbers 0..16: rax rdx rcx rbx rsi rdi rbp rsp r8..r15,
+ * then the return-address column (rip). */
+#define FT_UNWIND_REGISTER_COUNT 17
+
+/* flags of a record */
+#define FT_UNWIND_SAMPLE_KERNEL_MODE (1u << 0)  /* interrupted kernel mode: regs are the task's saved user regs */
+#define FT_UNWIND_SAMPLE_NO_USER     (1u << 1)  /* no user registers (kernel thread): no user stack */
+
+struct ft_unwind_sample_header {
+    __u32 pid;
+    __u32 tid;
+    char comm[FT_COMM_LEN];
+    __u32 flags;            /* FT_UNWIND_SAMPLE_* */
+    __u32 stack_size;       /* bytes of user stack copied, from regs[7] (sp) up */
+    __s32 kernel_depth;     /* bytes of kernel_ips filled, or a negative errno; 0: user mode */
+    __u32 reserved;
+    __u64 regs[FT_UNWIND_REGISTER_COUNT];
+    __u64 kernel_ips[FT_MAX_STACK_DEPTH];
+};
+
+/* The per-CPU scratch record; only header + stack_size bytes go to the ring. */
+struct ft_unwind_sample {
+    struct ft_unwind_sample_header header;
+    __u8 stack[FT_UNWIND_MAX_STACK_BYTES + FT_UNWIND_PAGE_SIZE];
+};
+
+/* Counters of the unwind program (a separate per-CPU array). */
+enum ft_unwind_counter {
+    FT_UNWIND_SEEN = 0,            /* program invocations */
+    FT_UNWIND_SENT,                /* records written to the ring buffer */
+    FT_UNWIND_FILTERED,            /* other process */
+    FT_UNWIND_IDLE,                /* idle task */
+    FT_UNWIND_DROPPED_RING_FULL,   /* ring buffer full (slow consumer): sample lost */
+    FT_UNWIND_STACK_UNREADABLE,    /* not a byte of user stack could be read */
+    FT_UNWIND_NO_USER_REGS,        /* kernel mode and the task's user regs unreadable */
+    FT_UNWIND_COUNTER_COUNT
+};
+
+struct ft_unwind_counters {
+    __u64 values[FT_UNWIND_COUNTER_COUNT];
+};
+
+struct ft_unwind_config {
+    __u32 target_tgid;    /* 0: every process */
+    __u32 flags;          /* FT_FLAG_* */
+    __u32 stack_bytes;    /* user stack to copy, <= FT_UNWIND_MAX_STACK_BYTES */
+    __u32 reserved;
+};
+
 #endif
