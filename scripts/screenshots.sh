@@ -47,12 +47,12 @@ keys() { tmux -L "$socket" send-keys -t shots "$@"; }
 
 mkdir -p screenshots
 tmux -L "$socket" -f /dev/null new-session -d -s shots -x 120 -y 30 \
-    "cd $work && LANG=C.UTF-8 TERM=xterm-256color XDG_STATE_HOME=$work/state $FLAMETOP -F 499"
+    "LANG=C.UTF-8 TERM=xterm-256color XDG_STATE_HOME=$work/state $FLAMETOP -F 499"
 tmux -L "$socket" set -g status off
 
 wait_for "PID USER"
-keys / ; keys -l flametop-demo; keys Enter
-wait_for ": 3 of"
+keys / ; keys -l flametop-demo/; keys Enter
+wait_for "cache-warmer"
 sleep 2.5 # two refreshes, so CPU% is a real delta
 shot process-list 120
 
