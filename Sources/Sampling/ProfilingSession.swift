@@ -301,9 +301,10 @@ public final class ProfilingSession: @unchecked Sendable {
 
     private func publish(state: SessionSnapshot.State, startDate: Date, elapsed: Double) -> SessionSnapshot {
         generation += 1
-        let snapshot = SessionSnapshot(
+        var snapshot = SessionSnapshot(
             settings: settings, counts: profile, statistics: statistics, state: state,
             startedAt: startDate, elapsed: elapsed, targetName: target?.name ?? "all", generation: generation)
+        snapshot.unresolvedModules = symbolizer.unresolvedModules()
         published.withLock { $0 = snapshot }
         return snapshot
     }

@@ -27,6 +27,8 @@ public struct SessionSnapshot: Sendable {
     public var targetName: String
     /// Increases with every drain: a view can skip work when it has seen this one.
     public var generation: UInt64
+    /// Modules whose frames stayed unresolved, with the reason and the fix (worst first).
+    public var unresolvedModules: [String] = []
 
     public init(settings: SessionSettings, counts: StackCounts, statistics: SamplingStatistics,
                 state: State, startedAt: Date, elapsed: Double, targetName: String, generation: UInt64) {

@@ -10,6 +10,13 @@ public protocol AddressSymbolizer: AnyObject {
     func forget(pid: Int32)
     func symbolizeUser(pid: Int32, addresses: [UInt64]) -> [Frame]
     func symbolizeKernel(addresses: [UInt64]) -> [Frame]
+    /// Modules whose frames stayed unresolved, worst first, each with its share, the
+    /// reason and the fix (`libfoo.so: 40% of 1200 frames unresolved (no debug info): …`).
+    func unresolvedModules() -> [String]
+}
+
+extension AddressSymbolizer {
+    public func unresolvedModules() -> [String] { [] }
 }
 
 /// Turns drained (pid, tid, stack ids) counts into symbolic stacks, root → leaf:

@@ -78,6 +78,16 @@ import Testing
         #expect(exited.line(0).contains("0:12 / 0:30  100 samples"))
     }
 
+    /// Modules whose frames stay unresolved show in the status line with the fix.
+    @Test func statusLineReportsUnresolvedModules() throws {
+        var snapshot = try Self.snapshot()
+        snapshot.unresolvedModules = ["app: 40% of 200 frames unresolved (no debug info): install app-dbgsym"]
+        let canvas = render(try screen(snapshot), width: 160)
+        let line = canvas.line(1)
+        #expect(line.contains("no samples lost  unresolved app: 40% of 200 frames unresolved (no debug info)"), "\(line)")
+        #expect(canvas[1, line.distance(of: "unresolved")].style == .warning)
+    }
+
     @Test func expansionAndSelectionSurviveLiveUpdates() throws {
         var screen = try screen()
         // Select "parse" (row 5) and open it.

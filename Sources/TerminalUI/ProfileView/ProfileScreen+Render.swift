@@ -81,6 +81,9 @@ extension ProfileScreen {
                 let text = losses.map { "\($0.name): \(NumberFormat.grouped($0.count))" }.joined(separator: ", ")
                 second.append(("lost " + text, .warning))
             }
+            if let unresolved = snapshot.unresolvedModules.first {
+                second.append(("unresolved " + unresolved, .warning))
+            }
         } else {
             first.append((snapshot.targetName, .header))
             first.append(("\(NumberFormat.grouped(snapshot.counts.totalSamples)) samples", .header))
