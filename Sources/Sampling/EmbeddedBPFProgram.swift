@@ -1,0 +1,103 @@
+import CLibbpf
+import Foundation
+
+/// One BPF object embedded in the binary, with its one perf_event program: open →
+/// configure .rodata → size maps → load → attach (libbpf-tools' profile.c steps),
+/// shared by the frame-pointer and the DWARF sampler. Owned by one thread:
+/// libbpf handles are not Sendable. Closing (links, object, bytes) happens in deinit
+/// whatever step failed.
+final class EmbeddedBPFProgram {
+    let name: String
+    /// The object bytes must outlive bpf_object__load: open_mem does not copy them,
+    /// so they live in a buffer this class owns rather than a temporary array pointer.
+    private let bytes: UnsafeMutableRawBufferPointer
+    let object: OpaquePointer
+    let program: OpaquePointer
+    private var links: [OpaquePointer] = []
+
+    /// 1. open `embedded` (an ELF object) and find `programName` in it.
+    init(_ embedded: some Collection<UInt8>, name: String, programName: String) throws(SamplingError) {
+        LibbpfLog.install()
+        LibbpfLog.clear()
+        self.name = name
+        bytes = .allocate(byteCount: embedded.count, alignment: 8)
+        bytes.copyBytes(from: embedded)
+        var options = bpf_object_open_opts()
+        options.sz = MemoryLayout<bpf_object_open_opts>.size
+        let opened = bpf_object__open_mem(bytes.baseAddress, bytes.count, &options)
+        guard let opened, libbpf_get_error(UnsafeRawPointer(opened)) == 0 else {
+            let code = errno
+            bytes.deallocate()
+            throw .system("bpf_object__open_mem(\(name))", errno: code, hint: LibbpfLog.recent().joined(separator: "\n"))
+        }
+        guard let program = bpf_object__find_program_by_name(opened, programName) else {
+            bpf_object__close(opened)
+            bytes.deallocate()
+            throw SamplingError(.system, operation: "find BPF program \(programName) in \(name)")
+        }
+        object = opened
+        self.program = program
+    }
+
+    deinit {
+        for link in links { bpf_link__destroy(link) }
+        bpf_object__close(object)
+        bytes.deallocate()
+    }
+
+    /// 2. Writes `value` at offset 0 of .rodata (the loaders keep one variable there;
+    /// ABILayoutTests check it) before the object is loaded.
+    func writeReadOnlyData<Value>(_ value: Value) throws(SamplingError) {
+        var rodata: OpaquePointer?
+        var cursor: OpaquePointer? = nil
+        while let map = bpf_object__next_map(object, cursor) {
+            if String(cString: bpf_map__name(map)).hasSuffix(".rodata") { rodata = map }
+            cursor = map
+        }
+        var size = 0
+        guard let rodata, let initial = bpf_map__initial_value(rodata, &size),
+              size >= MemoryLayout<Value>.size else {
+            throw SamplingError(.system, operation: "find the .rodata section of \(name)")
+        }
+        var copy = value
+        var section = [UInt8](UnsafeRawBufferPointer(start: initial, count: size))
+        withUnsafeBytes(of: &copy) { source in section.replaceSubrange(0..<source.count, with: source) }
+        let result = bpf_map__set_initial_value(rodata, section, section.count)
+        if result != 0 { throw .system("bpf_map__set_initial_value(.rodata)", errno: -result) }
+    }
+
+    /// 3. Sizes a map from the session's settings.
+    func setMaxEntries(_ mapName: String, _ entries: Int) throws(SamplingError) {
+        let map = try map(named: mapName)
+        let result = bpf_map__set_max_entries(map, UInt32(clamping: entries))
+        if result != 0 { throw .system("bpf_map__set_max_entries(\(mapName), \(entries))", errno: -result) }
+    }
+
+    /// 4. Loads the object (the verifier runs here); `failure` turns errno and
+    /// libbpf's last lines into the error the user sees.
+    func load(failure: (_ errno: Int32, _ log: String) -> SamplingError) throws(SamplingError) {
+        if bpf_object__load(object) != 0 {
+            let code = errno
+            throw failure(code, LibbpfLog.recent(12).joined(separator: "\n"))
+        }
+    }
+
+    func map(named mapName: String) throws(SamplingError) -> OpaquePointer {
+        guard let map = bpf_object__find_map_by_name(object, mapName) else {
+            throw SamplingError(.system, operation: "find BPF map \(mapName) in \(name)")
+        }
+        return map
+    }
+
+    /// 5. Attaches the program to every event. libbpf uses a BPF link where the
+    /// kernel has perf links (5.15) and PERF_EVENT_IOC_SET_BPF before that.
+    func attach(to events: PerfEventSet) throws(SamplingError) {
+        for fd in events.descriptors {
+            guard let link = bpf_program__attach_perf_event(program, fd),
+                  libbpf_get_error(UnsafeRawPointer(link)) == 0 else {
+                throw .system("attach BPF program to perf event", errno: errno)
+            }
+            links.append(link)
+        }
+    }
+}
