@@ -3,21 +3,40 @@ import Foundation
 /// A file written under a temporary name in its final directory and renamed into
 /// place only when complete: an error or a kill never leaves a partial output.
 /// Creating it up front also proves the path writable before sampling starts.
+///
+/// A path that names something other than a regular file (`/dev/null`,
+/// `/dev/stdout`, a FIFO) is written directly: renaming over it would replace the
+/// device or pipe with a regular file. A symbolic link is followed, so the file
+/// it points to is replaced and the link stays.
 public final class AtomicOutputFile {
     public let path: String
-    private let temporaryPath: String
+    /// The temporary file, or nil when writing directly to a non-regular file.
+    private let temporaryPath: String?
+    /// Where the temporary file is renamed to (`path` with symbolic links resolved).
+    private let finalPath: String
     private var handle: UnsafeMutablePointer<FILE>?
     private var committed = false
 
     public init(path: String) throws(OutputFileError) {
         self.path = path
-        let url = URL(fileURLWithPath: path)
-        let directory = url.deletingLastPathComponent().path
-        var isDirectory: ObjCBool = false
-        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
+        var status = stat()
+        let exists = stat(path, &status) == 0
+        if exists && (status.st_mode & S_IFMT) == S_IFDIR {
             throw OutputFileError(path: path, operation: "write", errno: EISDIR,
                                   hint: "name a file, not a directory")
         }
+        if exists && (status.st_mode & S_IFMT) != S_IFREG {
+            guard let direct = fopen(path, "w") else {
+                throw OutputFileError(path: path, operation: "open", errno: errno)
+            }
+            handle = direct
+            temporaryPath = nil
+            finalPath = path
+            return
+        }
+        finalPath = exists ? (URL(fileURLWithPath: path).resolvingSymlinksInPath().path) : path
+        let url = URL(fileURLWithPath: finalPath)
+        let directory = url.deletingLastPathComponent().path
         var template = Array("\(directory)/.\(url.lastPathComponent).tmp-XXXXXX".utf8CString)
         let fd = mkstemp(&template)
         guard fd >= 0 else {
@@ -42,14 +61,22 @@ public final class AtomicOutputFile {
     public func commit() throws(OutputFileError) {
         guard let handle else { return }
         self.handle = nil
-        let failed = fflush(handle) != 0 || fsync(fileno(handle)) != 0
-        let code = errno
+        let flushed = fflush(handle) == 0
+        var code = errno
+        // fsync fails with EINVAL on pipes and character devices: only regular files are synced.
+        let synced = temporaryPath == nil || fsync(fileno(handle)) == 0
+        if flushed && !synced { code = errno }
         fclose(handle)
-        if failed {
+        guard let temporaryPath else {
+            if !flushed { throw OutputFileError(path: path, operation: "write", errno: code) }
+            committed = true
+            return
+        }
+        if !flushed || !synced {
             unlink(temporaryPath)
             throw OutputFileError(path: path, operation: "write", errno: code)
         }
-        guard rename(temporaryPath, path) == 0 else {
+        guard rename(temporaryPath, finalPath) == 0 else {
             let code = errno
             unlink(temporaryPath)
             throw OutputFileError(path: path, operation: "rename into place", errno: code)
@@ -61,7 +88,7 @@ public final class AtomicOutputFile {
     public func discard() {
         if let handle { fclose(handle) }
         handle = nil
-        unlink(temporaryPath)
+        if let temporaryPath { unlink(temporaryPath) }
     }
 }
 

@@ -53,12 +53,13 @@ struct SamplingStatisticsTests {
     @Test func onlyNonZeroLossesAreReported() {
         var statistics = SamplingStatistics()
         #expect(statistics.nonZeroLosses.isEmpty)
-        statistics.userStackCollisions = 3
+        statistics.userStackMapFull = 3
         statistics.droppedMapFull = 2
+        statistics.framePointerStacksIncomplete = 7
         let names = statistics.nonZeroLosses.map(\.name)
-        #expect(names.count == 2)
+        #expect(names.count == 2, "incomplete frame-pointer stacks are not a loss: \(names)")
         #expect(names.contains { $0.contains("counts map full") })
-        #expect(names.contains { $0.contains("user stack collisions") })
+        #expect(names.contains { $0.contains("user stack map full") })
     }
 }
 
@@ -86,14 +87,51 @@ struct RecordSummaryTests {
         #expect(text.contains("losses: none"))
     }
 
+    @Test func namesTheUnwindModeAndSuggestsDwarf() {
+        var auto = snapshot(state: .finished)
+        auto.unwind = .dwarf
+        auto.unwindDecision = "auto: DWARF from 0.5 s on (frame pointers: 0% of 250 stacks complete)"
+        #expect(RecordSummary(snapshot: auto, outputPath: nil, stopSignal: nil).text
+            .contains("unwind: auto: DWARF from 0.5 s on"))
+
+        var statistics = SamplingStatistics()
+        statistics.framePointerStacks = 100
+        statistics.framePointerStacksIncomplete = 80
+        var manual = snapshot(state: .finished, statistics: statistics)
+        manual.settings.unwind = .framePointers
+        manual.unwind = .framePointers
+        #expect(RecordSummary(snapshot: manual, outputPath: nil, stopSignal: nil).text
+            .contains("unwind: frame pointers; 80% of 100 stacks reach no thread entry (code without frame pointers): try --unwind dwarf"))
+    }
+
     @Test func namesTheSignalAndEveryLoss() {
         var statistics = SamplingStatistics()
-        statistics.kernelStackCollisions = 4
+        statistics.kernelStackMapFull = 4
         let text = RecordSummary(snapshot: snapshot(state: .stopped, statistics: statistics), outputPath: nil,
                                  stopSignal: "SIGTERM").text
         #expect(text.contains("ended: stopped by SIGTERM"))
-        #expect(text.contains("kernel stack collisions (raise --stack-map-size): 4"))
+        #expect(text.contains("kernel stack map full (raise --stack-map-size): 4"))
         #expect(!text.contains("wrote"))
+    }
+}
+
+struct AutoUnwindRuleTests {
+    @Test func decidesOnlyWithEnoughStacks() {
+        #expect(AutoUnwindRule.verdict(stacks: 49, incomplete: 49) == .undecided)
+        #expect(AutoUnwindRule.verdict(stacks: 50, incomplete: 4) == .keepFramePointers)
+        #expect(AutoUnwindRule.verdict(stacks: 50, incomplete: 5) == .switchToDwarf)
+        #expect(AutoUnwindRule.verdict(stacks: 1000, incomplete: 0) == .keepFramePointers)
+        #expect(AutoUnwindRule.verdict(stacks: 1000, incomplete: 1000) == .switchToDwarf)
+    }
+
+    @Test func threadEntriesIncludeVersionedAndThreadStarts() {
+        func frames(_ names: String...) -> [Frame] { names.map { Frame(function: $0, module: "m") } }
+        #expect(AutoUnwindRule.reachesThreadEntry(frames("__libc_start_main@@GLIBC_2.34", "leaf")))
+        #expect(AutoUnwindRule.reachesThreadEntry(frames("start_thread", "worker", "leaf")))
+        #expect(AutoUnwindRule.reachesThreadEntry(frames("runtime.goexit", "main.work")))
+        #expect(!AutoUnwindRule.reachesThreadEntry(frames("leaf")))
+        #expect(!AutoUnwindRule.reachesThreadEntry(frames("0x7f0000001234", "leaf")))
+        #expect(!AutoUnwindRule.reachesThreadEntry(frames("domain_main", "leaf")), "only whole names count")
     }
 }
 
@@ -117,6 +155,41 @@ struct AtomicOutputFileTests {
         file.write("partial")
         file.discard()
         #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path).isEmpty)
+    }
+
+    /// `--output /dev/null` or a FIFO: written in place, never replaced by a regular file.
+    @Test func aPipeIsWrittenNotReplaced() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let fifo = directory.file("pipe")
+        #expect(mkfifo(fifo, 0o600) == 0)
+        // A reader must exist before a writer can open the FIFO without blocking.
+        let reader = open(fifo, O_RDONLY | O_NONBLOCK)
+        #expect(reader >= 0)
+        defer { close(reader) }
+        let file = try AtomicOutputFile(path: fifo)
+        file.write("main;hot 3\n")
+        try file.commit()
+        var buffer = [UInt8](repeating: 0, count: 64)
+        let count = read(reader, &buffer, buffer.count)
+        #expect(String(decoding: buffer.prefix(max(count, 0)), as: UTF8.self) == "main;hot 3\n")
+        var status = stat()
+        #expect(stat(fifo, &status) == 0 && (status.st_mode & S_IFMT) == S_IFIFO, "still a FIFO")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path) == ["pipe"])
+    }
+
+    /// A symbolic link keeps pointing at the file, which gets the new content.
+    @Test func aSymbolicLinkIsFollowed() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let target = try directory.write("real.folded", "old 1\n")
+        let link = directory.file("link.folded")
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: target)
+        let file = try AtomicOutputFile(path: link)
+        file.write("new 2\n")
+        try file.commit()
+        #expect(try FileManager.default.destinationOfSymbolicLink(atPath: link) == target)
+        #expect(try String(contentsOfFile: target, encoding: .utf8) == "new 2\n")
     }
 
     @Test func missingDirectoryIsAClearError() throws {
