@@ -4,8 +4,12 @@
  * (pid, tid, user stack, kernel stack). User space drains the counts.
  *
  * Double buffering: samples go to buffer ft_active_buffer (0 or 1); user space
- * flips it, then drains the idle buffer's counts and the stacks they name,
- * so a stack id is never reused while a count still refers to it. */
+ * flips it, then drains the idle buffer's counts and the stacks they name.
+ *
+ * Stacks are stored by content: bpf_get_stack copies the addresses into a
+ * per-CPU scratch, a 63-bit hash of them is the key in the buffer's stacks map
+ * (a plain hash map), and the counts key names the stack by that hash. Unlike a
+ * BPF_MAP_TYPE_STACK_TRACE map, two different stacks never compete for a slot. */
 #include <linux/bpf.h>
 #include <linux/bpf_perf_event.h>
 #include <linux/errno.h>
@@ -28,16 +32,25 @@ const volatile struct ft_config ft_cfg = {};
     } name SEC(".maps")
 #define STACKS_MAP(name)                                  \
     struct {                                              \
-        __uint(type, BPF_MAP_TYPE_STACK_TRACE);           \
+        __uint(type, BPF_MAP_TYPE_HASH);                  \
         __uint(max_entries, 16384);                       \
-        __uint(key_size, sizeof(__u32));                  \
-        __uint(value_size, FT_MAX_STACK_DEPTH * sizeof(__u64)); \
+        __type(key, __s64);                               \
+        __type(value, struct ft_stack);                   \
     } name SEC(".maps")
 
 COUNTS_MAP(ft_counts_0);
 COUNTS_MAP(ft_counts_1);
 STACKS_MAP(ft_stacks_0);
 STACKS_MAP(ft_stacks_1);
+
+/* Where bpf_get_stack writes before the stack is hashed and stored: a stack is
+ * larger than the 512-byte BPF stack. */
+struct {
+    __uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+    __uint(max_entries, 1);
+    __type(key, __u32);
+    __type(value, struct ft_stack);
+} ft_stack_scratch SEC(".maps");
 
 /* The buffer samples go to. The only variable in .bss: user space writes it
  * with one map update per drain. Global data costs no helper call to read. */
@@ -65,40 +78,70 @@ static __always_inline int interrupted_user_mode(struct bpf_perf_event_data *ctx
 #endif
 }
 
-static __always_inline void count_stack_error(struct ft_counters *counters, int err, __u32 eexist,
-                                              __u32 enomem, __u32 efault, __u32 other)
+/* A 64-bit multiply-xorshift hash of the first `words` addresses, seeded with
+ * the depth. A bounded loop (Linux 5.3+): only the captured frames are hashed,
+ * where an unrolled loop would have to mix all 127 slots every sample. The top
+ * bit is cleared: a negative stack field carries an errno instead. */
+static __always_inline __s64 hash_stack(const struct ft_stack *stack, __u32 words)
 {
-    if (err == -EEXIST)
-        bump(counters, eexist);
-    else if (err == -ENOMEM)
-        bump(counters, enomem);
-    else if (err == -EFAULT)
-        bump(counters, efault);
-    else
+    __u64 hash = 0x9e3779b97f4a7c15ULL ^ words;
+    for (int i = 0; i < FT_MAX_STACK_DEPTH; i++) {
+        if (i >= words)
+            break;
+        hash = (hash ^ stack->ips[i]) * 0xff51afd7ed558ccdULL;
+        hash ^= hash >> 32;
+    }
+    return (__s64)(hash & 0x7fffffffffffffffULL);
+}
+
+/* Stores one stack in `stacks` and returns its hash, or a negative code
+ * (FT_STACK_MAP_FULL or bpf_get_stack's errno), counted by cause. */
+static __always_inline __s64 capture_stack(struct bpf_perf_event_data *ctx, void *stacks,
+                                           struct ft_stack *scratch, __u64 flags,
+                                           struct ft_counters *counters, __u32 map_full,
+                                           __u32 efault, __u32 other)
+{
+    long copied = bpf_get_stack(ctx, scratch->ips, sizeof(scratch->ips), flags);
+    if (copied <= 0) {
+        if (copied == -EFAULT || copied == 0) {
+            bump(counters, efault);
+            return -EFAULT;
+        }
         bump(counters, other);
+        return copied;
+    }
+    __s64 hash = hash_stack(scratch, (__u32)copied / sizeof(__u64));
+    if (!bpf_map_lookup_elem(stacks, &hash)) {
+        /* BPF_NOEXIST: another CPU may have stored the same stack meanwhile. */
+        long err = bpf_map_update_elem(stacks, &hash, scratch, BPF_NOEXIST);
+        if (err != 0 && err != -EEXIST) {
+            bump(counters, map_full);
+            return FT_STACK_MAP_FULL;
+        }
+    }
+    return hash;
 }
 
 static __always_inline int record_sample(struct bpf_perf_event_data *ctx, void *counts,
                                          void *stacks, struct ft_stack_key *key,
                                          struct ft_counters *counters)
 {
-    if (ft_cfg.flags & FT_FLAG_USER_STACKS) {
-        key->user_stack_id = bpf_get_stackid(ctx, stacks, BPF_F_USER_STACK);
-        if (key->user_stack_id < 0)
-            count_stack_error(counters, key->user_stack_id, FT_USTACK_EEXIST, FT_USTACK_ENOMEM,
-                              FT_USTACK_EFAULT, FT_USTACK_OTHER);
-    } else {
-        key->user_stack_id = FT_STACK_NOT_CAPTURED;
-    }
+    __u32 zero = 0;
+    struct ft_stack *scratch = bpf_map_lookup_elem(&ft_stack_scratch, &zero);
+    if (!scratch)
+        return 0; /* cannot happen: a per-CPU array's slot 0 always exists */
 
-    if ((ft_cfg.flags & FT_FLAG_KERNEL_STACKS) && !interrupted_user_mode(ctx)) {
-        key->kern_stack_id = bpf_get_stackid(ctx, stacks, 0);
-        if (key->kern_stack_id < 0)
-            count_stack_error(counters, key->kern_stack_id, FT_KSTACK_EEXIST, FT_KSTACK_ENOMEM,
-                              FT_KSTACK_EFAULT, FT_KSTACK_OTHER);
-    } else {
-        key->kern_stack_id = FT_STACK_NOT_CAPTURED;
-    }
+    if (ft_cfg.flags & FT_FLAG_USER_STACKS)
+        key->user_stack = capture_stack(ctx, stacks, scratch, BPF_F_USER_STACK, counters,
+                                        FT_USTACK_MAP_FULL, FT_USTACK_EFAULT, FT_USTACK_OTHER);
+    else
+        key->user_stack = FT_STACK_NOT_CAPTURED;
+
+    if ((ft_cfg.flags & FT_FLAG_KERNEL_STACKS) && !interrupted_user_mode(ctx))
+        key->kern_stack = capture_stack(ctx, stacks, scratch, 0, counters,
+                                        FT_KSTACK_MAP_FULL, FT_KSTACK_EFAULT, FT_KSTACK_OTHER);
+    else
+        key->kern_stack = FT_STACK_NOT_CAPTURED;
 
     __u64 *count = bpf_map_lookup_elem(counts, key);
     if (count) {

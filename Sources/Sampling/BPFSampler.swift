@@ -48,7 +48,7 @@ final class BPFSampler {
                                  hint: "this kernel has no bpf() system call (CONFIG_BPF_SYSCALL=n), or a seccomp filter blocks it")
         default:
             return SamplingError(.bpfUnavailable, operation: "load the BPF program", errno: code,
-                                 hint: "the kernel rejected the program (flametop needs Linux 5.2+ for BPF global data)"
+                                 hint: "the kernel rejected the program (flametop needs Linux 5.3+: BPF global data and bounded loops)"
                                      + (log.isEmpty ? "" : "\nlibbpf said:\n\(log)"))
         }
     }

@@ -46,8 +46,8 @@ public enum DrainBenchmark {
             var key = ft_stack_key()
             key.pid = 1000 + UInt32(index % 97)
             key.tid = UInt32(index)
-            key.user_stack_id = Int32(index % 4096)
-            key.kern_stack_id = FT_STACK_NOT_CAPTURED
+            key.user_stack = Int64(index % 4096)
+            key.kern_stack = Int64(FT_STACK_NOT_CAPTURED)
             if bpf_map_update_elem(fd, &key, &value, UInt64(BPF_ANY)) != 0 {
                 throw .system("bpf_map_update_elem(counts) while filling \(keys) keys", errno: errno)
             }

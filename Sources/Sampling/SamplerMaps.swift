@@ -49,9 +49,9 @@ struct SamplerMaps {
         }
     }
 
-    /// The addresses of stack `id` in buffer `index`'s stack map, leaf first; nil if absent.
-    func stack(id: Int32, buffer index: Int, into scratch: inout [UInt64]) -> ArraySlice<UInt64>? {
-        var key = UInt32(bitPattern: id)
+    /// The addresses of stack `hash` in buffer `index`'s stacks map, leaf first; nil if absent.
+    func stack(hash: Int64, buffer index: Int, into scratch: inout [UInt64]) -> ArraySlice<UInt64>? {
+        var key = hash
         let found = scratch.withUnsafeMutableBytes { raw in
             bpf_map_lookup_elem(stacks[index], &key, raw.baseAddress) == 0
         }
@@ -61,16 +61,16 @@ struct SamplerMaps {
         return scratch[0..<depth]
     }
 
-    func deleteStack(id: Int32, buffer index: Int) {
-        var key = UInt32(bitPattern: id)
+    func deleteStack(hash: Int64, buffer index: Int) {
+        var key = hash
         _ = bpf_map_delete_elem(stacks[index], &key)
     }
 
-    /// Deletes every entry of a stack map (after drops left ids nobody will read).
+    /// Deletes every entry of a stacks map (after drops left stacks nobody will read).
     func clearStacks(buffer index: Int) {
-        var key: UInt32 = 0
-        var next: UInt32 = 0
-        var ids: [UInt32] = []
+        var key: Int64 = 0
+        var next: Int64 = 0
+        var ids: [Int64] = []
         var hasKey = false
         while withUnsafeMutablePointer(to: &key, { keyPointer in
             bpf_map_get_next_key(stacks[index], hasKey ? keyPointer : nil, &next)

@@ -41,9 +41,9 @@ public struct SystemCheck: Sendable {
         uname(&name)
         let release = withUnsafeBytes(of: name.release) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
         let numbers = release.split(whereSeparator: { !$0.isNumber }).prefix(2).compactMap { Int($0) }
-        let supported = numbers.count == 2 && (numbers[0], numbers[1]) >= (5, 2)
+        let supported = numbers.count == 2 && (numbers[0], numbers[1]) >= (5, 3)
         return Item(name: "kernel", status: supported ? .ok : .failed, detail: "Linux \(release)",
-                    fix: supported ? "" : "flametop needs Linux 5.2 or newer (BPF global data for its settings)")
+                    fix: supported ? "" : "flametop needs Linux 5.3 or newer (BPF global data, bounded loops)")
     }
 
     static func btf() -> Item {
@@ -99,7 +99,7 @@ public struct SystemCheck: Sendable {
         default:
             return Item(name: "BPF", status: .failed,
                         detail: result == 0 ? "perf_event programs not supported" : "probe failed: errno \(code)",
-                        fix: "use a kernel with CONFIG_BPF_EVENTS=y (Linux 5.2+)")
+                        fix: "use a kernel with CONFIG_BPF_EVENTS=y (Linux 5.3+)")
         }
     }
 

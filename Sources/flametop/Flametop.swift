@@ -9,7 +9,7 @@ struct Flametop: ParsableCommand {
         commandName: "flametop",
         abstract: "A top-like live CPU profiler: eBPF stack sampling, flame trees, folded stacks.",
         discussion: """
-            Needs root (or CAP_BPF + CAP_PERFMON) and Linux 5.2+. `flametop doctor` checks this host.
+            Needs root (or CAP_BPF + CAP_PERFMON) and Linux 5.3+. `flametop doctor` checks this host.
 
             Examples:
               flametop                          # the live UI: pick a process, Enter profiles it

@@ -92,6 +92,23 @@ struct RecordSystemTests {
         #expect(recording.result.stderr.contains("all processes"))
     }
 
+    /// Stacks are stored by content: a stacks map with room for 64 stacks holds the
+    /// workload's few dozen distinct ones without a loss. (A stack-trace map of
+    /// 64 buckets dropped a colliding stack for the rest of each drain interval.)
+    @Test func aSmallStacksMapLosesNoStack() throws {
+        guard try Privileges.requireRoot("aSmallStacksMapLosesNoStack") else { return }
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let workload = try Workloads.start(try GroundTruthWorkload.build(in: directory, pie: false))
+        defer { workload.terminate() }
+
+        let recording = try Recording.run(["--pid", "\(workload.pid)", "--duration", "4", "--frequency", "999",
+                                           "--unwind", "fp", "--stack-map-size", "64", "--no-kernel-stacks"],
+                                          in: directory)
+        #expect(recording.result.stderr.contains("losses: none"), "\(recording.result.stderr)")
+        try GroundTruthCheck.assertMatchesTruth(recording, libraryPrefix: "")
+    }
+
     /// The kernel-feature fallbacks (key-loop drain, /proc polling for exit)
     /// give the same profile as the fast paths.
     @Test func fallbacksGiveTheSameProfile() throws {

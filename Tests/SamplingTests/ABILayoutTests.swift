@@ -50,8 +50,8 @@ struct ABILayoutTests {
         #expect(layout.size == MemoryLayout<ft_stack_key>.size)
         #expect(layout.offsets["pid"] == MemoryLayout<ft_stack_key>.offset(of: \.pid))
         #expect(layout.offsets["tid"] == MemoryLayout<ft_stack_key>.offset(of: \.tid))
-        #expect(layout.offsets["user_stack_id"] == MemoryLayout<ft_stack_key>.offset(of: \.user_stack_id))
-        #expect(layout.offsets["kern_stack_id"] == MemoryLayout<ft_stack_key>.offset(of: \.kern_stack_id))
+        #expect(layout.offsets["user_stack"] == MemoryLayout<ft_stack_key>.offset(of: \.user_stack))
+        #expect(layout.offsets["kern_stack"] == MemoryLayout<ft_stack_key>.offset(of: \.kern_stack))
         #expect(layout.offsets["comm"] == MemoryLayout<ft_stack_key>.offset(of: \.comm))
     }
 

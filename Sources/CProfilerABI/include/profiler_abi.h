@@ -8,16 +8,26 @@
 #include <linux/types.h>
 
 #define FT_COMM_LEN 16
-/* bpf_get_stackid stores at most this many frames per stack (the kernel's
+/* bpf_get_stack copies at most this many frames per stack (the kernel's
  * sysctl kernel.perf_event_max_stack defaults to 127). */
 #define FT_MAX_STACK_DEPTH 127
 
-/* One aggregation bucket: samples of the same thread with the same stacks. */
+/* A stack as the stacks maps hold it: addresses leaf first, zero-filled after
+ * the outermost frame. */
+struct ft_stack {
+    __u64 ips[FT_MAX_STACK_DEPTH];
+};
+
+/* One aggregation bucket: samples of the same thread with the same stacks.
+ * A stack is named by a 63-bit hash of its addresses (its key in the stacks
+ * map), not by a BPF_MAP_TYPE_STACK_TRACE id: that map keeps one stack per
+ * bucket of a 32-bit hash and refuses a second stack in the same bucket, which
+ * lost whole call paths for the rest of a drain interval. */
 struct ft_stack_key {
     __u32 pid;            /* tgid: the process */
     __u32 tid;            /* the thread */
-    __s32 user_stack_id;  /* id in the stack map, or a negative errno */
-    __s32 kern_stack_id;  /* likewise for the kernel stack */
+    __s64 user_stack;     /* hash of the user stack (>= 0), or a negative errno */
+    __s64 kern_stack;     /* likewise for the kernel stack */
     char comm[FT_COMM_LEN];
 };
 
@@ -30,20 +40,20 @@ enum ft_counter {
     FT_SAMPLES_FILTERED,          /* other process (per-CPU mode) */
     FT_SAMPLES_IDLE,              /* the idle task (pid 0), not profiled */
     FT_SAMPLES_DROPPED_MAP_FULL,  /* counts map full: sample lost */
-    FT_USTACK_EEXIST,             /* stack map bucket collision */
-    FT_USTACK_ENOMEM,             /* stack map full */
+    FT_USTACK_MAP_FULL,           /* stacks map full: the stack is lost */
     FT_USTACK_EFAULT,             /* no user stack: kernel thread, or unreadable */
     FT_USTACK_OTHER,
-    FT_KSTACK_EEXIST,
-    FT_KSTACK_ENOMEM,
+    FT_KSTACK_MAP_FULL,
     FT_KSTACK_EFAULT,             /* kernel stack unreadable (kernel mode only) */
     FT_KSTACK_OTHER,
     FT_COUNTER_COUNT
 };
 
-/* kern_stack_id when the sample interrupted user mode: there is no kernel stack
+/* kern_stack when the sample interrupted user mode: there is no kernel stack
  * to capture, so the program does not try (not a loss). */
 #define FT_STACK_NOT_CAPTURED (-2) /* -ENOENT */
+/* A user or kernel stack field when the stacks map had no room for the stack. */
+#define FT_STACK_MAP_FULL (-28) /* -ENOSPC */
 
 /* The per-CPU value of the counters map: every counter of one CPU. */
 struct ft_counters {
