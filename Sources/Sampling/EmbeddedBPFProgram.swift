@@ -91,11 +91,18 @@ final class EmbeddedBPFProgram {
 
     /// 5. Attaches the program to every event. libbpf uses a BPF link where the
     /// kernel has perf links (5.15) and PERF_EVENT_IOC_SET_BPF before that.
+    /// Each link gets a duplicate of the event's descriptor: destroying a link
+    /// closes the descriptor it holds (and disables the event), and the events
+    /// outlive this program when `auto` moves them to the DWARF program.
     func attach(to events: PerfEventSet) throws(SamplingError) {
         for fd in events.descriptors {
-            guard let link = bpf_program__attach_perf_event(program, fd),
+            let duplicate = dup(fd)
+            if duplicate < 0 { throw .system("dup(perf event)", errno: errno) }
+            guard let link = bpf_program__attach_perf_event(program, duplicate),
                   libbpf_get_error(UnsafeRawPointer(link)) == 0 else {
-                throw .system("attach BPF program to perf event", errno: errno)
+                let code = errno
+                close(duplicate)
+                throw .system("attach BPF program to perf event", errno: code)
             }
             links.append(link)
         }

@@ -20,10 +20,11 @@ public final class ProfilingSession: @unchecked Sendable {
     public private(set) var firstSampleDate: Date?
 
     /// Frame-pointer mode's program and maps; nil in DWARF mode.
-    private let sampler: BPFSampler?
+    private var sampler: BPFSampler?
     /// DWARF mode's program, ring buffer and unwinder; nil in frame-pointer mode.
-    private let dwarfSampler: DwarfSampler?
-    private let dwarfCollector: DwarfStackCollector?
+    private var dwarfSampler: DwarfSampler?
+    private var dwarfCollector: DwarfStackCollector?
+    private let targetTGID: UInt32
     private let events = PerfEventSet()
     private let drainer: CountsDrainer
     private let assembler: StackAssembler
@@ -39,6 +40,10 @@ public final class ProfilingSession: @unchecked Sendable {
     private var counterBase = [UInt64](repeating: 0, count: Int(FT_COUNTER_COUNT.rawValue))
     private var dwarfCounterBase = [UInt64](repeating: 0, count: Int(FT_UNWIND_COUNTER_COUNT.rawValue))
     private var generation: UInt64 = 0
+    /// The mode sampling uses now, and whether `auto` has still to decide.
+    private var unwindInUse: SessionSettings.UnwindMode
+    private var autoUnwindPending: Bool
+    private var unwindDecision: String?
 
     private struct Control {
         var stopRequested = false
@@ -59,6 +64,10 @@ public final class ProfilingSession: @unchecked Sendable {
             throw SamplingError(.invalidSettings, operation: "stack copy \(settings.stackCopyBytes) bytes",
                                 hint: "choose 512–65536 bytes")
         }
+        if settings.unwind == .dwarf && !SessionSettings.UnwindMode.dwarfSupported {
+            throw SamplingError(.invalidSettings, operation: "--unwind dwarf",
+                                hint: "DWARF unwinding supports x86-64 only; use --unwind fp")
+        }
         self.settings = settings
         self.symbolizer = symbolizer
 
@@ -74,25 +83,23 @@ public final class ProfilingSession: @unchecked Sendable {
             eventScope = .perCPU
         }
         try Capabilities.current().requireProfiling()
+        self.targetTGID = targetTGID
 
         switch settings.unwind {
-        case .framePointers:
+        case .framePointers, .auto:
             sampler = try BPFSampler(configuration: .init(
                 targetTGID: targetTGID, userStacks: settings.userStacks, kernelStacks: settings.kernelStacks,
                 countsCapacity: settings.maxUniqueStacksPerDrain, stackMapEntries: settings.stackMapEntries))
-            dwarfSampler = nil
-            dwarfCollector = nil
+            unwindInUse = .framePointers
         case .dwarf:
-            sampler = nil
-            let dwarfSampler = try DwarfSampler(configuration: .init(
-                targetTGID: targetTGID, userStacks: settings.userStacks, kernelStacks: settings.kernelStacks,
-                stackBytes: settings.stackCopyBytes, ringBytes: settings.ringBufferBytes))
-            let collector = DwarfStackCollector(symbolizer: symbolizer, rootByProcess: target == nil,
-                                                stackCopyBytes: settings.stackCopyBytes)
-            try dwarfSampler.openRing(context: Unmanaged.passUnretained(collector).toOpaque(),
-                                      handler: dwarfRecordHandler)
-            self.dwarfSampler = dwarfSampler
-            dwarfCollector = collector
+            (dwarfSampler, dwarfCollector) = try Self.makeDwarfSampler(
+                settings: settings, targetTGID: targetTGID, rootByProcess: target == nil, symbolizer: symbolizer)
+            unwindInUse = .dwarf
+        }
+        autoUnwindPending = settings.unwind == .auto && settings.userStacks
+        if settings.unwind == .auto && !SessionSettings.UnwindMode.dwarfSupported {
+            autoUnwindPending = false
+            unwindDecision = "auto: frame pointers (DWARF unwinding supports x86-64 only)"
         }
         drainer = CountsDrainer(capacity: 4096, allowBatch: !settings.forcedFallbacks.contains(.batchMapOps))
         assembler = StackAssembler(symbolizer: symbolizer, rootByProcess: target == nil)
@@ -108,9 +115,12 @@ public final class ProfilingSession: @unchecked Sendable {
         try dwarfSampler?.attach(to: events)
         if let target { symbolizer.prepare(pid: target.pid) }
 
-        published = Mutex(SessionSnapshot(
+        var initial = SessionSnapshot(
             settings: settings, counts: StackCounts(), statistics: SamplingStatistics(), state: .running,
-            startedAt: Date(), elapsed: 0, targetName: target?.name ?? "all", generation: 0))
+            startedAt: Date(), elapsed: 0, targetName: target?.name ?? "all", generation: 0)
+        initial.unwind = autoUnwindPending ? .auto : unwindInUse
+        initial.unwindDecision = unwindDecision
+        published = Mutex(initial)
     }
 
     /// The latest published snapshot.
@@ -174,6 +184,7 @@ public final class ProfilingSession: @unchecked Sendable {
             do {
                 if reset { try resetProfile() }
                 try drainOnce()
+                if autoUnwindPending && state == .running { try decideUnwind(after: (clock.now - start).seconds) }
             } catch {
                 state = .failed(error.description)
             }
@@ -250,10 +261,10 @@ public final class ProfilingSession: @unchecked Sendable {
         let droppedBefore = statistics.droppedMapFull
         applyCounters(totals)
         if statistics.droppedMapFull > droppedBefore {
-            // A dropped sample's stack ids are referenced by no count: sweep them.
+            // A dropped sample's stacks are referenced by no count: sweep them.
             sampler.maps.clearStacks(buffer: idle)
         } else {
-            for id in used { sampler.maps.deleteStack(id: id, buffer: idle) }
+            for id in used { sampler.maps.deleteStack(hash: id, buffer: idle) }
         }
         statistics.drains += 1
         statistics.lastDrainMicroseconds = UInt64((ContinuousClock.now - started).seconds * 1_000_000)
@@ -287,6 +298,57 @@ public final class ProfilingSession: @unchecked Sendable {
         statistics.idle = value(FT_SAMPLES_IDLE)
     }
 
+    private static func makeDwarfSampler(settings: SessionSettings, targetTGID: UInt32, rootByProcess: Bool,
+                                         symbolizer: AddressSymbolizer) throws(SamplingError) -> (DwarfSampler, DwarfStackCollector) {
+        let dwarfSampler = try DwarfSampler(configuration: .init(
+            targetTGID: targetTGID, userStacks: settings.userStacks, kernelStacks: settings.kernelStacks,
+            stackBytes: settings.stackCopyBytes, ringBytes: settings.ringBufferBytes))
+        let collector = DwarfStackCollector(symbolizer: symbolizer, rootByProcess: rootByProcess,
+                                            stackCopyBytes: settings.stackCopyBytes)
+        try dwarfSampler.openRing(context: Unmanaged.passUnretained(collector).toOpaque(), handler: dwarfRecordHandler)
+        return (dwarfSampler, collector)
+    }
+
+    /// `auto`: once enough frame-pointer stacks are in, keep frame pointers or
+    /// move the perf events to the DWARF program. The frame-pointer profile is
+    /// dropped on a switch: its stacks are the incomplete ones.
+    private func decideUnwind(after seconds: Double) throws(SamplingError) {
+        let stacks = statistics.framePointerStacks
+        let incomplete = statistics.framePointerStacksIncomplete
+        let verdict = AutoUnwindRule.verdict(stacks: stacks, incomplete: incomplete)
+        let completePercent = stacks == 0 ? 0 : Int((Double(stacks - incomplete) * 100 / Double(stacks)).rounded())
+        switch verdict {
+        case .undecided:
+            return
+        case .keepFramePointers:
+            autoUnwindPending = false
+            unwindDecision = "auto: frame pointers (\(completePercent)% of \(stacks) stacks reach a thread entry)"
+        case .switchToDwarf:
+            autoUnwindPending = false
+            let dwarf: (DwarfSampler, DwarfStackCollector)
+            do {
+                dwarf = try Self.makeDwarfSampler(settings: settings, targetTGID: targetTGID,
+                                                  rootByProcess: target == nil, symbolizer: symbolizer)
+            } catch {
+                unwindDecision = "auto: frame pointers, though only \(completePercent)% of \(stacks) stacks are complete: "
+                    + "DWARF mode is unavailable (\(error.description))"
+                return
+            }
+            // A perf event runs one program: the frame-pointer links go first, and
+            // destroying them disables the events.
+            sampler = nil
+            try dwarf.0.attach(to: events)
+            try events.enableAll()
+            (dwarfSampler, dwarfCollector) = dwarf
+            unwindInUse = .dwarf
+            profile = StackCounts()
+            statistics = SamplingStatistics()
+            dwarfCounterBase = dwarf.0.readCounters()
+            unwindDecision = String(format: "auto: DWARF from %.1f s on (frame pointers: %d%% of %llu stacks complete)",
+                                    seconds, completePercent, stacks)
+        }
+    }
+
     /// Discards everything sampled so far: what was drained, and what waits in the
     /// active buffer. Samples that land in the microseconds between the flip and
     /// reading the counters' base show in the profile but not in `samplesCounted`.
@@ -305,6 +367,8 @@ public final class ProfilingSession: @unchecked Sendable {
             settings: settings, counts: profile, statistics: statistics, state: state,
             startedAt: startDate, elapsed: elapsed, targetName: target?.name ?? "all", generation: generation)
         snapshot.unresolvedModules = symbolizer.unresolvedModules()
+        snapshot.unwind = autoUnwindPending ? .auto : unwindInUse
+        snapshot.unwindDecision = unwindDecision
         published.withLock { $0 = snapshot }
         return snapshot
     }

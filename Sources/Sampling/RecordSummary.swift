@@ -28,6 +28,7 @@ public struct RecordSummary {
                             what, snapshot.elapsed, snapshot.settings.frequency,
                             counts.totalSamples, counts.uniqueStacks))
         lines.append("ended: \(ending)")
+        lines.append("unwind: \(unwinding)")
         if let outputPath { lines.append("wrote \(outputPath)") }
 
         let top = FunctionStats(counts).sorted(by: .selfSamples).filter { $0.selfSamples > 0 }.prefix(topCount)
@@ -53,6 +54,22 @@ public struct RecordSummary {
             for loss in losses { lines.append("  \(loss.name): \(loss.count)") }
         }
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    private var unwinding: String {
+        if let decision = snapshot.unwindDecision { return decision }
+        let statistics = snapshot.statistics
+        switch snapshot.unwind {
+        case .dwarf: return "DWARF"
+        case .auto: return "auto: frame pointers (too few stacks to decide)"
+        case .framePointers:
+            let stacks = statistics.framePointerStacks
+            guard AutoUnwindRule.verdict(stacks: stacks, incomplete: statistics.framePointerStacksIncomplete) == .switchToDwarf
+            else { return "frame pointers" }
+            let percent = Int((Double(statistics.framePointerStacksIncomplete) * 100 / Double(stacks)).rounded())
+            return "frame pointers; \(percent)% of \(stacks) stacks reach no thread entry (code without frame pointers): "
+                + "try --unwind dwarf"
+        }
     }
 
     private var ending: String {

@@ -14,16 +14,14 @@ public struct SamplingStatistics: Sendable, Equatable {
 
     /// Failed user-stack captures by cause. `userStackUnavailable` excludes kernel
     /// threads, which have no user stack.
-    public var userStackCollisions: UInt64 = 0
     public var userStackMapFull: UInt64 = 0
     public var userStackUnavailable: UInt64 = 0
     public var userStackOtherErrors: UInt64 = 0
     /// Failed kernel-stack captures by cause (only samples taken in kernel mode try).
-    public var kernelStackCollisions: UInt64 = 0
     public var kernelStackMapFull: UInt64 = 0
     public var kernelStackUnavailable: UInt64 = 0
     public var kernelStackOtherErrors: UInt64 = 0
-    /// Counts whose stack id was gone from the stack map when drained.
+    /// Counts whose stack was gone from the stacks map when drained.
     public var stacksMissingAtDrain: UInt64 = 0
 
     /// DWARF mode: samples lost because the ring buffer was full (slow consumer).
@@ -33,6 +31,11 @@ public struct SamplingStatistics: Sendable, Equatable {
     public var unwindNoCFI: UInt64 = 0
     public var unwindUnmapped: UInt64 = 0
     public var unwindDepthLimit: UInt64 = 0
+
+    /// Frame-pointer mode: samples with a user stack, and those whose stack reached
+    /// no thread entry (`main`, `start_thread`, …): the walk broke in frameless code.
+    public var framePointerStacks: UInt64 = 0
+    public var framePointerStacksIncomplete: UInt64 = 0
 
     /// Drains done, and the time the last one took.
     public var drains: UInt64 = 0
@@ -44,11 +47,9 @@ public struct SamplingStatistics: Sendable, Equatable {
     public var losses: [(name: String, count: UInt64)] {
         [
             ("samples dropped: counts map full (raise --max-stacks)", droppedMapFull),
-            ("user stack collisions (raise --stack-map-size)", userStackCollisions),
             ("user stack map full (raise --stack-map-size)", userStackMapFull),
             ("user stack unreadable", userStackUnavailable),
             ("user stack other errors", userStackOtherErrors),
-            ("kernel stack collisions (raise --stack-map-size)", kernelStackCollisions),
             ("kernel stack map full (raise --stack-map-size)", kernelStackMapFull),
             ("kernel stack unreadable", kernelStackUnavailable),
             ("kernel stack other errors", kernelStackOtherErrors),

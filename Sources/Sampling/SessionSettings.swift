@@ -14,11 +14,22 @@ public struct SessionSettings: Sendable, Equatable {
     }
 
     /// How user stacks are walked. `framePointers` follows the rbp chain in the
-    /// kernel (bpf_get_stackid): cheap, but stops at the first frame built without
+    /// kernel (bpf_get_stack): cheap, but stops at the first frame built without
     /// frame pointers. `dwarf` copies registers and the top of the user stack to
     /// user space and unwinds it with the binaries' CFI (.eh_frame/.debug_frame).
+    /// `auto` starts with frame pointers and switches to DWARF when the first
+    /// stacks are incomplete (`AutoUnwindRule`).
     public enum UnwindMode: String, Sendable, CaseIterable {
-        case framePointers = "fp", dwarf
+        case auto, framePointers = "fp", dwarf
+
+        /// DWARF mode's BPF program copies x86-64 registers.
+        public static var dwarfSupported: Bool {
+            #if arch(x86_64)
+            return true
+            #else
+            return false
+            #endif
+        }
     }
 
     public static let frequencyRange: ClosedRange<Int> = 1...1000
@@ -36,10 +47,10 @@ public struct SessionSettings: Sendable, Equatable {
     public var eventScope: EventScope = .automatic
     /// Capacity of each counts map (unique (pid, tid, stacks) per drain interval).
     public var maxUniqueStacksPerDrain = 16_384
-    /// Capacity of each stack-trace map.
+    /// Capacity of each stacks map (unique stacks per drain interval).
     public var stackMapEntries = 16_384
-    /// How user stacks are walked; the TUI flips it and restarts the session.
-    public var unwind: UnwindMode = .framePointers
+    /// How user stacks are walked; the TUI switches it and restarts the session.
+    public var unwind: UnwindMode = .auto
     /// DWARF mode: bytes of user stack copied per sample (from the stack pointer up).
     /// Measured (scripts/bench-unwind.sh workloads, 499 Hz): the ground truth unwinds
     /// completely from 1 KB; the qsort path needs 4 KB (glibc's merge sort keeps

@@ -29,6 +29,10 @@ public struct SessionSnapshot: Sendable {
     public var generation: UInt64
     /// Modules whose frames stayed unresolved, with the reason and the fix (worst first).
     public var unresolvedModules: [String] = []
+    /// The unwind mode sampling uses now (`auto` until its rule has decided).
+    public var unwind: SessionSettings.UnwindMode = .framePointers
+    /// What `auto` decided and why, once it has (`frame pointers: 97% of 120 stacks complete`).
+    public var unwindDecision: String?
 
     public init(settings: SessionSettings, counts: StackCounts, statistics: SamplingStatistics,
                 state: State, startedAt: Date, elapsed: Double, targetName: String, generation: UInt64) {

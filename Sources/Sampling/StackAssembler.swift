@@ -19,7 +19,7 @@ extension AddressSymbolizer {
     public func unresolvedModules() -> [String] { [] }
 }
 
-/// Turns drained (pid, tid, stack ids) counts into symbolic stacks, root → leaf:
+/// Turns drained (pid, tid, stack hashes) counts into symbolic stacks, root → leaf:
 /// [process] + user frames + kernel frames. A stack that could not be captured
 /// becomes a bracketed marker frame, so totals stay true and the loss is visible.
 final class StackAssembler {
@@ -34,12 +34,12 @@ final class StackAssembler {
     }
 
     /// Assembles one drain's counts into `profile` and `statistics`; returns the
-    /// stack ids it read, for the caller to free.
+    /// stack hashes it read, for the caller to free.
     func assemble(_ drained: [DrainedCount], maps: SamplerMaps, buffer: Int,
-                  into profile: inout StackCounts, statistics: inout SamplingStatistics) -> Set<Int32> {
+                  into profile: inout StackCounts, statistics: inout SamplingStatistics) -> Set<Int64> {
         var userStacks: [StackKey: [Frame]?] = [:]
-        var kernelStacks: [Int32: [Frame]?] = [:]
-        var usedIDs = Set<Int32>()
+        var kernelStacks: [Int64: [Frame]?] = [:]
+        var usedIDs = Set<Int64>()
 
         for entry in drained {
             let key = entry.key
@@ -49,17 +49,21 @@ final class StackAssembler {
                 frames.append(Frame(function: Self.comm(of: key), kind: .process))
             }
 
-            let userID = key.user_stack_id
+            let userID = key.user_stack
             if userID >= 0 {
                 usedIDs.insert(userID)
                 let stackKey = StackKey(pid: pid, id: userID)
                 if userStacks[stackKey] == nil {
-                    userStacks[stackKey] = maps.stack(id: userID, buffer: buffer, into: &scratch).map {
+                    userStacks[stackKey] = maps.stack(hash: userID, buffer: buffer, into: &scratch).map {
                         symbolizer.symbolizeUser(pid: pid, addresses: Self.lookupAddresses($0)).reversed()
                     }
                 }
                 if let resolved = userStacks[stackKey] ?? nil {
                     frames.append(contentsOf: resolved)
+                    statistics.framePointerStacks += entry.count
+                    if !AutoUnwindRule.reachesThreadEntry(resolved) {
+                        statistics.framePointerStacksIncomplete += entry.count
+                    }
                 } else {
                     statistics.stacksMissingAtDrain += entry.count
                     frames.append(Frame(function: "[lost user stack: gone at drain]"))
@@ -70,11 +74,11 @@ final class StackAssembler {
                 }
             }
 
-            let kernelID = key.kern_stack_id
+            let kernelID = key.kern_stack
             if kernelID >= 0 {
                 usedIDs.insert(kernelID)
                 if kernelStacks[kernelID] == nil {
-                    kernelStacks[kernelID] = maps.stack(id: kernelID, buffer: buffer, into: &scratch).map {
+                    kernelStacks[kernelID] = maps.stack(hash: kernelID, buffer: buffer, into: &scratch).map {
                         symbolizer.symbolizeKernel(addresses: Self.lookupAddresses($0)).reversed()
                     }
                 }
@@ -103,16 +107,13 @@ final class StackAssembler {
         return addresses
     }
 
-    private func classifyUserError(_ code: Int32, pid: Int32, count: UInt64,
+    private func classifyUserError(_ code: Int64, pid: Int32, count: UInt64,
                                    statistics: inout SamplingStatistics) -> Frame? {
-        switch -code {
-        case EEXIST:
-            statistics.userStackCollisions += count
-            return Frame(function: "[lost user stack: collision]")
-        case ENOMEM:
+        switch code {
+        case Int64(FT_STACK_MAP_FULL):
             statistics.userStackMapFull += count
             return Frame(function: "[lost user stack: map full]")
-        case EFAULT:
+        case -Int64(EFAULT):
             if isKernelThread(pid) { return nil } // no user space at all: not a loss
             statistics.userStackUnavailable += count
             return Frame(function: "[lost user stack: unreadable]")
@@ -122,15 +123,12 @@ final class StackAssembler {
         }
     }
 
-    private func classifyKernelError(_ code: Int32, count: UInt64, statistics: inout SamplingStatistics) -> Frame {
-        switch -code {
-        case EEXIST:
-            statistics.kernelStackCollisions += count
-            return Frame(function: "[lost kernel stack: collision]", kind: .kernel)
-        case ENOMEM:
+    private func classifyKernelError(_ code: Int64, count: UInt64, statistics: inout SamplingStatistics) -> Frame {
+        switch code {
+        case Int64(FT_STACK_MAP_FULL):
             statistics.kernelStackMapFull += count
             return Frame(function: "[lost kernel stack: map full]", kind: .kernel)
-        case EFAULT:
+        case -Int64(EFAULT):
             statistics.kernelStackUnavailable += count
             return Frame(function: "[lost kernel stack: unreadable]", kind: .kernel)
         default:
@@ -155,6 +153,6 @@ final class StackAssembler {
 
     private struct StackKey: Hashable {
         var pid: Int32
-        var id: Int32
+        var id: Int64
     }
 }

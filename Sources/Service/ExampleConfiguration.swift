@@ -45,6 +45,10 @@ public enum ExampleConfiguration {
             # The bytes all kept results may use together (256 MiB); when a new
             # result needs room, the oldest kept results are deleted first.
             max_result_memory_bytes = \(defaults.profiler.maxResultMemoryBytes)
+            # How user stacks are walked when a request leaves unwind unspecified:
+            # "auto" (frame pointers; DWARF when the first stacks are incomplete),
+            # "fp" (frame pointers only) or "dwarf" (CFI unwinding, x86-64).
+            unwind = "\(defaults.profiler.unwind.rawValue)"
 
             """
     }

@@ -17,11 +17,12 @@ struct ProfilerEndpoint: Profiler_V1_ProfilerService.SimpleServiceProtocol {
                         context: ServerContext) async throws -> Profiler_V1_StartProfilingResponse {
         logger.debug("StartProfiling", metadata: [
             "peer": "\(context.remotePeer)", "pid": "\(request.pid)",
-            "duration_s": "\(request.durationSeconds)", "frequency_hz": "\(request.frequencyHz)"])
+            "duration_s": "\(request.durationSeconds)", "frequency_hz": "\(request.frequencyHz)",
+            "unwind": "\(request.unwind)"])
         let started: SessionRegistry.StartedSession
         do {
             started = try await registry.start(pid: request.pid, durationSeconds: Int(request.durationSeconds),
-                                               frequencyHz: Int(request.frequencyHz))
+                                               frequencyHz: Int(request.frequencyHz), unwind: try Self.unwindMode(request.unwind))
         } catch {
             throw RPCError(error)
         }
@@ -31,6 +32,7 @@ struct ProfilerEndpoint: Profiler_V1_ProfilerService.SimpleServiceProtocol {
             $0.command = started.command
             $0.durationSeconds = UInt32(started.durationSeconds)
             $0.frequencyHz = UInt32(started.frequencyHz)
+            $0.unwind = Self.message(started.unwind)
             $0.startTime = Google_Protobuf_Timestamp(date: started.startedAt)
             $0.expectedEndTime = Google_Protobuf_Timestamp(
                 date: started.startedAt.addingTimeInterval(TimeInterval(started.durationSeconds)))
@@ -116,6 +118,31 @@ struct ProfilerEndpoint: Profiler_V1_ProfilerService.SimpleServiceProtocol {
             $0.endReason = result.endReason
             $0.totalBytes = UInt64(result.folded.count)
             $0.totalChunks = UInt32(chunks)
+            $0.unwind = Self.message(result.unwind)
+        }
+    }
+
+    /// The request's mode; nil (UNSPECIFIED) takes the server's default.
+    static func unwindMode(_ mode: Profiler_V1_UnwindMode) throws(ServiceError) -> SessionSettings.UnwindMode? {
+        switch mode {
+        case .unspecified: return nil
+        case .framePointers: return .framePointers
+        case .auto: return .auto
+        case .dwarf:
+            guard SessionSettings.UnwindMode.dwarfSupported else {
+                throw ServiceError(.invalidArgument, "unwind = UNWIND_MODE_DWARF: DWARF unwinding supports x86-64 only")
+            }
+            return .dwarf
+        case .UNRECOGNIZED(let value):
+            throw ServiceError(.invalidArgument, "unwind: unknown UnwindMode \(value)")
+        }
+    }
+
+    static func message(_ mode: SessionSettings.UnwindMode) -> Profiler_V1_UnwindMode {
+        switch mode {
+        case .auto: return .auto
+        case .framePointers: return .framePointers
+        case .dwarf: return .dwarf
         }
     }
 

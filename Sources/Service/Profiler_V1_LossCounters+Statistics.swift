@@ -5,14 +5,17 @@ extension Profiler_V1_LossCounters {
     init(_ statistics: SamplingStatistics) {
         self.init()
         samplesDroppedMapFull = statistics.droppedMapFull
-        userStackCollisions = statistics.userStackCollisions
         userStackMapFull = statistics.userStackMapFull
         userStackUnreadable = statistics.userStackUnavailable
         userStackOtherErrors = statistics.userStackOtherErrors
-        kernelStackCollisions = statistics.kernelStackCollisions
         kernelStackMapFull = statistics.kernelStackMapFull
         kernelStackUnreadable = statistics.kernelStackUnavailable
         kernelStackOtherErrors = statistics.kernelStackOtherErrors
         stacksMissingAtDrain = statistics.stacksMissingAtDrain
+        samplesDroppedRingFull = statistics.droppedRingFull
+        unwindStackCopyTooSmall = statistics.unwindStackCopyTooSmall
+        unwindNoCfi = statistics.unwindNoCFI
+        unwindUnmapped = statistics.unwindUnmapped
+        unwindDepthLimit = statistics.unwindDepthLimit
     }
 }

@@ -1,3 +1,4 @@
+import Sampling
 import Foundation
 import TOMLKit
 
@@ -88,7 +89,7 @@ private struct TableReader {
                        into profiler: inout ServiceConfiguration.Profiler) throws(ConfigurationError) {
         typealias L = ServiceConfiguration.Limits
         let known = ["max_concurrent_sessions", "max_session_duration_seconds", "max_frequency_hz",
-                     "chunk_size_bytes", "result_retention_seconds", "max_result_memory_bytes"]
+                     "chunk_size_bytes", "result_retention_seconds", "max_result_memory_bytes", "unwind"]
         try forEachKey(table, section, known: known) { key, value throws(ConfigurationError) in
             let name = "\(section).\(key)"
             switch key {
@@ -98,6 +99,7 @@ private struct TableReader {
             case "max_frequency_hz": profiler.maxFrequencyHz = try integer(value, name, in: L.maxFrequencyHz)
             case "chunk_size_bytes": profiler.chunkSizeBytes = try integer(value, name, in: L.chunkSizeBytes)
             case "result_retention_seconds": profiler.resultRetentionSeconds = try integer(value, name, in: L.resultRetentionSeconds)
+            case "unwind": profiler.unwind = try unwindMode(value, name)
             default: profiler.maxResultMemoryBytes = try integer(value, name, in: L.maxResultMemoryBytes)
             }
         }
@@ -112,6 +114,17 @@ private struct TableReader {
             }
             try body(key, value)
         }
+    }
+
+    private func unwindMode(_ value: TOMLValueConvertible, _ key: String) throws(ConfigurationError) -> SessionSettings.UnwindMode {
+        let choices = SessionSettings.UnwindMode.allCases.map { "\"\($0.rawValue)\"" }.joined(separator: ", ")
+        guard let text = value.string, let mode = SessionSettings.UnwindMode(rawValue: text) else {
+            throw ConfigurationError(key: key, message: "must be one of \(choices) (got \(value.debugDescription))")
+        }
+        if mode == .dwarf && !SessionSettings.UnwindMode.dwarfSupported {
+            throw ConfigurationError(key: key, message: "\"dwarf\" supports x86-64 only", hint: "use \"auto\" or \"fp\"")
+        }
+        return mode
     }
 
     private func integer(_ value: TOMLValueConvertible, _ key: String,

@@ -1,3 +1,4 @@
+import Sampling
 /// Everything `flametop serve` is configured with (profiler.toml), with the
 /// product spec's defaults. `ServiceConfiguration.parse(toml:)` reads a file;
 /// `validate(allowPlaintext:)` checks what depends on the command line.
@@ -37,6 +38,8 @@ public struct ServiceConfiguration: Sendable, Equatable {
         public var resultRetentionSeconds = 600
         /// The bytes all kept results may hold together; the oldest go first.
         public var maxResultMemoryBytes = 268_435_456
+        /// The unwind mode of requests that leave it UNSPECIFIED.
+        public var unwind: SessionSettings.UnwindMode = .auto
 
         public init() {}
     }

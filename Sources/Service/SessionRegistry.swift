@@ -19,6 +19,8 @@ public final class SessionRegistry: Sendable {
         public var command: String
         public var durationSeconds: Int
         public var frequencyHz: Int
+        /// What the session samples with: `auto` until its rule has decided.
+        public var unwind: SessionSettings.UnwindMode
         public var startedAt: Date
     }
 
@@ -55,12 +57,15 @@ public final class SessionRegistry: Sendable {
         self.starter = starter
     }
 
-    /// Validates the request, takes a session slot and starts sampling.
-    public func start(pid: Int32, durationSeconds: Int, frequencyHz: Int) async throws(ServiceError) -> StartedSession {
+    /// Validates the request, takes a session slot and starts sampling. A nil
+    /// `unwind` takes the configured default.
+    public func start(pid: Int32, durationSeconds: Int, frequencyHz: Int,
+                      unwind: SessionSettings.UnwindMode? = nil) async throws(ServiceError) -> StartedSession {
         try validate(pid: pid, durationSeconds: durationSeconds, frequencyHz: frequencyHz)
         var settings = SessionSettings(target: .process(pid: pid))
         settings.duration = durationSeconds
         settings.frequency = frequencyHz
+        settings.unwind = unwind ?? limits.unwind
         let session = ServiceSession(id: UUID().uuidString.lowercased(), pid: pid, settings: settings)
 
         try state.withLock { (state) throws(ServiceError) in
@@ -95,9 +100,9 @@ public final class SessionRegistry: Sendable {
         let snapshot = profiling.snapshot()
         logger.info("session started", metadata: [
             "session": "\(session.id)", "pid": "\(pid)", "command": "\(snapshot.targetName)",
-            "duration_s": "\(durationSeconds)", "frequency_hz": "\(frequencyHz)"])
+            "duration_s": "\(durationSeconds)", "frequency_hz": "\(frequencyHz)", "unwind": "\(settings.unwind.rawValue)"])
         return StartedSession(id: session.id, pid: pid, command: snapshot.targetName, durationSeconds: durationSeconds,
-                              frequencyHz: frequencyHz, startedAt: snapshot.startedAt)
+                              frequencyHz: frequencyHz, unwind: snapshot.unwind, startedAt: snapshot.startedAt)
     }
 
     /// The session's result; waits while it samples (see `ServiceSession.result`).
@@ -219,8 +224,8 @@ public final class SessionRegistry: Sendable {
 
     /// Failed stack captures of every cause (user and kernel, and stacks gone at drain).
     static func stackErrors(_ s: SamplingStatistics) -> UInt64 {
-        s.userStackCollisions + s.userStackMapFull + s.userStackUnavailable + s.userStackOtherErrors
-            + s.kernelStackCollisions + s.kernelStackMapFull + s.kernelStackUnavailable + s.kernelStackOtherErrors
+        s.userStackMapFull + s.userStackUnavailable + s.userStackOtherErrors
+            + s.kernelStackMapFull + s.kernelStackUnavailable + s.kernelStackOtherErrors
             + s.stacksMissingAtDrain
     }
 }

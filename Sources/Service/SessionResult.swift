@@ -12,6 +12,8 @@ public struct SessionResult: Sendable {
     public var elapsedSeconds: Double
     public var requestedDurationSeconds: Int
     public var frequencyHz: Int
+    /// The mode the profile was sampled with (fp or dwarf once `auto` decided).
+    public var unwind: SessionSettings.UnwindMode
     public var sampleCount: UInt64
     public var uniqueStacks: Int
     public var statistics: SamplingStatistics
@@ -27,6 +29,8 @@ public struct SessionResult: Sendable {
         elapsedSeconds = snapshot.elapsed
         requestedDurationSeconds = snapshot.settings.duration ?? 0
         frequencyHz = snapshot.settings.frequency
+        // An `auto` session too short to decide sampled with frame pointers throughout.
+        unwind = snapshot.unwind == .auto ? .framePointers : snapshot.unwind
         sampleCount = snapshot.counts.totalSamples
         uniqueStacks = snapshot.counts.uniqueStacks
         statistics = snapshot.statistics

@@ -77,7 +77,7 @@ struct RecordCommand: ParsableCommand {
             session.requestStop()
         }
         let scope = session.eventScope == .perTask ? "per-thread" : "per-CPU"
-        Console.error("flametop: sampling \(describe(target, session)) at \(settings.frequency) Hz for \(duration) s (\(scope) events); Ctrl-C stops early")
+        Console.error("flametop: sampling \(describe(target, session)) at \(settings.frequency) Hz for \(duration) s (\(scope) events, unwind \(settings.unwind.rawValue)); Ctrl-C stops early")
 
         var logger = Logger(label: "flametop.record")
         logger.logLevel = verbose ? .debug : .notice

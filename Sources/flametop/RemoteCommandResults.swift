@@ -38,6 +38,12 @@ struct RemoteResultsCommand: ParsableCommand {
         try Self.save(fetched, to: file)
     }
 
+    static let unwindModes: [String: Profiler_V1_UnwindMode] = ["auto": .auto, "fp": .framePointers, "dwarf": .dwarf]
+
+    static func name(_ mode: Profiler_V1_UnwindMode) -> String {
+        unwindModes.first { $0.value == mode }?.key ?? "unspecified"
+    }
+
     static func openOutput(_ path: String) throws -> AtomicOutputFile {
         do {
             return try AtomicOutputFile(path: path)
@@ -57,19 +63,23 @@ struct RemoteResultsCommand: ParsableCommand {
         let meta = fetched.metadata
         Console.error("""
             flametop: wrote \(file.path): PID \(meta.pid) (\(meta.command)), \(String(format: "%.1f", meta.durationSeconds)) s \
-            at \(meta.frequencyHz) Hz, \(meta.sampleCount) samples, \(meta.uniqueStacks) unique stacks \
+            at \(meta.frequencyHz) Hz (unwind: \(Self.name(meta.unwind))), \(meta.sampleCount) samples, \(meta.uniqueStacks) unique stacks \
             (\(meta.totalBytes) bytes in \(meta.totalChunks) chunks)
             ended: \(meta.endReason)
             """)
         let counters = meta.losses
         let losses = [
             ("samples dropped: counts map full", counters.samplesDroppedMapFull),
-            ("user stack collisions", counters.userStackCollisions), ("user stack map full", counters.userStackMapFull),
+            ("user stack map full", counters.userStackMapFull),
             ("user stack unreadable", counters.userStackUnreadable), ("user stack other errors", counters.userStackOtherErrors),
-            ("kernel stack collisions", counters.kernelStackCollisions), ("kernel stack map full", counters.kernelStackMapFull),
+            ("kernel stack map full", counters.kernelStackMapFull),
             ("kernel stack unreadable", counters.kernelStackUnreadable),
             ("kernel stack other errors", counters.kernelStackOtherErrors),
             ("stacks missing at drain", counters.stacksMissingAtDrain),
+            ("samples dropped: ring buffer full", counters.samplesDroppedRingFull),
+            ("unwind stopped: stack copy too small", counters.unwindStackCopyTooSmall),
+            ("unwind stopped: no CFI", counters.unwindNoCfi), ("unwind stopped: unmapped", counters.unwindUnmapped),
+            ("unwind stopped: depth limit", counters.unwindDepthLimit),
         ].filter { $0.1 > 0 }.map { "\($0.0): \($0.1)" }
         Console.error(losses.isEmpty ? "losses: none" : "losses: " + losses.joined(separator: ", "))
     }

@@ -19,18 +19,28 @@ struct RemoteStartCommand: ParsableCommand {
     @Option(name: [.customShort("F"), .long], help: "Samples per second (1 to the service's max_frequency_hz).")
     var frequency: Int = 99
 
+    @Option(name: .long, help: ArgumentHelp("auto, fp or dwarf (default: the service's `unwind` setting).", valueName: "mode"))
+    var unwind: String?
+
     @Option(name: .shortAndLong, help: ArgumentHelp("Wait for the session to end and write its folded stacks here.", valueName: "path"))
     var output: String?
 
+    func validate() throws {
+        if let unwind, RemoteResultsCommand.unwindModes[unwind] == nil {
+            throw ValidationError("--unwind must be auto, fp or dwarf (got \(unwind))")
+        }
+    }
+
     func run() throws {
         let duration = duration, frequency = frequency, pid = pid
+        let mode = unwind.flatMap { RemoteResultsCommand.unwindModes[$0] } ?? .unspecified
         // The output is created first so an unwritable path fails before the session starts.
         let file = try output.map(RemoteResultsCommand.openOutput)
         let started = try RemoteCommand.withClient(remote) { client in
-            try await client.start(pid: pid, durationSeconds: duration, frequencyHz: frequency)
+            try await client.start(pid: pid, durationSeconds: duration, frequencyHz: frequency, unwind: mode)
         }
         print(started.sessionID)
-        Console.error("flametop: session \(started.sessionID): sampling PID \(started.pid) (\(started.command)) at \(started.frequencyHz) Hz for \(started.durationSeconds) s")
+        Console.error("flametop: session \(started.sessionID): sampling PID \(started.pid) (\(started.command)) at \(started.frequencyHz) Hz for \(started.durationSeconds) s (unwind: \(RemoteResultsCommand.name(started.unwind)))")
         guard let file else { return }
         let sessionID = started.sessionID
         let fetched = try RemoteCommand.withClient(remote) { client in

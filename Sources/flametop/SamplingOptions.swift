@@ -18,8 +18,8 @@ struct SamplingOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Entries in each kernel stack map; raise on stack collisions.", valueName: "n"))
     var stackMapSize = 16_384
 
-    @Option(name: .long, help: ArgumentHelp("User stack walking: fp (frame pointers, in the kernel) or dwarf (copy the stack, unwind with CFI; complete stacks without frame pointers).", valueName: "mode"))
-    var unwind: String = "fp"
+    @Option(name: .long, help: ArgumentHelp("User stack walking: auto (frame pointers; DWARF when the first stacks are incomplete), fp (frame pointers, in the kernel) or dwarf (copy the stack, unwind with CFI; x86-64).", valueName: "mode"))
+    var unwind: String = "auto"
 
     @Option(name: .long, help: ArgumentHelp("With --unwind dwarf: bytes of user stack copied per sample, 512–65536.", valueName: "bytes"))
     var stackCopy = 8192
@@ -52,7 +52,10 @@ struct SamplingOptions: ParsableArguments {
             throw ValidationError("--event-scope must be automatic, per-task or per-cpu")
         }
         guard SessionSettings.UnwindMode(rawValue: unwind) != nil else {
-            throw ValidationError("--unwind must be fp or dwarf (got \(unwind))")
+            throw ValidationError("--unwind must be auto, fp or dwarf (got \(unwind))")
+        }
+        if unwind == "dwarf" && !SessionSettings.UnwindMode.dwarfSupported {
+            throw ValidationError("--unwind dwarf supports x86-64 only; use --unwind fp or auto")
         }
         guard SessionSettings.stackCopyRange.contains(stackCopy) else {
             throw ValidationError("--stack-copy must be between 512 and 65536 bytes (got \(stackCopy))")
@@ -82,7 +85,7 @@ struct SamplingOptions: ParsableArguments {
         settings.drainIntervalMilliseconds = drainInterval
         settings.eventScope = SessionSettings.EventScope(rawValue: eventScope) ?? .automatic
         settings.forcedFallbacks = try fallbacks()
-        settings.unwind = SessionSettings.UnwindMode(rawValue: unwind) ?? .framePointers
+        settings.unwind = SessionSettings.UnwindMode(rawValue: unwind) ?? .auto
         settings.stackCopyBytes = stackCopy
         return settings
     }

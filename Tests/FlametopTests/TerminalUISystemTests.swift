@@ -89,6 +89,40 @@ struct TerminalUISystemTests {
         #expect(settings.contains(" icanon") && settings.contains(" echo "), "\(settings)")
     }
 
+    /// `w` restarts sampling in the other unwind mode, shown in the status line: on
+    /// code without frame pointers only DWARF mode finds main; the profile of the
+    /// mode left behind is autosaved.
+    @Test func wSwitchesTheUnwindModeMidSession() throws {
+        guard try Privileges.requireRoot("TerminalUISystemTests.wSwitchesTheUnwindModeMidSession") else { return }
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let state = try TemporaryDirectory()
+        defer { state.remove() }
+        let workload = try Workloads.start(try UnwindSystemTests.buildGroundTruth(in: directory))
+        defer { workload.terminate() }
+        let tmux = try flametop(["--pid", "\(workload.pid)", "-F", "499", "--unwind", "fp"], in: directory, state: state,
+                                width: 120, height: 40)
+        defer { tmux.close() }
+
+        let framePointers = try tmux.waitUntil("frame-pointer samples and the hint to switch", timeout: 30) {
+            $0.contains("unwind fp") && Self.samples(in: $0) >= 200 && $0.contains("w for DWARF")
+        }
+        #expect(!framePointers.contains(" main "), "a frame-pointer walk cannot find main here:\n\(framePointers)")
+
+        try tmux.sendKeys("w")
+        let dwarf = try tmux.waitUntil("DWARF samples with main on the hot path", timeout: 30) {
+            $0.contains("unwind dwarf") && Self.samples(in: $0) >= 200 && $0.contains(" main ") && $0.contains(" run ")
+        }
+        #expect(!dwarf.contains("w for DWARF"), "\(dwarf)")
+        let saved = try FileManager.default.contentsOfDirectory(atPath: state.file("flametop"))
+        #expect(saved.count == 1, "the frame-pointer profile is autosaved: \(saved)")
+
+        try tmux.sendKeys("w")
+        try tmux.waitUntil("back to frame pointers", timeout: 30) {
+            $0.contains("unwind fp") && $0.contains("restarted; the previous profile is in")
+        }
+    }
+
     /// A dropped SSH connection (SIGHUP) still leaves the live profile on disk.
     @Test func hangupAutosavesTheProfile() throws {
         guard try Privileges.requireRoot("TerminalUISystemTests.hangupAutosavesTheProfile") else { return }

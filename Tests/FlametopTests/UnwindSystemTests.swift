@@ -139,6 +139,40 @@ struct UnwindSystemTests {
         }
     }
 
+    /// The default, `auto`, finds that frame pointers fail here and switches to
+    /// DWARF: the profile is the complete one.
+    @Test func autoSwitchesToDwarfWithoutFramePointers() throws {
+        guard try Privileges.requireRoot("autoSwitchesToDwarfWithoutFramePointers") else { return }
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let workload = try Workloads.start(try Self.buildGroundTruth(in: directory))
+        defer { workload.terminate() }
+
+        let recording = try Recording.run(["--pid", "\(workload.pid)", "--duration", "8", "--frequency", "999"],
+                                          in: directory)
+        let stderr = recording.result.stderr
+        #expect(stderr.contains("unwind auto"), "the start line names the mode:\n\(stderr)")
+        #expect(stderr.contains("unwind: auto: DWARF from"), "\(stderr)")
+        #expect(stderr.contains("frame pointers: 0% of"), "no frame-pointer stack reached main:\n\(stderr)")
+        try GroundTruthCheck.assertMatchesTruth(recording, libraryPrefix: "")
+    }
+
+    /// Where frame pointers work, `auto` keeps them (and DWARF mode's cost away).
+    @Test func autoKeepsFramePointersWhereTheyWork() throws {
+        guard try Privileges.requireRoot("autoKeepsFramePointersWhereTheyWork") else { return }
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let workload = try Workloads.start(try GroundTruthWorkload.build(in: directory, pie: false))
+        defer { workload.terminate() }
+
+        let recording = try Recording.run(["--pid", "\(workload.pid)", "--duration", "2", "--frequency", "499"],
+                                          in: directory)
+        let stderr = recording.result.stderr
+        #expect(stderr.contains("unwind: auto: frame pointers ("), "\(stderr)")
+        #expect(!stderr.contains("DWARF"), "\(stderr)")
+        #expect(recording.counts.counts.keys.contains { Recording.framesFromMain($0) == ["main", "run", "alpha"] })
+    }
+
     static func top(_ recording: Recording) -> String {
         recording.counts.counts.sorted { $0.value > $1.value }.prefix(8)
             .map { "\($0.value) \($0.key.frames.map(\.function).joined(separator: ";"))" }

@@ -39,6 +39,7 @@ struct ConfigurationTests {
             max_concurrent_sessions = 3
             chunk_size_bytes = 1024
             result_retention_seconds = 5
+            unwind = "dwarf"
             """)
         #expect(parsed.server.bindAddress == "::1")
         #expect(parsed.server.port == 9999)
@@ -47,6 +48,8 @@ struct ConfigurationTests {
         #expect(parsed.profiler.chunkSizeBytes == 1024)
         #expect(parsed.profiler.resultRetentionSeconds == 5)
         #expect(parsed.profiler.maxFrequencyHz == 1000, "unset keys keep their default")
+        #expect(parsed.profiler.unwind == .dwarf)
+        #expect(ServiceConfiguration().profiler.unwind == .auto)
     }
 
     @Test(arguments: [
@@ -60,6 +63,8 @@ struct ConfigurationTests {
         ("[profiler]\nmax_session_duration_seconds = 0", "profiler.max_session_duration_seconds", "between 1 and 300"),
         ("[profiler]\nchunk_size_bytes = 1.5", "profiler.chunk_size_bytes", "must be an integer"),
         ("[profiler]\nmax_concurrent_sessions = 0", "profiler.max_concurrent_sessions", "between 1"),
+        ("[profiler]\nunwind = \"frame-pointers\"", "profiler.unwind", "must be one of \"auto\", \"fp\", \"dwarf\""),
+        ("[profiler]\nunwind = 1", "profiler.unwind", "must be one of"),
         ("[grpc_tls]\nca_file = 3", "grpc_tls.ca_file", "must be a string"),
         ("[grpc_tls]\nkey_file = \"\"", "grpc_tls.key_file", "must not be empty"),
         ("server = 1", "server", "must be a table"),

@@ -203,5 +203,43 @@ extension ServiceSystemTests {
                 }
             }
         }
+
+        /// A request's unwind mode reaches the sampler and comes back in the
+        /// metadata: on code without frame pointers DWARF finds main, frame
+        /// pointers do not.
+        @Test func unwindModeIsPerRequest() async throws {
+            guard try Privileges.requireRoot("unwindModeIsPerRequest") else { return }
+            let certificates = try TestCertificates.make()
+            let directory = try TemporaryDirectory()
+            defer { certificates.remove(); directory.remove() }
+            let binary = try Workloads.build("ground_truth", in: directory, output: "gt-nofp",
+                                             flags: ["-O2", "-g", "-fomit-frame-pointer", "-fno-optimize-sibling-calls",
+                                                     "-fno-inline", "-falign-functions=64", "-pthread", "-no-pie"])
+            let workload = try Workloads.start(binary)
+            defer { workload.terminate() }
+
+            try await TestServer.with(certificates) { port in
+                try await TestServer.client(port, certificates) { client in
+                    let dwarf = try await client.start(pid: workload.pid, durationSeconds: 2, frequencyHz: 499, unwind: .dwarf)
+                    let fp = try await client.start(pid: workload.pid, durationSeconds: 2, frequencyHz: 499,
+                                                    unwind: .framePointers)
+                    #expect(dwarf.unwind == .dwarf && fp.unwind == .framePointers)
+                    for (started, mode) in [(dwarf, Profiler_V1_UnwindMode.dwarf), (fp, .framePointers)] {
+                        let fetched = try await client.results(sessionID: started.sessionID, timeout: .seconds(30))
+                        #expect(fetched.metadata.unwind == mode)
+                        let counts = try FoldedReader().read(fetched.foldedText)
+                        let total = counts.totalSamples
+                        let withMain = counts.counts.filter { $0.key.frames.contains { $0.function == "main" } }
+                            .values.reduce(0, +)
+                        #expect(total > 200, "\(mode): \(total) samples")
+                        if mode == .dwarf {
+                            #expect(Double(withMain) >= 0.95 * Double(total), "DWARF: \(withMain) of \(total) reach main")
+                        } else {
+                            #expect(Double(withMain) <= 0.05 * Double(total), "fp: \(withMain) of \(total) reach main")
+                        }
+                    }
+                }
+            }
+        }
     }
 }

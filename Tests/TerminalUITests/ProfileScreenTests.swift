@@ -62,12 +62,12 @@ import Testing
 
     @Test func statusLineShowsTargetTimeSamplesAndLosses() throws {
         var statistics = SamplingStatistics()
-        statistics.userStackCollisions = 3
+        statistics.userStackMapFull = 3
         var screen = try screen(try Self.snapshot(statistics: statistics))
         screen.selfUsage = .init(cpuPercent: 1.5, residentBytes: 30 << 20)
         let canvas = render(screen)
         #expect(canvas.line(0) == " flametop  worker [4242]  0:12 / 0:30 (0:18 left)  100 samples  8/s  99 Hz")
-        #expect(canvas.line(1) == " flametop 1.5% CPU 30M  lost user stack collisions (raise --stack-map-size): 3")
+        #expect(canvas.line(1) == " unwind auto→fp  flametop 1.5% CPU 30M  lost user stack map full (raise --stac…")
         let lostColumn = canvas.line(1).distance(of: "lost")
         #expect(canvas[1, lostColumn].style == .warning)
 
@@ -264,7 +264,35 @@ import Testing
         #expect(canvas.line(0) == " flametop  worker  100 samples  5 stacks")
         #expect(canvas.line(1) == " saved profile")
         #expect(screen.handle(.character("r")) == .none)
+        #expect(screen.handle(.character("w")) == .none, "a saved profile has no unwind mode to switch")
         #expect(screen.handle(.character("q")) == .quit)
+    }
+
+    @Test func unwindModeIsShownAndWSwitchesIt() throws {
+        var screen = try screen()
+        #expect(screen.handle(.character("w")) == .switchUnwind)
+
+        var deciding = try Self.snapshot(generation: 2)
+        deciding.unwind = .auto
+        screen.update(deciding)
+        #expect(render(screen).line(1).hasPrefix(" unwind auto (deciding)"))
+
+        var manual = try Self.snapshot(generation: 3)
+        manual.settings.unwind = .framePointers
+        manual.statistics.framePointerStacks = 200
+        manual.statistics.framePointerStacksIncomplete = 150
+        screen.update(manual)
+        let line = render(screen, width: 120).line(1)
+        #expect(line.hasPrefix(" unwind fp  75% of stacks incomplete (no frame pointers): w for DWARF"), "\(line)")
+
+        var dwarf = try Self.snapshot(generation: 4)
+        dwarf.settings.unwind = .dwarf
+        dwarf.unwind = .dwarf
+        screen.update(dwarf)
+        #expect(render(screen).line(1).hasPrefix(" unwind dwarf  no samples lost"))
+
+        screen.show(message: "unwinding with DWARF: sampling restarted", isError: false)
+        #expect(render(screen).line(23) == "unwinding with DWARF: sampling restarted")
     }
 
     @Test func truncatesToTheWidthAndUsesASCIIGlyphs() throws {

@@ -25,6 +25,59 @@ fileprivate nonisolated struct _GeneratedWithProtocGenSwiftVersion: SwiftProtobu
   typealias Version = _2
 }
 
+public nonisolated enum Profiler_V1_UnwindMode: SwiftProtobuf.Enum, Swift.CaseIterable {
+  public typealias RawValue = Int
+
+  /// The server's default (its configuration's `unwind`).
+  case unspecified // = 0
+
+  /// Frame-pointer walks in the kernel: cheapest; stops at code built without
+  /// frame pointers.
+  case framePointers // = 1
+
+  /// A copy of the user stack unwound with the binaries' CFI in user space:
+  /// complete stacks through frameless code (x86-64 only).
+  case dwarf // = 2
+
+  /// Frame pointers first; DWARF once the first samples show that frame
+  /// pointers leave the target's stacks incomplete.
+  case auto // = 3
+  case UNRECOGNIZED(Int)
+
+  public init() {
+    self = .unspecified
+  }
+
+  public init?(rawValue: Int) {
+    switch rawValue {
+    case 0: self = .unspecified
+    case 1: self = .framePointers
+    case 2: self = .dwarf
+    case 3: self = .auto
+    default: self = .UNRECOGNIZED(rawValue)
+    }
+  }
+
+  public var rawValue: Int {
+    switch self {
+    case .unspecified: return 0
+    case .framePointers: return 1
+    case .dwarf: return 2
+    case .auto: return 3
+    case .UNRECOGNIZED(let i): return i
+    }
+  }
+
+  // The compiler won't synthesize support with the UNRECOGNIZED case.
+  public static let allCases: [Profiler_V1_UnwindMode] = [
+    .unspecified,
+    .framePointers,
+    .dwarf,
+    .auto,
+  ]
+
+}
+
 public nonisolated enum Profiler_V1_SessionEnd: SwiftProtobuf.Enum, Swift.CaseIterable {
   public typealias RawValue = Int
   case unspecified // = 0
@@ -93,6 +146,9 @@ public nonisolated struct Profiler_V1_StartProfilingRequest: Sendable {
   /// Samples per second, 1 to max_frequency_hz (at most 1000).
   public var frequencyHz: UInt32 = 0
 
+  /// How user stacks are walked; UNSPECIFIED takes the server's default.
+  public var unwind: Profiler_V1_UnwindMode = .unspecified
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -133,6 +189,10 @@ public nonisolated struct Profiler_V1_StartProfilingResponse: Sendable {
   public var hasExpectedEndTime: Bool {self._expectedEndTime != nil}
   /// Clears the value of `expectedEndTime`. Subsequent reads from it will return its default value.
   public mutating func clearExpectedEndTime() {self._expectedEndTime = nil}
+
+  /// The mode the session starts with (AUTO until its rule has decided; the
+  /// result's metadata says what it sampled with).
+  public var unwind: Profiler_V1_UnwindMode = .unspecified
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
@@ -276,6 +336,13 @@ public nonisolated struct Profiler_V1_ProfileMetadata: @unchecked Sendable {
     set {_uniqueStorage()._totalChunks = newValue}
   }
 
+  /// The unwind mode the result was sampled with: FRAME_POINTERS or DWARF
+  /// (AUTO resolves to one of them early in the session).
+  public var unwind: Profiler_V1_UnwindMode {
+    get {_storage._unwind}
+    set {_uniqueStorage()._unwind = newValue}
+  }
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -284,7 +351,7 @@ public nonisolated struct Profiler_V1_ProfileMetadata: @unchecked Sendable {
 }
 
 /// Samples or stacks the sampler could not capture, by cause. Lost stacks still
-/// appear in the folded data as marker frames (`[lost user stack: collision]`),
+/// appear in the folded data as marker frames (`[lost user stack: map full]`),
 /// so the counts there stay true.
 public nonisolated struct Profiler_V1_LossCounters: Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
@@ -294,15 +361,11 @@ public nonisolated struct Profiler_V1_LossCounters: Sendable {
   /// Samples dropped because the kernel's counts map was full.
   public var samplesDroppedMapFull: UInt64 = 0
 
-  public var userStackCollisions: UInt64 = 0
-
   public var userStackMapFull: UInt64 = 0
 
   public var userStackUnreadable: UInt64 = 0
 
   public var userStackOtherErrors: UInt64 = 0
-
-  public var kernelStackCollisions: UInt64 = 0
 
   public var kernelStackMapFull: UInt64 = 0
 
@@ -310,8 +373,21 @@ public nonisolated struct Profiler_V1_LossCounters: Sendable {
 
   public var kernelStackOtherErrors: UInt64 = 0
 
-  /// Stacks evicted from the kernel's stack map before they were read.
+  /// Stacks gone from the kernel's stacks map before they were read.
   public var stacksMissingAtDrain: UInt64 = 0
+
+  /// DWARF unwinding (unwind = "dwarf"): samples lost because the ring buffer
+  /// to user space was full, and unwinds that stopped before the outermost
+  /// frame, by reason (the stack keeps the frames found so far).
+  public var samplesDroppedRingFull: UInt64 = 0
+
+  public var unwindStackCopyTooSmall: UInt64 = 0
+
+  public var unwindNoCfi: UInt64 = 0
+
+  public var unwindUnmapped: UInt64 = 0
+
+  public var unwindDepthLimit: UInt64 = 0
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
@@ -388,13 +464,17 @@ public nonisolated struct Profiler_V1_GetStatusResponse: Sendable {
 
 fileprivate nonisolated let _protobuf_package = "profiler.v1"
 
+nonisolated extension Profiler_V1_UnwindMode: SwiftProtobuf._ProtoNameProviding {
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0UNWIND_MODE_UNSPECIFIED\0\u{1}UNWIND_MODE_FRAME_POINTERS\0\u{1}UNWIND_MODE_DWARF\0\u{1}UNWIND_MODE_AUTO\0")
+}
+
 nonisolated extension Profiler_V1_SessionEnd: SwiftProtobuf._ProtoNameProviding {
   public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0SESSION_END_UNSPECIFIED\0\u{1}SESSION_END_DURATION_ELAPSED\0\u{1}SESSION_END_TARGET_EXITED\0\u{1}SESSION_END_STOPPED\0\u{1}SESSION_END_FAILED\0")
 }
 
 nonisolated extension Profiler_V1_StartProfilingRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".StartProfilingRequest"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}pid\0\u{3}duration_seconds\0\u{3}frequency_hz\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}pid\0\u{3}duration_seconds\0\u{3}frequency_hz\0\u{1}unwind\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -405,6 +485,7 @@ nonisolated extension Profiler_V1_StartProfilingRequest: SwiftProtobuf.Message, 
       case 1: try { try decoder.decodeSingularInt32Field(value: &self.pid) }()
       case 2: try { try decoder.decodeSingularUInt32Field(value: &self.durationSeconds) }()
       case 3: try { try decoder.decodeSingularUInt32Field(value: &self.frequencyHz) }()
+      case 4: try { try decoder.decodeSingularEnumField(value: &self.unwind) }()
       default: break
       }
     }
@@ -420,6 +501,9 @@ nonisolated extension Profiler_V1_StartProfilingRequest: SwiftProtobuf.Message, 
     if self.frequencyHz != 0 {
       try visitor.visitSingularUInt32Field(value: self.frequencyHz, fieldNumber: 3)
     }
+    if self.unwind != .unspecified {
+      try visitor.visitSingularEnumField(value: self.unwind, fieldNumber: 4)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -427,6 +511,7 @@ nonisolated extension Profiler_V1_StartProfilingRequest: SwiftProtobuf.Message, 
     if lhs.pid != rhs.pid {return false}
     if lhs.durationSeconds != rhs.durationSeconds {return false}
     if lhs.frequencyHz != rhs.frequencyHz {return false}
+    if lhs.unwind != rhs.unwind {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -434,7 +519,7 @@ nonisolated extension Profiler_V1_StartProfilingRequest: SwiftProtobuf.Message, 
 
 nonisolated extension Profiler_V1_StartProfilingResponse: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".StartProfilingResponse"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}session_id\0\u{1}pid\0\u{1}command\0\u{3}duration_seconds\0\u{3}frequency_hz\0\u{3}start_time\0\u{3}expected_end_time\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}session_id\0\u{1}pid\0\u{1}command\0\u{3}duration_seconds\0\u{3}frequency_hz\0\u{3}start_time\0\u{3}expected_end_time\0\u{1}unwind\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -449,6 +534,7 @@ nonisolated extension Profiler_V1_StartProfilingResponse: SwiftProtobuf.Message,
       case 5: try { try decoder.decodeSingularUInt32Field(value: &self.frequencyHz) }()
       case 6: try { try decoder.decodeSingularMessageField(value: &self._startTime) }()
       case 7: try { try decoder.decodeSingularMessageField(value: &self._expectedEndTime) }()
+      case 8: try { try decoder.decodeSingularEnumField(value: &self.unwind) }()
       default: break
       }
     }
@@ -480,6 +566,9 @@ nonisolated extension Profiler_V1_StartProfilingResponse: SwiftProtobuf.Message,
     try { if let v = self._expectedEndTime {
       try visitor.visitSingularMessageField(value: v, fieldNumber: 7)
     } }()
+    if self.unwind != .unspecified {
+      try visitor.visitSingularEnumField(value: self.unwind, fieldNumber: 8)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -491,6 +580,7 @@ nonisolated extension Profiler_V1_StartProfilingResponse: SwiftProtobuf.Message,
     if lhs.frequencyHz != rhs.frequencyHz {return false}
     if lhs._startTime != rhs._startTime {return false}
     if lhs._expectedEndTime != rhs._expectedEndTime {return false}
+    if lhs.unwind != rhs.unwind {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -577,7 +667,7 @@ nonisolated extension Profiler_V1_ProfilingResultsChunk: SwiftProtobuf.Message, 
 
 nonisolated extension Profiler_V1_ProfileMetadata: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".ProfileMetadata"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}session_id\0\u{1}pid\0\u{1}command\0\u{3}start_time\0\u{3}duration_seconds\0\u{3}requested_duration_seconds\0\u{3}frequency_hz\0\u{3}sample_count\0\u{3}unique_stacks\0\u{1}losses\0\u{1}end\0\u{3}end_reason\0\u{3}total_bytes\0\u{3}total_chunks\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}session_id\0\u{1}pid\0\u{1}command\0\u{3}start_time\0\u{3}duration_seconds\0\u{3}requested_duration_seconds\0\u{3}frequency_hz\0\u{3}sample_count\0\u{3}unique_stacks\0\u{1}losses\0\u{1}end\0\u{3}end_reason\0\u{3}total_bytes\0\u{3}total_chunks\0\u{1}unwind\0")
 
   fileprivate class _StorageClass {
     var _sessionID: String = String()
@@ -594,6 +684,7 @@ nonisolated extension Profiler_V1_ProfileMetadata: SwiftProtobuf.Message, SwiftP
     var _endReason: String = String()
     var _totalBytes: UInt64 = 0
     var _totalChunks: UInt32 = 0
+    var _unwind: Profiler_V1_UnwindMode = .unspecified
 
       // This property is used as the initial default value for new instances of the type.
       // The type itself is protecting the reference to its storage via CoW semantics.
@@ -618,6 +709,7 @@ nonisolated extension Profiler_V1_ProfileMetadata: SwiftProtobuf.Message, SwiftP
       _endReason = source._endReason
       _totalBytes = source._totalBytes
       _totalChunks = source._totalChunks
+      _unwind = source._unwind
     }
   }
 
@@ -650,6 +742,7 @@ nonisolated extension Profiler_V1_ProfileMetadata: SwiftProtobuf.Message, SwiftP
         case 12: try { try decoder.decodeSingularStringField(value: &_storage._endReason) }()
         case 13: try { try decoder.decodeSingularUInt64Field(value: &_storage._totalBytes) }()
         case 14: try { try decoder.decodeSingularUInt32Field(value: &_storage._totalChunks) }()
+        case 15: try { try decoder.decodeSingularEnumField(value: &_storage._unwind) }()
         default: break
         }
       }
@@ -704,6 +797,9 @@ nonisolated extension Profiler_V1_ProfileMetadata: SwiftProtobuf.Message, SwiftP
       if _storage._totalChunks != 0 {
         try visitor.visitSingularUInt32Field(value: _storage._totalChunks, fieldNumber: 14)
       }
+      if _storage._unwind != .unspecified {
+        try visitor.visitSingularEnumField(value: _storage._unwind, fieldNumber: 15)
+      }
     }
     try unknownFields.traverse(visitor: &visitor)
   }
@@ -727,6 +823,7 @@ nonisolated extension Profiler_V1_ProfileMetadata: SwiftProtobuf.Message, SwiftP
         if _storage._endReason != rhs_storage._endReason {return false}
         if _storage._totalBytes != rhs_storage._totalBytes {return false}
         if _storage._totalChunks != rhs_storage._totalChunks {return false}
+        if _storage._unwind != rhs_storage._unwind {return false}
         return true
       }
       if !storagesAreEqual {return false}
@@ -738,7 +835,7 @@ nonisolated extension Profiler_V1_ProfileMetadata: SwiftProtobuf.Message, SwiftP
 
 nonisolated extension Profiler_V1_LossCounters: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".LossCounters"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}samples_dropped_map_full\0\u{3}user_stack_collisions\0\u{3}user_stack_map_full\0\u{3}user_stack_unreadable\0\u{3}user_stack_other_errors\0\u{3}kernel_stack_collisions\0\u{3}kernel_stack_map_full\0\u{3}kernel_stack_unreadable\0\u{3}kernel_stack_other_errors\0\u{3}stacks_missing_at_drain\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}samples_dropped_map_full\0\u{4}\u{2}user_stack_map_full\0\u{3}user_stack_unreadable\0\u{3}user_stack_other_errors\0\u{4}\u{2}kernel_stack_map_full\0\u{3}kernel_stack_unreadable\0\u{3}kernel_stack_other_errors\0\u{3}stacks_missing_at_drain\0\u{3}samples_dropped_ring_full\0\u{3}unwind_stack_copy_too_small\0\u{3}unwind_no_cfi\0\u{3}unwind_unmapped\0\u{3}unwind_depth_limit\0\u{b}user_stack_collisions\0\u{b}kernel_stack_collisions\0\u{c}\u{2}\u{1}\u{c}\u{6}\u{1}")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -747,15 +844,18 @@ nonisolated extension Profiler_V1_LossCounters: SwiftProtobuf.Message, SwiftProt
       // enabled. https://github.com/apple/swift-protobuf/issues/1034
       switch fieldNumber {
       case 1: try { try decoder.decodeSingularUInt64Field(value: &self.samplesDroppedMapFull) }()
-      case 2: try { try decoder.decodeSingularUInt64Field(value: &self.userStackCollisions) }()
       case 3: try { try decoder.decodeSingularUInt64Field(value: &self.userStackMapFull) }()
       case 4: try { try decoder.decodeSingularUInt64Field(value: &self.userStackUnreadable) }()
       case 5: try { try decoder.decodeSingularUInt64Field(value: &self.userStackOtherErrors) }()
-      case 6: try { try decoder.decodeSingularUInt64Field(value: &self.kernelStackCollisions) }()
       case 7: try { try decoder.decodeSingularUInt64Field(value: &self.kernelStackMapFull) }()
       case 8: try { try decoder.decodeSingularUInt64Field(value: &self.kernelStackUnreadable) }()
       case 9: try { try decoder.decodeSingularUInt64Field(value: &self.kernelStackOtherErrors) }()
       case 10: try { try decoder.decodeSingularUInt64Field(value: &self.stacksMissingAtDrain) }()
+      case 11: try { try decoder.decodeSingularUInt64Field(value: &self.samplesDroppedRingFull) }()
+      case 12: try { try decoder.decodeSingularUInt64Field(value: &self.unwindStackCopyTooSmall) }()
+      case 13: try { try decoder.decodeSingularUInt64Field(value: &self.unwindNoCfi) }()
+      case 14: try { try decoder.decodeSingularUInt64Field(value: &self.unwindUnmapped) }()
+      case 15: try { try decoder.decodeSingularUInt64Field(value: &self.unwindDepthLimit) }()
       default: break
       }
     }
@@ -765,9 +865,6 @@ nonisolated extension Profiler_V1_LossCounters: SwiftProtobuf.Message, SwiftProt
     if self.samplesDroppedMapFull != 0 {
       try visitor.visitSingularUInt64Field(value: self.samplesDroppedMapFull, fieldNumber: 1)
     }
-    if self.userStackCollisions != 0 {
-      try visitor.visitSingularUInt64Field(value: self.userStackCollisions, fieldNumber: 2)
-    }
     if self.userStackMapFull != 0 {
       try visitor.visitSingularUInt64Field(value: self.userStackMapFull, fieldNumber: 3)
     }
@@ -776,9 +873,6 @@ nonisolated extension Profiler_V1_LossCounters: SwiftProtobuf.Message, SwiftProt
     }
     if self.userStackOtherErrors != 0 {
       try visitor.visitSingularUInt64Field(value: self.userStackOtherErrors, fieldNumber: 5)
-    }
-    if self.kernelStackCollisions != 0 {
-      try visitor.visitSingularUInt64Field(value: self.kernelStackCollisions, fieldNumber: 6)
     }
     if self.kernelStackMapFull != 0 {
       try visitor.visitSingularUInt64Field(value: self.kernelStackMapFull, fieldNumber: 7)
@@ -792,20 +886,38 @@ nonisolated extension Profiler_V1_LossCounters: SwiftProtobuf.Message, SwiftProt
     if self.stacksMissingAtDrain != 0 {
       try visitor.visitSingularUInt64Field(value: self.stacksMissingAtDrain, fieldNumber: 10)
     }
+    if self.samplesDroppedRingFull != 0 {
+      try visitor.visitSingularUInt64Field(value: self.samplesDroppedRingFull, fieldNumber: 11)
+    }
+    if self.unwindStackCopyTooSmall != 0 {
+      try visitor.visitSingularUInt64Field(value: self.unwindStackCopyTooSmall, fieldNumber: 12)
+    }
+    if self.unwindNoCfi != 0 {
+      try visitor.visitSingularUInt64Field(value: self.unwindNoCfi, fieldNumber: 13)
+    }
+    if self.unwindUnmapped != 0 {
+      try visitor.visitSingularUInt64Field(value: self.unwindUnmapped, fieldNumber: 14)
+    }
+    if self.unwindDepthLimit != 0 {
+      try visitor.visitSingularUInt64Field(value: self.unwindDepthLimit, fieldNumber: 15)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
   public static func ==(lhs: Profiler_V1_LossCounters, rhs: Profiler_V1_LossCounters) -> Bool {
     if lhs.samplesDroppedMapFull != rhs.samplesDroppedMapFull {return false}
-    if lhs.userStackCollisions != rhs.userStackCollisions {return false}
     if lhs.userStackMapFull != rhs.userStackMapFull {return false}
     if lhs.userStackUnreadable != rhs.userStackUnreadable {return false}
     if lhs.userStackOtherErrors != rhs.userStackOtherErrors {return false}
-    if lhs.kernelStackCollisions != rhs.kernelStackCollisions {return false}
     if lhs.kernelStackMapFull != rhs.kernelStackMapFull {return false}
     if lhs.kernelStackUnreadable != rhs.kernelStackUnreadable {return false}
     if lhs.kernelStackOtherErrors != rhs.kernelStackOtherErrors {return false}
     if lhs.stacksMissingAtDrain != rhs.stacksMissingAtDrain {return false}
+    if lhs.samplesDroppedRingFull != rhs.samplesDroppedRingFull {return false}
+    if lhs.unwindStackCopyTooSmall != rhs.unwindStackCopyTooSmall {return false}
+    if lhs.unwindNoCfi != rhs.unwindNoCfi {return false}
+    if lhs.unwindUnmapped != rhs.unwindUnmapped {return false}
+    if lhs.unwindDepthLimit != rhs.unwindDepthLimit {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

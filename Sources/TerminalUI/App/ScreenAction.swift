@@ -18,4 +18,6 @@ public enum ScreenAction: Equatable, Sendable {
     case export(path: String)
     /// Clear the profile's counts (the session keeps sampling).
     case resetProfile
+    /// Restart sampling with the other unwind mode (frame pointers ⇄ DWARF).
+    case switchUnwind
 }

@@ -189,6 +189,8 @@ final class TerminalApp {
             active.screen.didReset()
             profile = active
             nextProfileRefresh = 0
+        case .switchUnwind:
+            switchUnwind()
         }
         needsDraw = true
     }
@@ -216,6 +218,26 @@ final class TerminalApp {
         nextAutosave = now + options.autosaveInterval
         nextSelfMeasure = now
         needsDraw = true
+    }
+
+    /// Restarts sampling with the other unwind mode; the old profile is autosaved
+    /// like any profile that is left.
+    private func switchUnwind() {
+        guard let active = profile, active.source.isLive else { return }
+        let current = active.source.snapshot()
+        var settings = current.settings
+        settings.unwind = current.unwind == .dwarf ? .framePointers : .dwarf
+        let saved = stopProfile()
+        do {
+            try startProfile(settings, quitsOnClose: active.quitsOnClose)
+            let name = settings.unwind == .dwarf ? "DWARF" : "frame pointers"
+            profile?.screen.show(message: "unwinding with \(name): sampling restarted"
+                                 + (saved.map { "; the previous profile is in \($0)" } ?? ""), isError: false)
+        } catch {
+            processList.show(message: "cannot restart with --unwind \(settings.unwind.rawValue): \(error)", isError: true)
+            nextProcessScan = 0
+            layout()
+        }
     }
 
     /// Stops the session, saves it one last time, and notes where it went.

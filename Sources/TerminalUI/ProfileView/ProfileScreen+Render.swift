@@ -12,6 +12,7 @@ extension ProfileScreen {
             ("n N", "next / previous match"),
             ("p", "pause, keep sampling"),
             ("r", "reset the counts"),
+            ("w", "unwind: fp ⇄ DWARF"),
             ("e", "export folded stacks"),
             ("Esc", "clear search/zoom/focus"),
             ("q", "back to process list"),
@@ -70,6 +71,8 @@ extension ProfileScreen {
             case .stopped: second.append(("stopped", Style.plain.with(bold: true)))
             case .running: break
             }
+            second.append((Self.unwindDescription(snapshot), .plain))
+            if let hint = Self.unwindHint(snapshot) { second.append((hint, .warning)) }
             if let selfUsage {
                 second.append(("flametop \(NumberFormat.percent(selfUsage.cpuPercent))% CPU "
                                + NumberFormat.bytes(selfUsage.residentBytes), .dim))
@@ -103,6 +106,27 @@ extension ProfileScreen {
             column += canvas.write(segment.0, row: row, column: column, maxWidth: canvas.width - 1 - column,
                                    style: segment.1)
         }
+    }
+
+    /// "unwind fp", "unwind dwarf", "unwind auto→dwarf", "unwind auto (deciding)".
+    static func unwindDescription(_ snapshot: SessionSnapshot) -> String {
+        let inUse = snapshot.unwind == .dwarf ? "dwarf" : "fp"
+        switch (snapshot.settings.unwind, snapshot.unwind) {
+        case (_, .auto): return "unwind auto (deciding)"
+        case (.auto, _): return "unwind auto→\(inUse)"
+        default: return "unwind \(inUse)"
+        }
+    }
+
+    /// Frame pointers chosen by hand on code without them: say so and how to fix it.
+    static func unwindHint(_ snapshot: SessionSnapshot) -> String? {
+        let statistics = snapshot.statistics
+        guard snapshot.unwind == .framePointers,
+              AutoUnwindRule.verdict(stacks: statistics.framePointerStacks,
+                                     incomplete: statistics.framePointerStacksIncomplete) == .switchToDwarf
+        else { return nil }
+        let percent = Double(statistics.framePointerStacksIncomplete) * 100 / Double(statistics.framePointerStacks)
+        return "\(NumberFormat.fixed(percent, digits: 0))% of stacks incomplete (no frame pointers): w for DWARF"
     }
 
     private func targetDescription(_ snapshot: SessionSnapshot) -> String {
@@ -274,7 +298,7 @@ extension ProfileScreen {
         hints += [("/", "Search"), ("p", isPaused ? "Resume" : "Pause"), ("e", "Export"), ("?", "Help"),
                   ("q", isLive ? "Back" : "Quit")]
         if pane == .tree { hints += [("z", "Zoom"), ("i", "Invert")] }
-        if isLive { hints += [("r", "Reset")] }
+        if isLive { hints += [("r", "Reset"), ("w", "Unwind")] }
         KeyHints.render(hints, into: &canvas, row: row)
     }
 

@@ -123,6 +123,11 @@ public struct ProfileScreen {
         }
     }
 
+    /// Shows a note in the footer until the next key.
+    public mutating func show(message text: String, isError: Bool) {
+        message = (text, isError)
+    }
+
     /// The app reset the session: the next snapshot starts from zero.
     public mutating func didReset() {
         exportedPath = nil
@@ -161,6 +166,13 @@ public struct ProfileScreen {
         case .character("r"):
             guard isLive else { return .none }
             return .resetProfile
+        case .character("w"):
+            guard isLive else { return .none }
+            guard SessionSettings.UnwindMode.dwarfSupported else {
+                message = ("DWARF unwinding supports x86-64 only: frame pointers it is", true)
+                return .redraw
+            }
+            return .switchUnwind
         case .character("e"):
             guard let snapshot = latest else { return .none }
             prompt = .export(LineEditor(label: "Export folded stacks to: ",
