@@ -57,10 +57,11 @@ public struct KernelSymbols: Sendable {
 
     /// The text symbol covering `address`: the nearest one at or below it (kallsyms has no sizes).
     public func symbol(at address: UInt64) -> Symbol? {
-        guard let found = table.index(covering: address) else { return nil }
-        let tag = Int(table.tag(at: found))
-        return Symbol(name: table.name(at: found), module: tag == 0 ? nil : modules[tag - 1],
-                      address: table.start(at: found))
+        guard let found = table.locate(address) else { return nil }
+        let tag = Int(table.tag(at: found.index))
+        let name = table.name(at: found.index)
+        return Symbol(name: found.inPadding ? "__pfx_" + name : name, module: tag == 0 ? nil : modules[tag - 1],
+                      address: table.start(at: found.index) - (found.inPadding ? table.padding(at: found.index) : 0))
     }
 
     /// Reads kallsyms one line at a time, so lines can come from a whole buffer or a stream.

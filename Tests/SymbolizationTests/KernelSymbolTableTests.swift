@@ -81,7 +81,7 @@ import Testing
         for probe in probes {
             let want = Self.expected(entries, at: probe)
             for table in [tiny, roomy] {
-                let found = table.index(covering: probe)
+                let found = table.locate(probe).map(\.index)
                 let got = found.map { Entry(start: table.start(at: $0), name: table.name(at: $0), rank: 0,
                                             tag: table.tag(at: $0)) }
                 if got?.start != want?.start || got?.name != want?.name || got?.tag != want?.tag {
@@ -99,7 +99,7 @@ import Testing
         long.withUnsafeBufferPointer { builder.add(start: 0x2000, name: $0, rank: 3, tag: 0) }
         let table = builder.build()
         #expect(table.count == 1, "an empty name adds nothing")
-        #expect(table.index(covering: 0x1800) == nil)
+        #expect(table.locate(0x1800) == nil)
         #expect(table.name(at: 0).utf8.count == Int(UInt16.max))
     }
 

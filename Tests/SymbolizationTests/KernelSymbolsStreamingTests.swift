@@ -113,6 +113,32 @@ import TestSupport
         }
     }
 
+    /// On the live kernel every text symbol's address is named by it or by an alias at
+    /// that address, `__pfx_` padding folded into its function included.
+    @Test func liveKallsymsNamesEveryTextSymbol() throws {
+        guard try Privileges.requireRoot("liveKallsymsNamesEveryTextSymbol") else { return }
+        let bytes = try ProcFile.readAll("/proc/kallsyms")
+        let symbols = try KernelSymbols(parsing: bytes)
+        var namesAt: [UInt64: Set<String>] = [:]
+        var paddings = 0
+        for line in String(decoding: bytes, as: UTF8.self).split(separator: "\n") {
+            let fields = line.split(separator: " ", maxSplits: 2)
+            guard fields.count == 3, "tTwW".contains(fields[1]), let address = UInt64(fields[0], radix: 16) else { continue }
+            let name = String(fields[2].split(separator: "\t").first ?? "")
+            if name.hasPrefix("__pfx_") { paddings += 1 }
+            namesAt[address, default: []].insert(name)
+        }
+        var mismatches: [String] = []
+        for (address, names) in namesAt where address != .max {
+            let found = symbols.symbol(at: address)
+            if found?.address != address || !names.contains(found?.name ?? "") {
+                mismatches.append("\(String(address, radix: 16)) \(names.sorted()) -> \(found?.name ?? "nil")")
+            }
+        }
+        #expect(mismatches.isEmpty, "\(mismatches.count) of \(namesAt.count), first: \(mismatches.prefix(5))")
+        print("live kallsyms: \(namesAt.count) text addresses (\(paddings) __pfx_), \(symbols.count) table entries")
+    }
+
     /// Every lookup in the live table must match the whole-file parse of the same text.
     @Test func streamedLiveKallsymsMatchesWholeParse() throws {
         guard try Privileges.requireRoot("streamedLiveKallsymsMatchesWholeParse") else { return }

@@ -36,6 +36,36 @@ import TestSupport
         #expect(symbols.symbol(at: 0xffff_ffff_80ff_ffff) == nil)
     }
 
+    /// Function padding (`__pfx_` symbols, half the table on 6.x x86) becomes a byte on
+    /// the function it precedes; addresses in it are still named `__pfx_FUNCTION`.
+    @Test func paddingSymbolsFoldIntoTheirFunction() throws {
+        let symbols = try KernelSymbols(parsing: """
+            ffffffff81000000 T _stext
+            ffffffff810000f0 T __pfx_vfs_read
+            ffffffff81000100 T vfs_read
+            ffffffff810001f0 t __pfx_orphan
+            ffffffff81000200 t local_function
+            ffffffffc0000ff0 t __pfx_kvm_helper\t[kvm]
+            ffffffffc0001000 t kvm_helper\t[kvm]
+            ffffffffc0002000 t __pfx_\t[kvm]
+            ffffffffc0003000 t __pfx_last\t[kvm]
+
+            """)
+        #expect(symbols.count == 7, "two paddings folded into their functions, the orphan and the last kept")
+        #expect(symbols.symbol(at: 0xffff_ffff_8100_00ef)?.name == "_stext", "padding ends the function before it")
+        #expect(symbols.symbol(at: 0xffff_ffff_8100_00f4) == .init(name: "__pfx_vfs_read", module: nil,
+                                                                  address: 0xffff_ffff_8100_00f0))
+        #expect(symbols.symbol(at: 0xffff_ffff_8100_0104) == .init(name: "vfs_read", module: nil,
+                                                                  address: 0xffff_ffff_8100_0100))
+        #expect(symbols.symbol(at: 0xffff_ffff_8100_01f8)?.name == "__pfx_orphan", "not its function's: kept as is")
+        #expect(symbols.symbol(at: 0xffff_ffff_8100_0208)?.name == "local_function")
+        #expect(symbols.symbol(at: 0xffff_ffff_c000_0ff8) == .init(name: "__pfx_kvm_helper", module: "kvm",
+                                                                  address: 0xffff_ffff_c000_0ff0))
+        #expect(symbols.symbol(at: 0xffff_ffff_c000_1008)?.name == "kvm_helper")
+        #expect(symbols.symbol(at: 0xffff_ffff_c000_2008)?.name == "__pfx_", "a bare prefix is a name of its own")
+        #expect(symbols.symbol(at: 0xffff_ffff_c000_3008)?.name == "__pfx_last")
+    }
+
     @Test func reportsHiddenAddresses() {
         let hidden = """
             0000000000000000 T _stext
