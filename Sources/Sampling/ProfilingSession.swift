@@ -302,7 +302,8 @@ public final class ProfilingSession: @unchecked Sendable {
                                          symbolizer: AddressSymbolizer) throws(SamplingError) -> (DwarfSampler, DwarfStackCollector) {
         let dwarfSampler = try DwarfSampler(configuration: .init(
             targetTGID: targetTGID, userStacks: settings.userStacks, kernelStacks: settings.kernelStacks,
-            stackBytes: settings.stackCopyBytes, ringBytes: settings.ringBufferBytes))
+            stackBytes: settings.stackCopyBytes,
+            ringBytes: settings.ringBufferBytes(cpus: OnlineCPUs.list().count)))
         let collector = DwarfStackCollector(symbolizer: symbolizer, rootByProcess: rootByProcess,
                                             stackCopyBytes: settings.stackCopyBytes)
         try dwarfSampler.openRing(context: Unmanaged.passUnretained(collector).toOpaque(), handler: dwarfRecordHandler)

@@ -1,3 +1,5 @@
+import CProfilerABI
+
 /// What to profile and how; validated before any kernel object is created.
 public struct SessionSettings: Sendable, Equatable {
     public enum Target: Sendable, Equatable {
@@ -58,12 +60,22 @@ public struct SessionSettings: Sendable, Equatable {
     /// 8 KB doubles that; deeper stacks end in a counted "stack copy too small" stop.
     public var stackCopyBytes = 8192
     public static let stackCopyRange: ClosedRange<Int> = 512...65536
-    /// DWARF mode: the ring buffer's size in bytes (rounded up to a power of two).
-    /// At 1000 Hz on 2 CPUs full records are ~9 KB, ~18 MB/s: 2 MB is ~110 ms of
-    /// slack for the consumer, which empties it every 20 ms. The kernel maps the
-    /// whole ring into flametop at once (data pages twice), so it is resident:
-    /// 8 MB measured 12 MB more peak RSS than 2 MB.
-    public var ringBufferBytes = 2 << 20
+    /// DWARF mode: the ring buffer's size in bytes (rounded up to a power of two);
+    /// nil sizes it from the rate (`ringBufferBytes(cpus:)`).
+    public var ringBufferBytes: Int?
+
+    /// The ring holds ~100 ms of full records from every CPU at the frequency:
+    /// five times the 20 ms the consumer takes between two empties. At 1000 Hz on
+    /// 2 CPUs records of an 8 KB copy are ~9.3 KB, ~18 MB/s: 2 MB. The kernel maps
+    /// the ring's data pages twice into flametop and they become resident as the
+    /// ring wraps, so the size is paid twice in RSS: at 99 Hz the 256 KB floor
+    /// instead of 2 MB saves ~3.5 MB.
+    public func ringBufferBytes(cpus: Int) -> Int {
+        if let ringBufferBytes { return ringBufferBytes }
+        let recordBytes = MemoryLayout<ft_unwind_sample_header>.size + stackCopyBytes
+        let perSecond = frequency * max(cpus, 1) * recordBytes
+        return min(max(perSecond / 10, 256 << 10), 8 << 20)
+    }
     /// Busy-polls the kernel counters after attaching until the first sample lands,
     /// to time start → first sample (`make bench`). Costs a few syscalls.
     public var measureFirstSample = false

@@ -139,6 +139,8 @@ final class StackAssembler {
 
     private func isKernelThread(_ pid: Int32) -> Bool {
         if let known = kernelThreads[pid] { return known }
+        // PIDs are reused: a long system-wide session starts the cache over rather than grow it.
+        if kernelThreads.count >= 4096 { kernelThreads.removeAll(keepingCapacity: true) }
         let answer = ProcessStat.isKernelThread(pid: pid)
         kernelThreads[pid] = answer
         return answer

@@ -41,4 +41,19 @@ struct UnwindABILayoutTests {
     func ringSizeRoundsUpToAPowerOfTwo(asked: Int, expected: Int) {
         #expect(DwarfSampler.ringSize(asked) == expected)
     }
+
+    /// ~100 ms of full records from every CPU, between 256 KB and 8 MB.
+    @Test func ringSizeFollowsTheRate() {
+        var settings = SessionSettings(target: .process(pid: 1))
+        settings.stackCopyBytes = 8192
+        settings.frequency = 99
+        #expect(settings.ringBufferBytes(cpus: 2) == 256 << 10)
+        settings.frequency = 1000
+        let record = MemoryLayout<ft_unwind_sample_header>.size + 8192
+        #expect(settings.ringBufferBytes(cpus: 2) == 1000 * 2 * record / 10)
+        #expect(DwarfSampler.ringSize(settings.ringBufferBytes(cpus: 2)) == 2 << 20)
+        #expect(settings.ringBufferBytes(cpus: 64) == 8 << 20)
+        settings.ringBufferBytes = 65536
+        #expect(settings.ringBufferBytes(cpus: 64) == 65536, "an explicit size wins")
+    }
 }
