@@ -32,7 +32,10 @@ public struct SystemCheck: Sendable {
         check.items.append(kernelSymbols())
         check.items.append(KernelFeatureProbe.batchItem())
         check.items.append(KernelFeatureProbe.pidfdItem())
-        if check.canProfile { check.items.append(loadSampler()) }
+        if check.canProfile {
+            check.items.append(loadSampler())
+            check.items.append(loadDwarfSampler())
+        }
         return check
     }
 
@@ -142,6 +145,27 @@ public struct SystemCheck: Sendable {
             return Item(name: "sampler", status: .ok, detail: "flametop's BPF program loads, verifies and attaches", fix: "")
         } catch {
             return Item(name: "sampler", status: .failed, detail: error.description, fix: error.hint)
+        }
+    }
+
+    /// DWARF mode is optional: without it `auto` stays with frame pointers.
+    static func loadDwarfSampler() -> Item {
+        let name = "DWARF unwinding"
+        guard SessionSettings.UnwindMode.dwarfSupported else {
+            return Item(name: name, status: .warning, detail: "x86-64 only",
+                        fix: "--unwind auto and fp walk frame pointers; stacks through code without them stay incomplete")
+        }
+        do {
+            let sampler = try DwarfSampler(configuration: .init(
+                targetTGID: UInt32(getpid()), userStacks: true, kernelStacks: true, stackBytes: 512, ringBytes: 65536))
+            let events = PerfEventSet()
+            try events.openPerCPU(frequency: 1)
+            try sampler.attach(to: events)
+            events.closeAll()
+            return Item(name: name, status: .ok, detail: "the unwind program loads, verifies and attaches", fix: "")
+        } catch {
+            return Item(name: name, status: .warning, detail: error.description,
+                        fix: "--unwind dwarf is unavailable and --unwind auto stays with frame pointers: " + error.hint)
         }
     }
 }
