@@ -15,13 +15,13 @@ struct SamplingOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Unique stacks the kernel can count between two drains.", valueName: "n"))
     var maxStacks = 16_384
 
-    @Option(name: .long, help: ArgumentHelp("Entries in each kernel stack map; raise on stack collisions.", valueName: "n"))
+    @Option(name: .long, help: ArgumentHelp("Distinct stacks each kernel stacks map holds between two drains; raise when stacks are lost to a full map.", valueName: "n"))
     var stackMapSize = 16_384
 
     @Option(name: .long, help: ArgumentHelp("User stack walking: auto (frame pointers; DWARF when the first stacks are incomplete), fp (frame pointers, in the kernel) or dwarf (copy the stack, unwind with CFI; x86-64).", valueName: "mode"))
     var unwind: String = "auto"
 
-    @Option(name: .long, help: ArgumentHelp("With --unwind dwarf: bytes of user stack copied per sample, 512–65536.", valueName: "bytes"))
+    @Option(name: .long, help: ArgumentHelp("DWARF mode (dwarf, or auto once it switches): bytes of user stack copied per sample, 512–65536.", valueName: "bytes"))
     var stackCopy = 8192
 
     @Option(name: .long, help: .hidden)

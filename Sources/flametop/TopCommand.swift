@@ -10,10 +10,11 @@ struct TopCommand: ParsableCommand {
         commandName: "top",
         abstract: "The live UI: a process list; Enter profiles the selection (the default command).",
         discussion: """
-            Shows the busiest processes like htop. Enter profiles the selected one: a live flame tree \\
-            and a top-functions table fill in as samples arrive. `a` profiles every process, `?` lists \\
-            every key. Live profiles are autosaved every few seconds under \\
-            $XDG_STATE_HOME/flametop (default ~/.local/state/flametop); the path is printed on exit.
+            Shows the busiest processes like htop. Enter profiles the selected one: a live flame tree \
+            and a top-functions table fill in as samples arrive. `a` profiles every process, `?` lists \
+            every key, `w` switches between frame-pointer and DWARF unwinding. Live profiles are \
+            autosaved every few seconds under $XDG_STATE_HOME/flametop (default \
+            ~/.local/state/flametop); the path is printed on exit.
             """
     )
 

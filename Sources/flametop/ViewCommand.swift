@@ -9,7 +9,7 @@ struct ViewCommand: ParsableCommand {
         commandName: "view",
         abstract: "Browse a saved folded-stacks file in the profile screen (no root needed).",
         discussion: """
-            Reads flametop's own files and those of stackcollapse-perf.pl, bcc `profile -f` and \\
+            Reads flametop's own files and those of stackcollapse-perf.pl, bcc `profile -f` and \
             py-spy `--format raw`. Kernel frames are recognised by their `_[k]` suffix.
             """
     )
