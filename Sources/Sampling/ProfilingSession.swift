@@ -85,17 +85,34 @@ public final class ProfilingSession: @unchecked Sendable {
         try Capabilities.current().requireProfiling()
         self.targetTGID = targetTGID
 
-        switch settings.unwind {
-        case .framePointers, .auto:
-            sampler = try BPFSampler(configuration: .init(
-                targetTGID: targetTGID, userStacks: settings.userStacks, kernelStacks: settings.kernelStacks,
-                countsCapacity: settings.maxUniqueStacksPerDrain, stackMapEntries: settings.stackMapEntries))
-            unwindInUse = .framePointers
-        case .dwarf:
-            (dwarfSampler, dwarfCollector) = try Self.makeDwarfSampler(
-                settings: settings, targetTGID: targetTGID, rootByProcess: target == nil, symbolizer: symbolizer)
-            unwindInUse = .dwarf
+        let frequency = settings.frequency
+        let perTaskPID = eventScope == .perTask ? target?.pid : nil
+        let opener = PerfEventOpener(events) { (events) throws(SamplingError) in
+            if let perTaskPID {
+                try events.openPerTask(pid: perTaskPID, frequency: frequency)
+            } else {
+                try events.openPerCPU(frequency: frequency)
+            }
         }
+        // The opener thread must be done with the events before an error leaves init.
+        do {
+            switch settings.unwind {
+            case .framePointers, .auto:
+                sampler = try BPFSampler(configuration: .init(
+                    targetTGID: targetTGID, userStacks: settings.userStacks, kernelStacks: settings.kernelStacks,
+                    countsCapacity: settings.maxUniqueStacksPerDrain, stackMapEntries: settings.stackMapEntries))
+                unwindInUse = .framePointers
+            case .dwarf:
+                (dwarfSampler, dwarfCollector) = try Self.makeDwarfSampler(
+                    settings: settings, targetTGID: targetTGID, rootByProcess: target == nil, symbolizer: symbolizer)
+                unwindInUse = .dwarf
+            }
+            wakeup = try EventFD()
+        } catch {
+            try? opener.wait()
+            throw error
+        }
+        try opener.wait()
         autoUnwindPending = settings.unwind == .auto && settings.userStacks
         if settings.unwind == .auto && !SessionSettings.UnwindMode.dwarfSupported {
             autoUnwindPending = false
@@ -103,14 +120,6 @@ public final class ProfilingSession: @unchecked Sendable {
         }
         drainer = CountsDrainer(capacity: 4096, allowBatch: !settings.forcedFallbacks.contains(.batchMapOps))
         assembler = StackAssembler(symbolizer: symbolizer, rootByProcess: target == nil)
-        wakeup = try EventFD()
-
-        switch (eventScope, target) {
-        case (.perTask, let target?):
-            try events.openPerTask(pid: target.pid, frequency: settings.frequency)
-        default:
-            try events.openPerCPU(frequency: settings.frequency)
-        }
         try sampler?.attach(to: events)
         try dwarfSampler?.attach(to: events)
         if let target { symbolizer.prepare(pid: target.pid) }
