@@ -1,5 +1,6 @@
 import ArgumentParser
 import Logging
+import Sampling
 
 @main
 struct Flametop: ParsableCommand {
@@ -27,6 +28,11 @@ struct Flametop: ParsableCommand {
     )
 
     static func main() {
+        // Profiling one process (`record --pid`, `flametop --pid`) opens per-thread perf
+        // events; the kernel's one slow step for those can run while arguments are parsed.
+        if CommandLine.arguments.contains(where: { $0 == "--pid" || $0 == "-p" || $0.hasPrefix("--pid=") }) {
+            PerfSchedulerWarmup.begin()
+        }
         // Diagnostics go to stderr; stdout is for data (doctor's report, exports).
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
