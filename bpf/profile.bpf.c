@@ -15,6 +15,7 @@
 #include <linux/errno.h>
 #include <bpf/bpf_helpers.h>
 #include "profiler_abi.h"
+#include "ft_sampling.bpf.h"
 
 char LICENSE[] SEC("license") = "GPL";
 
@@ -64,19 +65,6 @@ struct {
     __type(key, __u32);
     __type(value, struct ft_counters);
 } ft_counters SEC(".maps");
-
-#define bump(counters, index) ((counters)->values[(index)] += 1)
-
-static __always_inline int interrupted_user_mode(struct bpf_perf_event_data *ctx)
-{
-#if defined(__TARGET_ARCH_x86)
-    return (ctx->regs.cs & 3) == 3;
-#elif defined(__TARGET_ARCH_arm64)
-    return (ctx->regs.pstate & 0xf) == 0; /* PSR_MODE_EL0t */
-#else
-    return 0; /* unknown: always try the kernel stack */
-#endif
-}
 
 /* A 64-bit multiply-xorshift hash of the first `words` addresses, seeded with
  * the depth. A bounded loop (Linux 5.3+): only the captured frames are hashed,
@@ -137,7 +125,7 @@ static __always_inline int record_sample(struct bpf_perf_event_data *ctx, void *
     else
         key->user_stack = FT_STACK_NOT_CAPTURED;
 
-    if ((ft_cfg.flags & FT_FLAG_KERNEL_STACKS) && !interrupted_user_mode(ctx))
+    if ((ft_cfg.flags & FT_FLAG_KERNEL_STACKS) && !ft_user_mode(&ctx->regs))
         key->kern_stack = capture_stack(ctx, stacks, scratch, 0, counters,
                                         FT_KSTACK_MAP_FULL, FT_KSTACK_EFAULT, FT_KSTACK_OTHER);
     else

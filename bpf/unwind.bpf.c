@@ -11,6 +11,7 @@
 #include <linux/errno.h>
 #include <bpf/bpf_helpers.h>
 #include "profiler_abi.h"
+#include "ft_sampling.bpf.h"
 
 char LICENSE[] SEC("license") = "GPL";
 
@@ -40,14 +41,7 @@ struct {
     __type(value, struct ft_unwind_counters);
 } ft_unwind_counters SEC(".maps");
 
-#define bump(counters, index) ((counters)->values[(index)] += 1)
-
 #if defined(__TARGET_ARCH_x86)
-static __always_inline int interrupted_user_mode(struct pt_regs *regs)
-{
-    return (regs->cs & 3) == 3;
-}
-
 /* x86-64 DWARF register order (System V psABI, table 3.36). */
 static __always_inline void copy_registers(__u64 *out, const struct pt_regs *regs)
 {
@@ -134,7 +128,7 @@ int ft_sample_dwarf(struct bpf_perf_event_data *ctx)
     bpf_get_current_comm(header->comm, sizeof(header->comm));
 
     struct pt_regs user_regs;
-    if (interrupted_user_mode(&ctx->regs)) {
+    if (ft_user_mode(&ctx->regs)) {
         user_regs = ctx->regs;
     } else {
         header->flags |= FT_UNWIND_SAMPLE_KERNEL_MODE;
@@ -148,7 +142,7 @@ int ft_sample_dwarf(struct bpf_perf_event_data *ctx)
         if (!saved || bpf_probe_read_kernel(&user_regs, sizeof(user_regs), (void *)saved) != 0) {
             bump(counters, FT_UNWIND_NO_USER_REGS);
             header->flags |= FT_UNWIND_SAMPLE_NO_USER;
-        } else if (!interrupted_user_mode(&user_regs)) {
+        } else if (!ft_user_mode(&user_regs)) {
             header->flags |= FT_UNWIND_SAMPLE_NO_USER;
         }
     }

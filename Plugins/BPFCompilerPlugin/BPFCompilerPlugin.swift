@@ -19,9 +19,13 @@ struct BPFCompilerPlugin: BuildToolPlugin {
         let sources = try FileManager.default.contentsOfDirectory(atPath: bpfDir.path)
             .filter { $0.hasSuffix(".bpf.c") }
             .sorted()
+        // Every header a program can include: a change to one rebuilds the programs.
         let headers = try FileManager.default.contentsOfDirectory(atPath: abiHeaderDir.path)
             .filter { $0.hasSuffix(".h") }
             .map { abiHeaderDir.appending(path: $0) }
+            + FileManager.default.contentsOfDirectory(atPath: bpfDir.path)
+            .filter { $0.hasSuffix(".h") }
+            .map { bpfDir.appending(path: $0) }
 
         return sources.map { source in
             let stem = String(source.dropLast(".bpf.c".count))

@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* What bpf/profile.bpf.c and bpf/unwind.bpf.c share. */
+#ifndef FT_SAMPLING_BPF_H
+#define FT_SAMPLING_BPF_H
+
+#include <linux/bpf_perf_event.h>
+
+/* Adds one to a counter of this CPU's counters value (per-CPU: no atomics). */
+#define bump(counters, index) ((counters)->values[(index)] += 1)
+
+/* Whether `regs` are user-mode registers: the sample interrupted user code, so
+ * there is no kernel stack to capture. */
+static __always_inline int ft_user_mode(const bpf_user_pt_regs_t *regs)
+{
+#if defined(__TARGET_ARCH_x86)
+    return (regs->cs & 3) == 3;
+#elif defined(__TARGET_ARCH_arm64)
+    return (regs->pstate & 0xf) == 0; /* PSR_MODE_EL0t */
+#else
+    return 0; /* unknown: always try the kernel stack */
+#endif
+}
+
+#endif
