@@ -43,10 +43,10 @@ struct SessionSystemTests {
         #expect(final.statistics.drains > 100)
         #expect(final.counts.totalSamples == final.statistics.samplesCounted,
                 "every sample the BPF program counted reaches the profile")
-        // Drain bugs would show as these; stack-map hash collisions are a counted,
-        // expected effect of bpf_get_stackid and not checked here.
+        // Drain bugs would show as these (stacks are stored by content: none collide).
         #expect(final.statistics.droppedMapFull == 0)
         #expect(final.statistics.stacksMissingAtDrain == 0)
+        #expect(final.statistics.userStackMapFull == 0 && final.statistics.kernelStackMapFull == 0)
         // Per-task cpu-clock fires per 1/999 s of the target's CPU time.
         let expected = cpuSeconds * 999
         #expect(Double(final.counts.totalSamples) > 0.8 * expected - 20, "\(final.counts.totalSamples) vs ~\(Int(expected))")
