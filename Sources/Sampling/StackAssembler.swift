@@ -3,7 +3,7 @@ import Foundation
 import Profile
 
 /// What the assembler needs from a symbolizer. Addresses arrive leaf first, as
-/// bpf_get_stackid stores them, and come back leaf first: at least one frame each, more
+/// bpf_get_stack stores them, and come back leaf first: at least one frame each, more
 /// where code was inlined (the inlined calls before the function holding them).
 public protocol AddressSymbolizer: AnyObject {
     func prepare(pid: Int32)

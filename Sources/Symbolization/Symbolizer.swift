@@ -86,7 +86,7 @@ public final class Symbolizer {
         publishStatistics()
     }
 
-    /// Frames for addresses given leaf first (as `bpf_get_stackid` gives them), leaf first:
+    /// Frames for addresses given leaf first (as `bpf_get_stack` gives them), leaf first:
     /// one frame per address, or more where code was inlined (the inlined calls before the
     /// function they were inlined into).
     public func symbolizeUser(pid: Int32, addresses: [UInt64]) -> [Frame] {
