@@ -41,9 +41,19 @@ public enum AutoUnwindRule {
     /// Whether a symbolized user stack (any order) reaches a thread entry.
     public static func reachesThreadEntry(_ frames: [Frame]) -> Bool {
         frames.contains { frame in
+            let name = frame.function
             // Dynamic symbols may carry a version: __libc_start_main@@GLIBC_2.34.
-            let name = frame.function.split(separator: "@", maxSplits: 1).first.map(String.init) ?? frame.function
-            return threadEntries.contains(name)
+            guard let at = name.firstIndex(of: "@") else { return threadEntries.contains(name) }
+            return threadEntries.contains(String(name[..<at]))
         }
+    }
+
+    /// The share (0–100) of frame-pointer stacks that reach no thread entry, when it
+    /// is enough for the rule to prefer DWARF; nil otherwise.
+    public static func incompletePercent(_ statistics: SamplingStatistics) -> Double? {
+        let stacks = statistics.framePointerStacks
+        let incomplete = statistics.framePointerStacksIncomplete
+        guard verdict(stacks: stacks, incomplete: incomplete) == .switchToDwarf else { return nil }
+        return Double(incomplete) * 100 / Double(stacks)
     }
 }

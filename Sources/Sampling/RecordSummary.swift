@@ -58,17 +58,13 @@ public struct RecordSummary {
 
     private var unwinding: String {
         if let decision = snapshot.unwindDecision { return decision }
-        let statistics = snapshot.statistics
         switch snapshot.unwind {
         case .dwarf: return "DWARF"
         case .auto: return "auto: frame pointers (too few stacks to decide)"
         case .framePointers:
-            let stacks = statistics.framePointerStacks
-            guard AutoUnwindRule.verdict(stacks: stacks, incomplete: statistics.framePointerStacksIncomplete) == .switchToDwarf
-            else { return "frame pointers" }
-            let percent = Int((Double(statistics.framePointerStacksIncomplete) * 100 / Double(stacks)).rounded())
-            return "frame pointers; \(percent)% of \(stacks) stacks reach no thread entry (code without frame pointers): "
-                + "try --unwind dwarf"
+            guard let percent = AutoUnwindRule.incompletePercent(snapshot.statistics) else { return "frame pointers" }
+            return "frame pointers; \(Int(percent.rounded()))% of \(snapshot.statistics.framePointerStacks) stacks "
+                + "reach no thread entry (code without frame pointers): try --unwind dwarf"
         }
     }
 

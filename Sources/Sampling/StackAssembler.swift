@@ -37,7 +37,8 @@ final class StackAssembler {
     /// stack hashes it read, for the caller to free.
     func assemble(_ drained: [DrainedCount], maps: SamplerMaps, buffer: Int,
                   into profile: inout StackCounts, statistics: inout SamplingStatistics) -> Set<Int64> {
-        var userStacks: [StackKey: [Frame]?] = [:]
+        // Per unique user stack: its frames, and whether they reach a thread entry.
+        var userStacks: [StackKey: (frames: [Frame], complete: Bool)?] = [:]
         var kernelStacks: [Int64: [Frame]?] = [:]
         var usedIDs = Set<Int64>()
 
@@ -53,17 +54,20 @@ final class StackAssembler {
             if userID >= 0 {
                 usedIDs.insert(userID)
                 let stackKey = StackKey(pid: pid, id: userID)
-                if userStacks[stackKey] == nil {
-                    userStacks[stackKey] = maps.stack(hash: userID, buffer: buffer, into: &scratch).map {
-                        symbolizer.symbolizeUser(pid: pid, addresses: Self.lookupAddresses($0)).reversed()
+                let resolved: (frames: [Frame], complete: Bool)?
+                if let known = userStacks[stackKey] {
+                    resolved = known
+                } else {
+                    resolved = maps.stack(hash: userID, buffer: buffer, into: &scratch).map {
+                        let symbolized = Array(symbolizer.symbolizeUser(pid: pid, addresses: Self.lookupAddresses($0)).reversed())
+                        return (symbolized, AutoUnwindRule.reachesThreadEntry(symbolized))
                     }
+                    userStacks[stackKey] = resolved
                 }
-                if let resolved = userStacks[stackKey] ?? nil {
-                    frames.append(contentsOf: resolved)
+                if let resolved {
+                    frames.append(contentsOf: resolved.frames)
                     statistics.framePointerStacks += entry.count
-                    if !AutoUnwindRule.reachesThreadEntry(resolved) {
-                        statistics.framePointerStacksIncomplete += entry.count
-                    }
+                    if !resolved.complete { statistics.framePointerStacksIncomplete += entry.count }
                 } else {
                     statistics.stacksMissingAtDrain += entry.count
                     frames.append(Frame(function: "[lost user stack: gone at drain]"))

@@ -120,12 +120,8 @@ extension ProfileScreen {
 
     /// Frame pointers chosen by hand on code without them: say so and how to fix it.
     static func unwindHint(_ snapshot: SessionSnapshot) -> String? {
-        let statistics = snapshot.statistics
-        guard snapshot.unwind == .framePointers,
-              AutoUnwindRule.verdict(stacks: statistics.framePointerStacks,
-                                     incomplete: statistics.framePointerStacksIncomplete) == .switchToDwarf
+        guard snapshot.unwind == .framePointers, let percent = AutoUnwindRule.incompletePercent(snapshot.statistics)
         else { return nil }
-        let percent = Double(statistics.framePointerStacksIncomplete) * 100 / Double(statistics.framePointerStacks)
         return "\(NumberFormat.fixed(percent, digits: 0))% of stacks incomplete (no frame pointers): w for DWARF"
     }
 
