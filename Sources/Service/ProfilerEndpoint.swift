@@ -32,7 +32,7 @@ struct ProfilerEndpoint: Profiler_V1_ProfilerService.SimpleServiceProtocol {
             $0.command = started.command
             $0.durationSeconds = UInt32(started.durationSeconds)
             $0.frequencyHz = UInt32(started.frequencyHz)
-            $0.unwind = Self.message(started.unwind)
+            $0.unwind = Profiler_V1_UnwindMode(started.unwind)
             $0.startTime = Google_Protobuf_Timestamp(date: started.startedAt)
             $0.expectedEndTime = Google_Protobuf_Timestamp(
                 date: started.startedAt.addingTimeInterval(TimeInterval(started.durationSeconds)))
@@ -118,32 +118,17 @@ struct ProfilerEndpoint: Profiler_V1_ProfilerService.SimpleServiceProtocol {
             $0.endReason = result.endReason
             $0.totalBytes = UInt64(result.folded.count)
             $0.totalChunks = UInt32(chunks)
-            $0.unwind = Self.message(result.unwind)
+            $0.unwind = Profiler_V1_UnwindMode(result.unwind)
         }
     }
 
-    /// The request's mode; nil (UNSPECIFIED) takes the server's default.
+    /// The request's mode; nil (UNSPECIFIED) takes the server's default. A mode the
+    /// host cannot run (DWARF off x86-64) is the session's to refuse.
     static func unwindMode(_ mode: Profiler_V1_UnwindMode) throws(ServiceError) -> SessionSettings.UnwindMode? {
-        switch mode {
-        case .unspecified: return nil
-        case .framePointers: return .framePointers
-        case .auto: return .auto
-        case .dwarf:
-            guard SessionSettings.UnwindMode.dwarfSupported else {
-                throw ServiceError(.invalidArgument, "unwind = UNWIND_MODE_DWARF: DWARF unwinding supports x86-64 only")
-            }
-            return .dwarf
-        case .UNRECOGNIZED(let value):
+        if case .UNRECOGNIZED(let value) = mode {
             throw ServiceError(.invalidArgument, "unwind: unknown UnwindMode \(value)")
         }
-    }
-
-    static func message(_ mode: SessionSettings.UnwindMode) -> Profiler_V1_UnwindMode {
-        switch mode {
-        case .auto: return .auto
-        case .framePointers: return .framePointers
-        case .dwarf: return .dwarf
-        }
+        return mode.settingsMode
     }
 
     private static func end(_ state: SessionSnapshot.State) -> Profiler_V1_SessionEnd {

@@ -38,10 +38,9 @@ struct RemoteResultsCommand: ParsableCommand {
         try Self.save(fetched, to: file)
     }
 
-    static let unwindModes: [String: Profiler_V1_UnwindMode] = ["auto": .auto, "fp": .framePointers, "dwarf": .dwarf]
-
+    /// The mode as `--unwind` spells it.
     static func name(_ mode: Profiler_V1_UnwindMode) -> String {
-        unwindModes.first { $0.value == mode }?.key ?? "unspecified"
+        mode.settingsMode?.rawValue ?? "unspecified"
     }
 
     static func openOutput(_ path: String) throws -> AtomicOutputFile {

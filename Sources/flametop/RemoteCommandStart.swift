@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Sampling
 import Service
 
 struct RemoteStartCommand: ParsableCommand {
@@ -26,14 +27,14 @@ struct RemoteStartCommand: ParsableCommand {
     var output: String?
 
     func validate() throws {
-        if let unwind, RemoteResultsCommand.unwindModes[unwind] == nil {
+        if let unwind, SessionSettings.UnwindMode(rawValue: unwind) == nil {
             throw ValidationError("--unwind must be auto, fp or dwarf (got \(unwind))")
         }
     }
 
     func run() throws {
         let duration = duration, frequency = frequency, pid = pid
-        let mode = unwind.flatMap { RemoteResultsCommand.unwindModes[$0] } ?? .unspecified
+        let mode = unwind.flatMap(SessionSettings.UnwindMode.init(rawValue:)).map(Profiler_V1_UnwindMode.init) ?? .unspecified
         // The output is created first so an unwritable path fails before the session starts.
         let file = try output.map(RemoteResultsCommand.openOutput)
         let started = try RemoteCommand.withClient(remote) { client in
