@@ -100,15 +100,12 @@ final class KernelSymbolTable: @unchecked Sendable {
                 return
             }
             var padding: UInt8 = 0
-            if let pending = pendingPadding {
+            if let pending = pendingPadding, start > pending.start, start - pending.start <= UInt64(UInt8.max),
+               pending.tag == tag, pending.name.dropFirst(prefix.count).elementsEqual(name) {
                 pendingPadding = nil
-                if start > pending.start, start - pending.start <= UInt64(UInt8.max), pending.tag == tag,
-                   pending.name.dropFirst(prefix.count).elementsEqual(name) {
-                    padding = UInt8(start - pending.start)
-                } else {
-                    pending.name.withUnsafeBufferPointer { addSymbol(start: pending.start, name: $0, rank: pending.rank,
-                                                                     tag: pending.tag, padding: 0) }
-                }
+                padding = UInt8(start - pending.start)
+            } else {
+                flushPendingPadding()
             }
             addSymbol(start: start, name: name, rank: rank, tag: tag, padding: padding)
         }
@@ -169,12 +166,7 @@ final class KernelSymbolTable: @unchecked Sendable {
         private func sortUnorderedTail() {
             var lowest = UInt64.max
             for position in sortedCount..<starts.count { lowest = min(lowest, starts[position]) }
-            var first = 0
-            var high = sortedCount
-            while first < high {
-                let middle = (first + high) / 2
-                if starts[middle] < lowest { first = middle + 1 } else { high = middle }
-            }
+            let first = partitionPoint(0..<sortedCount) { starts[$0] >= lowest }
             let addresses = starts
             let ranksBase = ranks.base
             let count = starts.count
