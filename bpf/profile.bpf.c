@@ -162,15 +162,9 @@ int ft_sample(struct bpf_perf_event_data *ctx)
     if (!counters)
         return 0; /* cannot happen: a per-CPU array's slot 0 always exists */
 
-    bump(counters, FT_SAMPLES_SEEN);
-    if (tid == 0) {
-        bump(counters, FT_SAMPLES_IDLE);
+    if (!ft_admit(counters->values, ft_cfg.target_tgid, tgid, tid,
+                  FT_SAMPLES_SEEN, FT_SAMPLES_IDLE, FT_SAMPLES_FILTERED))
         return 0;
-    }
-    if (ft_cfg.target_tgid != 0 && tgid != ft_cfg.target_tgid) {
-        bump(counters, FT_SAMPLES_FILTERED);
-        return 0;
-    }
 
     struct ft_stack_key key = {};
     key.pid = tgid;

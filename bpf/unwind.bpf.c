@@ -104,15 +104,9 @@ int ft_sample_dwarf(struct bpf_perf_event_data *ctx)
     struct ft_unwind_counters *counters = bpf_map_lookup_elem(&ft_unwind_counters, &zero);
     if (!counters)
         return 0;
-    bump(counters, FT_UNWIND_SEEN);
-    if (tid == 0) {
-        bump(counters, FT_UNWIND_IDLE);
+    if (!ft_admit(counters->values, ft_unwind_cfg.target_tgid, tgid, tid,
+                  FT_UNWIND_SEEN, FT_UNWIND_IDLE, FT_UNWIND_FILTERED))
         return 0;
-    }
-    if (ft_unwind_cfg.target_tgid != 0 && tgid != ft_unwind_cfg.target_tgid) {
-        bump(counters, FT_UNWIND_FILTERED);
-        return 0;
-    }
 #if defined(__TARGET_ARCH_x86)
     __u32 cpu = bpf_get_smp_processor_id();
     struct ft_unwind_sample *sample = bpf_map_lookup_elem(&ft_unwind_scratch, &cpu);
