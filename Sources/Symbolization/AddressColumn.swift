@@ -64,13 +64,8 @@ struct AddressColumn {
     private static func lastPosition<Value: FixedWidthInteger>(atOrBelow value: Value,
                                                                in sorted: MappedBuffer<Value>) -> Int? {
         let base = sorted.base
-        var low = 0
-        var high = sorted.count
-        while low < high {
-            let middle = (low + high) / 2
-            if base[middle] <= value { low = middle + 1 } else { high = middle }
-        }
-        return low > 0 ? low - 1 : nil
+        let atOrBelow = partitionPoint(0..<sorted.count) { base[$0] > value }
+        return atOrBelow > 0 ? atOrBelow - 1 : nil
     }
 
     /// Moves to 8-byte storage: one copy, once, for a kernel whose symbols span more than 4 GB.

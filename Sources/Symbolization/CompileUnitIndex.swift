@@ -88,12 +88,7 @@ struct CompileUnitIndex {
     /// The line row for `address`: the last row at or below it, unless that row ends its
     /// sequence (then the address lies between sequences). As libdw's `dwarf_getsrc_die`.
     func line(at address: UInt64) -> LineRow? {
-        var low = 0
-        var high = lines.count
-        while low < high {
-            let middle = (low + high) / 2
-            if lines[middle].address <= address { low = middle + 1 } else { high = middle }
-        }
+        let low = partitionPoint(0..<lines.count) { lines[$0].address > address }
         guard low > 0 else { return nil }
         let row = lines[low - 1]
         return row.endsSequence || row.line == 0 ? nil : row
@@ -101,12 +96,7 @@ struct CompileUnitIndex {
 
     /// The innermost scope holding `address` and its function, or nil outside every function.
     func innermostScope(at address: UInt64) -> Int32? {
-        var low = 0
-        var high = functions.count
-        while low < high {
-            let middle = (low + high) / 2
-            if functions[middle].start <= address { low = middle + 1 } else { high = middle }
-        }
+        let low = partitionPoint(0..<functions.count) { functions[$0].start > address }
         var candidate = low - 1
         var function: Int32?
         // Nested functions (GNU C) and odd layouts overlap: look back a few ranges.

@@ -114,12 +114,7 @@ final class DebugInfo {
     /// Units whose ranges hold `address`, nearest start first (ranges of broken or
     /// partial units may overlap).
     private func units(covering address: UInt64) -> [Int] {
-        var low = 0
-        var high = unitRanges.count
-        while low < high {
-            let middle = (low + high) / 2
-            if unitRanges[middle].start <= address { low = middle + 1 } else { high = middle }
-        }
+        let low = partitionPoint(0..<unitRanges.count) { unitRanges[$0].start > address }
         var found: [Int] = []
         var candidate = low - 1
         while candidate >= 0, found.count < 4, candidate >= low - 64 {

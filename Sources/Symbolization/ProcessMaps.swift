@@ -46,12 +46,7 @@ public struct ProcessMaps: Sendable {
 
     /// The mapping holding `address`, by binary search.
     public func mapping(containing address: UInt64) -> MemoryMapping? {
-        var low = 0
-        var high = mappings.count
-        while low < high {
-            let middle = (low + high) / 2
-            if mappings[middle].start <= address { low = middle + 1 } else { high = middle }
-        }
+        let low = partitionPoint(0..<mappings.count) { mappings[$0].start > address }
         guard low > 0, mappings[low - 1].contains(address) else { return nil }
         return mappings[low - 1]
     }

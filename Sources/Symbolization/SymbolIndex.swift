@@ -15,13 +15,7 @@ struct SymbolIndex: Sendable {
     /// lies above it. A few earlier symbols are checked too, for a small symbol nested
     /// inside a larger one (assembly entry points inside a sized function).
     func index(covering address: UInt64) -> Int? {
-        var low = 0
-        var high = starts.count
-        while low < high {
-            let middle = (low + high) / 2
-            if starts[middle] <= address { low = middle + 1 } else { high = middle }
-        }
-        var candidate = low - 1
+        var candidate = partitionPoint(0..<starts.count) { starts[$0] > address } - 1
         let oldest = max(0, candidate - 8)
         while candidate >= oldest {
             if address < ends[candidate] { return candidate }
