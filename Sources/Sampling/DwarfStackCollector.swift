@@ -16,7 +16,7 @@ final class DwarfStackCollector {
     private let symbolizer: AddressSymbolizer
     private let rootByProcess: Bool
     private var pending: [UnwoundKey: UInt64] = [:]
-    private var kernelThreads: [Int32: Bool] = [:]
+    private var kernelThreads = KernelThreadCache()
     /// Records handled since the session (or the last reset) started.
     private(set) var recordsHandled: UInt64 = 0
 
@@ -39,7 +39,7 @@ final class DwarfStackCollector {
         let header = record.load(as: ft_unwind_sample_header.self)
         recordsHandled += 1
         var key = UnwoundKey(pid: Int32(bitPattern: header.pid), tid: Int32(bitPattern: header.tid),
-                             comm: Self.comm(header), user: [], kernel: [], stop: nil, kernelError: 0)
+                             comm: SampleFields.comm(header.comm), user: [], kernel: [], stop: nil, kernelError: 0)
         if header.kernel_depth > 0 {
             key.kernel = withUnsafeBytes(of: header.kernel_ips) { raw in
                 Array(raw.bindMemory(to: UInt64.self).prefix(Int(header.kernel_depth) / 8).prefix { $0 != 0 })
@@ -72,12 +72,12 @@ final class DwarfStackCollector {
                     frames.append(Frame(function: "[unwind stopped: \(stop.rawValue)]"))
                 }
                 frames.append(contentsOf: symbolizer.symbolizeUser(pid: key.pid, addresses: key.user).reversed())
-            } else if !isKernelThread(key.pid) && key.kernel.isEmpty {
+            } else if !kernelThreads.isKernelThread(key.pid) && key.kernel.isEmpty {
                 statistics.userStackUnavailable += count
                 frames.append(Frame(function: "[lost user stack: unreadable]"))
             }
             if !key.kernel.isEmpty {
-                frames.append(contentsOf: symbolizer.symbolizeKernel(addresses: Self.lookupAddresses(key.kernel)).reversed())
+                frames.append(contentsOf: symbolizer.symbolizeKernel(addresses: SampleFields.lookupAddresses(key.kernel)).reversed())
             } else if key.kernelError != 0 {
                 statistics.kernelStackUnavailable += count
                 frames.append(Frame(function: "[lost kernel stack: error \(-key.kernelError)]", kind: .kernel))
@@ -91,25 +91,6 @@ final class DwarfStackCollector {
     func reset() {
         pending.removeAll(keepingCapacity: true)
         recordsHandled = 0
-    }
-
-    private static func lookupAddresses(_ stack: [UInt64]) -> [UInt64] {
-        var addresses = stack
-        for index in addresses.indices.dropFirst() where addresses[index] > 0 { addresses[index] -= 1 }
-        return addresses
-    }
-
-    private func isKernelThread(_ pid: Int32) -> Bool {
-        if let known = kernelThreads[pid] { return known }
-        let answer = ProcessStat.isKernelThread(pid: pid)
-        kernelThreads[pid] = answer
-        return answer
-    }
-
-    private static func comm(_ header: ft_unwind_sample_header) -> String {
-        withUnsafeBytes(of: header.comm) { raw in
-            String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
-        }
     }
 
     private struct UnwoundKey: Hashable {

@@ -25,7 +25,7 @@ extension AddressSymbolizer {
 final class StackAssembler {
     private let symbolizer: AddressSymbolizer
     private let rootByProcess: Bool
-    private var kernelThreads: [Int32: Bool] = [:]
+    private var kernelThreads = KernelThreadCache()
     private var scratch = [UInt64](repeating: 0, count: Int(FT_MAX_STACK_DEPTH))
 
     init(symbolizer: AddressSymbolizer, rootByProcess: Bool) {
@@ -47,7 +47,7 @@ final class StackAssembler {
             let pid = Int32(bitPattern: key.pid)
             var frames: [Frame] = []
             if rootByProcess {
-                frames.append(Frame(function: Self.comm(of: key), kind: .process))
+                frames.append(Frame(function: SampleFields.comm(key.comm), kind: .process))
             }
 
             let userID = key.user_stack
@@ -59,7 +59,7 @@ final class StackAssembler {
                     resolved = known
                 } else {
                     resolved = maps.stack(hash: userID, buffer: buffer, into: &scratch).map {
-                        let symbolized = Array(symbolizer.symbolizeUser(pid: pid, addresses: Self.lookupAddresses($0)).reversed())
+                        let symbolized = Array(symbolizer.symbolizeUser(pid: pid, addresses: SampleFields.lookupAddresses($0)).reversed())
                         return (symbolized, AutoUnwindRule.reachesThreadEntry(symbolized))
                     }
                     userStacks[stackKey] = resolved
@@ -83,7 +83,7 @@ final class StackAssembler {
                 usedIDs.insert(kernelID)
                 if kernelStacks[kernelID] == nil {
                     kernelStacks[kernelID] = maps.stack(hash: kernelID, buffer: buffer, into: &scratch).map {
-                        symbolizer.symbolizeKernel(addresses: Self.lookupAddresses($0)).reversed()
+                        symbolizer.symbolizeKernel(addresses: SampleFields.lookupAddresses($0)).reversed()
                     }
                 }
                 if let resolved = kernelStacks[kernelID] ?? nil {
@@ -100,17 +100,6 @@ final class StackAssembler {
         return usedIDs
     }
 
-    /// Return addresses point after the call; looking up address − 1 keeps a call
-    /// that ends a function (a noreturn tail) in its own function. The leaf is the
-    /// interrupted instruction itself.
-    private static func lookupAddresses(_ stack: ArraySlice<UInt64>) -> [UInt64] {
-        var addresses = Array(stack)
-        for index in addresses.indices.dropFirst() where addresses[index] > 0 {
-            addresses[index] -= 1
-        }
-        return addresses
-    }
-
     private func classifyUserError(_ code: Int64, pid: Int32, count: UInt64,
                                    statistics: inout SamplingStatistics) -> Frame? {
         switch code {
@@ -118,7 +107,7 @@ final class StackAssembler {
             statistics.userStackMapFull += count
             return Frame(function: "[lost user stack: map full]")
         case -Int64(EFAULT):
-            if isKernelThread(pid) { return nil } // no user space at all: not a loss
+            if kernelThreads.isKernelThread(pid) { return nil } // no user space at all: not a loss
             statistics.userStackUnavailable += count
             return Frame(function: "[lost user stack: unreadable]")
         default:
@@ -138,22 +127,6 @@ final class StackAssembler {
         default:
             statistics.kernelStackOtherErrors += count
             return Frame(function: "[lost kernel stack: error \(-code)]", kind: .kernel)
-        }
-    }
-
-    private func isKernelThread(_ pid: Int32) -> Bool {
-        if let known = kernelThreads[pid] { return known }
-        // PIDs are reused: a long system-wide session starts the cache over rather than grow it.
-        if kernelThreads.count >= 4096 { kernelThreads.removeAll(keepingCapacity: true) }
-        let answer = ProcessStat.isKernelThread(pid: pid)
-        kernelThreads[pid] = answer
-        return answer
-    }
-
-    private static func comm(of key: ft_stack_key) -> String {
-        withUnsafeBytes(of: key.comm) { raw in
-            let bytes = raw.prefix { $0 != 0 }
-            return String(decoding: bytes, as: UTF8.self)
         }
     }
 
