@@ -7,9 +7,8 @@ import Testing
 /// the target exits.
 @Suite(.serialized)
 struct RecordLifecycleSystemTests {
-    @Test(arguments: [SIGINT, SIGTERM, SIGHUP])
+    @Test(.needsRoot, arguments: [SIGINT, SIGTERM, SIGHUP])
     func signalStopsAndKeepsEverything(signal: Int32) throws {
-        guard try Privileges.requireRoot("signalStopsAndKeepsEverything") else { return }
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let workload = try Workloads.start(try GroundTruthWorkload.build(in: directory, pie: false))
@@ -34,9 +33,8 @@ struct RecordLifecycleSystemTests {
         #expect(result.stderr.contains("\(counts.totalSamples) samples"), "summary counts what was written")
     }
 
-    @Test(arguments: ["", "pidfd"])
+    @Test(.needsRoot, arguments: ["", "pidfd"])
     func targetExitEndsTheRecording(fallback: String) throws {
-        guard try Privileges.requireRoot("targetExitEndsTheRecording") else { return }
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         // The workload exits by itself after 1.5 s.

@@ -9,9 +9,8 @@ struct RecordSystemTests {
     /// 999 Hz for 4 s gives ~4000 samples on an idle core: the binomial σ of a
     /// 50% share is 0.8 pp, so the ±5 pp tolerance is over 6σ. The check demands
     /// at least 1600 samples (5 pp = 4σ) so a busy machine cannot weaken it.
-    @Test(arguments: [false, true])
+    @Test(.needsRoot, arguments: [false, true])
     func groundTruthStacksAndShares(pie: Bool) throws {
-        guard try Privileges.requireRoot("groundTruthStacksAndShares") else { return }
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let workload = try Workloads.start(try GroundTruthWorkload.build(in: directory, pie: pie))
@@ -24,8 +23,7 @@ struct RecordSystemTests {
 
     /// Kernel stacks: a workload that lives in read(2) shows kernel frames
     /// below its user frames, suffixed `_[k]` in the folded file.
-    @Test func kernelFramesOfASyscallWorkload() throws {
-        guard try Privileges.requireRoot("kernelFramesOfASyscallWorkload") else { return }
+    @Test(.needsRoot) func kernelFramesOfASyscallWorkload() throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let workload = try Workloads.start(try GroundTruthWorkload.buildSyscallWorkload(in: directory))
@@ -50,8 +48,7 @@ struct RecordSystemTests {
     }
 
     /// Threads created after sampling started are sampled too (inherited events).
-    @Test func threadStartedAfterAttachIsSampled() throws {
-        guard try Privileges.requireRoot("threadStartedAfterAttachIsSampled") else { return }
+    @Test(.needsRoot) func threadStartedAfterAttachIsSampled() throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let workload = try Workloads.start(try GroundTruthWorkload.build(in: directory, pie: false))
@@ -76,8 +73,7 @@ struct RecordSystemTests {
     }
 
     /// `--all` samples every process; each stack starts with the command name.
-    @Test func allProcessesRootsStacksAtTheCommand() throws {
-        guard try Privileges.requireRoot("allProcessesRootsStacksAtTheCommand") else { return }
+    @Test(.needsRoot) func allProcessesRootsStacksAtTheCommand() throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let workload = try Workloads.start(try GroundTruthWorkload.build(in: directory, pie: false))
@@ -96,8 +92,7 @@ struct RecordSystemTests {
     /// workload's ~13 distinct ones per drain interval without a loss. (A stack-trace map of
     /// 64 buckets has a colliding pair among 13 stacks in ~70% of runs, and drops the
     /// second stack of a pair for the rest of each drain interval.)
-    @Test func aSmallStacksMapLosesNoStack() throws {
-        guard try Privileges.requireRoot("aSmallStacksMapLosesNoStack") else { return }
+    @Test(.needsRoot) func aSmallStacksMapLosesNoStack() throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let workload = try Workloads.start(try GroundTruthWorkload.build(in: directory, pie: false))
@@ -112,8 +107,7 @@ struct RecordSystemTests {
 
     /// The kernel-feature fallbacks (key-loop drain, /proc polling for exit)
     /// give the same profile as the fast paths.
-    @Test func fallbacksGiveTheSameProfile() throws {
-        guard try Privileges.requireRoot("fallbacksGiveTheSameProfile") else { return }
+    @Test(.needsRoot) func fallbacksGiveTheSameProfile() throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let workload = try Workloads.start(try GroundTruthWorkload.build(in: directory, pie: false))

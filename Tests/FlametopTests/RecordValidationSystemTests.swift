@@ -29,16 +29,14 @@ struct RecordValidationSystemTests {
         #expect(!outcome.outputExists, "no (partial) output file on error", sourceLocation: sourceLocation)
     }
 
-    @Test func noSuchProcess() throws {
-        guard try Privileges.requireRoot("noSuchProcess") else { return }
+    @Test(.needsRoot) func noSuchProcess() throws {
         // A PID above pid_max can never exist.
         let pidMax = (try? String(contentsOfFile: "/proc/sys/kernel/pid_max", encoding: .utf8))
             .flatMap { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) } ?? 4_194_304
         expectRefused(try record(["--pid", "\(pidMax + 1)", "--duration", "1"]), mentioning: "no process has PID")
     }
 
-    @Test func kernelThreadIsRefused() throws {
-        guard try Privileges.requireRoot("kernelThreadIsRefused") else { return }
+    @Test(.needsRoot) func kernelThreadIsRefused() throws {
         // PID 2 is kthreadd, the parent of all kernel threads.
         expectRefused(try record(["--pid", "2", "--duration", "1"]), mentioning: "kernel thread")
     }
@@ -55,8 +53,7 @@ struct RecordValidationSystemTests {
         expectRefused(try record(arguments), mentioning: message)
     }
 
-    @Test func readOnlyOutputDirectory() throws {
-        guard try Privileges.requireRoot("readOnlyOutputDirectory") else { return }
+    @Test(.needsRoot) func readOnlyOutputDirectory() throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let mountPoint = directory.file("ro")
@@ -74,8 +71,7 @@ struct RecordValidationSystemTests {
         #expect(!FileManager.default.fileExists(atPath: path))
     }
 
-    @Test func withoutCapabilities() throws {
-        guard try Privileges.requireRoot("withoutCapabilities") else { return }
+    @Test(.needsRoot) func withoutCapabilities() throws {
         let busy = try RunningProcess(["sh", "-c", "while :; do :; done"])
         defer { busy.terminate() }
         // Root minus CAP_BPF, CAP_PERFMON and CAP_SYS_ADMIN: what an unprivileged user has.
@@ -92,8 +88,7 @@ struct RecordValidationSystemTests {
         #expect(!FileManager.default.fileExists(atPath: output))
     }
 
-    @Test func kernelWithoutBPF() throws {
-        guard try Privileges.requireRoot("kernelWithoutBPF") else { return }
+    @Test(.needsRoot) func kernelWithoutBPF() throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let launcher = try NoBPFLauncher.build(in: directory)
@@ -107,8 +102,7 @@ struct RecordValidationSystemTests {
 /// `flametop doctor` says whether profiling works, and why not.
 @Suite(.serialized)
 struct DoctorSystemTests {
-    @Test func healthyHost() throws {
-        guard try Privileges.requireRoot("healthyHost") else { return }
+    @Test(.needsRoot) func healthyHost() throws {
         let result = try Command.run([try FlametopBinary.path, "doctor"], timeout: 30)
         #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
         for item in ["kernel:", "kernel BTF:", "privileges:", "BPF:", "perf events:", "batch map ops:", "sampler:"] {
@@ -119,8 +113,7 @@ struct DoctorSystemTests {
         #expect(result.stdout.contains("verdict: eBPF profiling works here"))
     }
 
-    @Test func withoutCapabilities() throws {
-        guard try Privileges.requireRoot("doctorWithoutCapabilities") else { return }
+    @Test(.needsRoot) func withoutCapabilities() throws {
         let result = try Command.run(["capsh", "--drop=cap_bpf,cap_perfmon,cap_sys_admin", "--", "-c",
                                       "exec \(try FlametopBinary.path) doctor"], timeout: 30)
         #expect(result.status == 1)
@@ -128,8 +121,7 @@ struct DoctorSystemTests {
         #expect(result.stdout.contains("setcap"), "the fix is named")
     }
 
-    @Test func withoutBPFSyscall() throws {
-        guard try Privileges.requireRoot("doctorWithoutBPFSyscall") else { return }
+    @Test(.needsRoot) func withoutBPFSyscall() throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let result = try Command.run([try NoBPFLauncher.build(in: directory), try FlametopBinary.path, "doctor"],

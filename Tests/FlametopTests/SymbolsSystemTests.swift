@@ -42,9 +42,8 @@ struct SymbolsSystemTests {
         return recording
     }
 
-    @Test(arguments: ["gcc", DebugFixtures.clang])
+    @Test(.needsRoot, arguments: ["gcc", DebugFixtures.clang])
     func inlinedChainWithLines(compiler: String) throws {
-        guard try Privileges.requireRoot("inlinedChainWithLines") else { return }
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let binary = try DebugFixtures.buildInlineChain(compiler: compiler, in: directory, output: "ic")
@@ -52,8 +51,7 @@ struct SymbolsSystemTests {
         #expect(recording.samples(withLeaf: "leaf_inlined") > 0)
     }
 
-    @Test func noInlineKeepsTheCaller() throws {
-        guard try Privileges.requireRoot("noInlineKeepsTheCaller") else { return }
+    @Test(.needsRoot) func noInlineKeepsTheCaller() throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let binary = try DebugFixtures.buildInlineChain(compiler: "gcc", in: directory, output: "ic")
@@ -67,9 +65,8 @@ struct SymbolsSystemTests {
         #expect(!text.contains("inline_chain.c:"), "no lines without --lines")
     }
 
-    @Test(arguments: ["gcc", DebugFixtures.clang])
+    @Test(.needsRoot, arguments: ["gcc", DebugFixtures.clang])
     func strippedBinaryWithBuildIDDebugRoot(compiler: String) throws {
-        guard try Privileges.requireRoot("strippedBinaryWithBuildIDDebugRoot") else { return }
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let binary = try DebugFixtures.buildInlineChain(compiler: compiler, in: directory, output: "ic")
@@ -79,8 +76,7 @@ struct SymbolsSystemTests {
         try Self.recordInlineChain([stripped], extra: ["--debug-dir", root], in: directory)
     }
 
-    @Test func strippedBinaryWithDebugLink() throws {
-        guard try Privileges.requireRoot("strippedBinaryWithDebugLink") else { return }
+    @Test(.needsRoot) func strippedBinaryWithDebugLink() throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let binary = try DebugFixtures.buildInlineChain(compiler: "gcc", in: directory, output: "ic")
@@ -89,8 +85,7 @@ struct SymbolsSystemTests {
     }
 
     /// Without its debug file a stripped binary's frames say so, and the summary hints at the fix.
-    @Test func strippedBinaryWithoutDebugFileReportsWhy() throws {
-        guard try Privileges.requireRoot("strippedBinaryWithoutDebugFileReportsWhy") else { return }
+    @Test(.needsRoot) func strippedBinaryWithoutDebugFileReportsWhy() throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let binary = try DebugFixtures.buildInlineChain(compiler: "gcc", in: directory, output: "ic")
@@ -110,8 +105,7 @@ struct SymbolsSystemTests {
         #expect(recording.result.stderr.contains("--debug-dir"))
     }
 
-    @Test func cxxNamesDemangledAndRaw() throws {
-        guard try Privileges.requireRoot("cxxNamesDemangledAndRaw") else { return }
+    @Test(.needsRoot) func cxxNamesDemangledAndRaw() throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let binary = directory.file("shapes")
@@ -137,8 +131,7 @@ struct SymbolsSystemTests {
         #expect(raw.samples(containing: "_ZN6shapes11AccumulatorIiE3addEi") > 0)
     }
 
-    @Test func swiftNamesDemangled() throws {
-        guard try Privileges.requireRoot("swiftNamesDemangled") else { return }
+    @Test(.needsRoot) func swiftNamesDemangled() throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let binary = directory.file("swiftdemo")
@@ -158,8 +151,7 @@ struct SymbolsSystemTests {
 
     /// A process in its own mount namespace runs a binary from a path the host does not
     /// have (a tmpfs mounted over /mnt there, the binary bind-mounted into it).
-    @Test func binaryInAnotherMountNamespace() throws {
-        guard try Privileges.requireRoot("binaryInAnotherMountNamespace") else { return }
+    @Test(.needsRoot) func binaryInAnotherMountNamespace() throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         _ = try DebugFixtures.buildInlineChain(compiler: "gcc", in: directory, output: "ic")
@@ -170,8 +162,7 @@ struct SymbolsSystemTests {
                                    in: directory)
     }
 
-    @Test func deletedBinary() throws {
-        guard try Privileges.requireRoot("deletedBinary") else { return }
+    @Test(.needsRoot) func deletedBinary() throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let binary = try DebugFixtures.buildInlineChain(compiler: "gcc", in: directory, output: "ic")

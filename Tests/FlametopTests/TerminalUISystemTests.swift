@@ -34,9 +34,8 @@ struct TerminalUISystemTests {
         return nil
     }
 
-    @Test(arguments: [(120, 40), (80, 24)])
+    @Test(.needsRoot, arguments: [(120, 40), (80, 24)])
     func findProfileExportAndQuit(width: Int, height: Int) throws {
-        guard try Privileges.requireRoot("TerminalUISystemTests.findProfileExportAndQuit") else { return }
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let state = try TemporaryDirectory()
@@ -92,8 +91,7 @@ struct TerminalUISystemTests {
     /// `w` restarts sampling in the other unwind mode, shown in the status line: on
     /// code without frame pointers only DWARF mode finds main; the profile of the
     /// mode left behind is autosaved.
-    @Test func wSwitchesTheUnwindModeMidSession() throws {
-        guard try Privileges.requireRoot("TerminalUISystemTests.wSwitchesTheUnwindModeMidSession") else { return }
+    @Test(.needsRoot) func wSwitchesTheUnwindModeMidSession() throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let state = try TemporaryDirectory()
@@ -124,8 +122,7 @@ struct TerminalUISystemTests {
     }
 
     /// A dropped SSH connection (SIGHUP) still leaves the live profile on disk.
-    @Test func hangupAutosavesTheProfile() throws {
-        guard try Privileges.requireRoot("TerminalUISystemTests.hangupAutosavesTheProfile") else { return }
+    @Test(.needsRoot) func hangupAutosavesTheProfile() throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let state = try TemporaryDirectory()

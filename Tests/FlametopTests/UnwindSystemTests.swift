@@ -21,8 +21,7 @@ struct UnwindSystemTests {
     }
 
     /// The ground-truth tree and split, recovered without a single frame pointer.
-    @Test func groundTruthWithoutFramePointers() throws {
-        guard try Privileges.requireRoot("groundTruthWithoutFramePointers") else { return }
+    @Test(.needsRoot) func groundTruthWithoutFramePointers() throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let workload = try Workloads.start(try Self.buildGroundTruth(in: directory))
@@ -45,8 +44,7 @@ struct UnwindSystemTests {
 
     /// The comparator is called from libc's qsort (no frame pointers, no symbols of
     /// our own between): its callers sort_forever and main must be found beyond it.
-    @Test func qsortComparatorKeepsItsCallers() throws {
-        guard try Privileges.requireRoot("qsortComparatorKeepsItsCallers") else { return }
+    @Test(.needsRoot) func qsortComparatorKeepsItsCallers() throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let workload = try Workloads.start(try Self.buildShapes(in: directory), arguments: ["qsort"])
@@ -71,8 +69,7 @@ struct UnwindSystemTests {
     }
 
     /// Frame pointers lose the same stacks: the reason DWARF mode exists.
-    @Test func framePointersLoseTheQsortCallers() throws {
-        guard try Privileges.requireRoot("framePointersLoseTheQsortCallers") else { return }
+    @Test(.needsRoot) func framePointersLoseTheQsortCallers() throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let workload = try Workloads.start(try Self.buildShapes(in: directory), arguments: ["qsort"])
@@ -87,8 +84,7 @@ struct UnwindSystemTests {
 
     /// Recursion deeper than the stack copy: the leafward frames are kept, exact,
     /// under a marker, and the stop is counted by reason; nothing invented.
-    @Test func deepRecursionTruncatesGracefully() throws {
-        guard try Privileges.requireRoot("deepRecursionTruncatesGracefully") else { return }
+    @Test(.needsRoot) func deepRecursionTruncatesGracefully() throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let workload = try Workloads.start(try Self.buildShapes(in: directory), arguments: ["deep", "200"])
@@ -116,8 +112,7 @@ struct UnwindSystemTests {
     }
 
     /// Each thread's stack is unwound with its own registers and stack copy.
-    @Test func threadsAreUnwoundSeparately() throws {
-        guard try Privileges.requireRoot("threadsAreUnwoundSeparately") else { return }
+    @Test(.needsRoot) func threadsAreUnwoundSeparately() throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let workload = try Workloads.start(try Self.buildShapes(in: directory), arguments: ["threads"])
@@ -141,8 +136,7 @@ struct UnwindSystemTests {
 
     /// The default, `auto`, finds that frame pointers fail here and switches to
     /// DWARF: the profile is the complete one.
-    @Test func autoSwitchesToDwarfWithoutFramePointers() throws {
-        guard try Privileges.requireRoot("autoSwitchesToDwarfWithoutFramePointers") else { return }
+    @Test(.needsRoot) func autoSwitchesToDwarfWithoutFramePointers() throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let workload = try Workloads.start(try Self.buildGroundTruth(in: directory))
@@ -158,8 +152,7 @@ struct UnwindSystemTests {
     }
 
     /// Where frame pointers work, `auto` keeps them (and DWARF mode's cost away).
-    @Test func autoKeepsFramePointersWhereTheyWork() throws {
-        guard try Privileges.requireRoot("autoKeepsFramePointersWhereTheyWork") else { return }
+    @Test(.needsRoot) func autoKeepsFramePointersWhereTheyWork() throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let workload = try Workloads.start(try GroundTruthWorkload.build(in: directory, pie: false))

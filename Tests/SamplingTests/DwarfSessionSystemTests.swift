@@ -9,8 +9,7 @@ import Testing
 struct DwarfSessionSystemTests {
     /// Every record read from the ring buffer reaches the profile, and the
     /// program's count of what it sent matches what was read.
-    @Test func everyRecordReachesTheProfile() throws {
-        guard try Privileges.requireRoot("everyRecordReachesTheProfile") else { return }
+    @Test(.needsRoot) func everyRecordReachesTheProfile() throws {
         let busy = try RunningProcess(["sh", "-c", "while :; do :; done"])
         defer { busy.terminate() }
         var settings = SessionSettings(target: .process(pid: busy.pid))
@@ -33,8 +32,7 @@ struct DwarfSessionSystemTests {
 
     /// A ring too small for the rate: the program drops and counts, the target and
     /// the session go on, and what was kept is still in the profile.
-    @Test func aFullRingDropsAndCounts() throws {
-        guard try Privileges.requireRoot("aFullRingDropsAndCounts") else { return }
+    @Test(.needsRoot) func aFullRingDropsAndCounts() throws {
         // A ~100 KB deep stack, so every record carries the whole 32 KB copy.
         let directory = try TemporaryDirectory()
         defer { directory.remove() }

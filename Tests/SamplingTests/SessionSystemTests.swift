@@ -22,9 +22,8 @@ final class AddressNamingSymbolizer: AddressSymbolizer {
 struct SessionSystemTests {
     /// Draining every 10 ms flips the buffers ~150 times while samples arrive: the
     /// profile must hold exactly the samples the kernel counted, with both drain paths.
-    @Test(arguments: [false, true])
+    @Test(.needsRoot, arguments: [false, true])
     func drainingNeverLosesACountedSample(forceKeyLoop: Bool) throws {
-        guard try Privileges.requireRoot("drainingNeverLosesACountedSample") else { return }
         let busy = try RunningProcess(["sh", "-c", "while :; do :; done"])
         defer { busy.terminate() }
         var settings = SessionSettings(target: .process(pid: busy.pid))
@@ -55,8 +54,7 @@ struct SessionSystemTests {
     }
 
     /// Per-CPU events with the PID filter in BPF see the same process.
-    @Test func perCPUScopeFiltersByProcess() throws {
-        guard try Privileges.requireRoot("perCPUScopeFiltersByProcess") else { return }
+    @Test(.needsRoot) func perCPUScopeFiltersByProcess() throws {
         let busy = try RunningProcess(["sh", "-c", "while :; do :; done"])
         defer { busy.terminate() }
         var settings = SessionSettings(target: .process(pid: busy.pid))
@@ -71,8 +69,7 @@ struct SessionSystemTests {
     }
 
     /// A reset discards what was collected; sampling goes on.
-    @Test func resetStartsTheProfileAfresh() throws {
-        guard try Privileges.requireRoot("resetStartsTheProfileAfresh") else { return }
+    @Test(.needsRoot) func resetStartsTheProfileAfresh() throws {
         let busy = try RunningProcess(["sh", "-c", "while :; do :; done"])
         defer { busy.terminate() }
         var settings = SessionSettings(target: .process(pid: busy.pid))
@@ -100,8 +97,7 @@ struct SessionSystemTests {
 
     /// The TUI's way: sampling on a background thread until stopped, snapshots
     /// read from another thread meanwhile.
-    @Test func backgroundSessionRunsUntilStopped() throws {
-        guard try Privileges.requireRoot("backgroundSessionRunsUntilStopped") else { return }
+    @Test(.needsRoot) func backgroundSessionRunsUntilStopped() throws {
         let busy = try RunningProcess(["sh", "-c", "while :; do :; done"])
         defer { busy.terminate() }
         var settings = SessionSettings(target: .process(pid: busy.pid))

@@ -11,8 +11,7 @@ extension ServiceSystemTests {
     struct Commands {
         /// SIGTERM ends the running session early and the waiting stream still gets
         /// what was sampled; then the server exits 0.
-        @Test func sigtermDrainsInFlightStreams() async throws {
-            guard try Privileges.requireRoot("sigtermDrainsInFlightStreams") else { return }
+        @Test(.needsRoot) func sigtermDrainsInFlightStreams() async throws {
             let certificates = try TestCertificates.make()
             let directory = try TemporaryDirectory()
             defer { certificates.remove(); directory.remove() }
@@ -43,8 +42,7 @@ extension ServiceSystemTests {
         }
 
         /// An operator drives the service with `flametop remote` and saves a folded file.
-        @Test func remoteCommandsDriveTheService() async throws {
-            guard try Privileges.requireRoot("remoteCommandsDriveTheService") else { return }
+        @Test(.needsRoot) func remoteCommandsDriveTheService() async throws {
             let certificates = try TestCertificates.make()
             let directory = try TemporaryDirectory()
             defer { certificates.remove(); directory.remove() }
@@ -85,8 +83,7 @@ extension ServiceSystemTests {
 
         /// Without eBPF (bpf() fails as on a kernel without it), StartProfiling is
         /// UNAVAILABLE with the reason, and GetStatus says why the host is unhealthy.
-        @Test func withoutEBPFStartingIsUnavailable() async throws {
-            guard try Privileges.requireRoot("withoutEBPFStartingIsUnavailable") else { return }
+        @Test(.needsRoot) func withoutEBPFStartingIsUnavailable() async throws {
             let certificates = try TestCertificates.make()
             let directory = try TemporaryDirectory()
             defer { certificates.remove(); directory.remove() }

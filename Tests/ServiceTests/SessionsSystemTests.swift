@@ -12,8 +12,7 @@ extension ServiceSystemTests {
         /// The ground-truth workload profiled through the service: the streamed
         /// chunks respect the chunk size and their framing, and put together they
         /// are a folded file with the known stacks and CPU split.
-        @Test func groundTruthStreamsInChunks() async throws {
-            guard try Privileges.requireRoot("groundTruthStreamsInChunks") else { return }
+        @Test(.needsRoot) func groundTruthStreamsInChunks() async throws {
             let certificates = try TestCertificates.make()
             let directory = try TemporaryDirectory()
             defer { certificates.remove(); directory.remove() }
@@ -67,8 +66,7 @@ extension ServiceSystemTests {
 
         /// max_concurrent_sessions run at once; one more is RESOURCE_EXHAUSTED, and
         /// once they end a new one starts.
-        @Test func concurrentSessionsUpToTheLimit() async throws {
-            guard try Privileges.requireRoot("concurrentSessionsUpToTheLimit") else { return }
+        @Test(.needsRoot) func concurrentSessionsUpToTheLimit() async throws {
             let certificates = try TestCertificates.make()
             let directory = try TemporaryDirectory()
             defer { certificates.remove(); directory.remove() }
@@ -104,8 +102,7 @@ extension ServiceSystemTests {
         }
 
         /// Every refusal has its gRPC status code and a message naming the problem.
-        @Test func errorsHaveTheirStatusCodes() async throws {
-            guard try Privileges.requireRoot("errorsHaveTheirStatusCodes") else { return }
+        @Test(.needsRoot) func errorsHaveTheirStatusCodes() async throws {
             let certificates = try TestCertificates.make()
             defer { certificates.remove() }
             let pidMax = Int32((try? String(contentsOfFile: "/proc/sys/kernel/pid_max", encoding: .utf8))?
@@ -141,8 +138,7 @@ extension ServiceSystemTests {
 
         /// While the session samples, GetProfilingResults waits for it, bounded by
         /// the caller's deadline; a finished result expires after its retention time.
-        @Test func waitingIsBoundedByTheDeadlineAndResultsExpire() async throws {
-            guard try Privileges.requireRoot("waitingIsBoundedByTheDeadlineAndResultsExpire") else { return }
+        @Test(.needsRoot) func waitingIsBoundedByTheDeadlineAndResultsExpire() async throws {
             let certificates = try TestCertificates.make()
             let directory = try TemporaryDirectory()
             defer { certificates.remove(); directory.remove() }
@@ -178,8 +174,7 @@ extension ServiceSystemTests {
         }
 
         /// A target that exits ends its session early, with what was sampled.
-        @Test func targetExitEndsTheSessionEarly() async throws {
-            guard try Privileges.requireRoot("targetExitEndsTheSessionEarly") else { return }
+        @Test(.needsRoot) func targetExitEndsTheSessionEarly() async throws {
             let certificates = try TestCertificates.make()
             let directory = try TemporaryDirectory()
             defer { certificates.remove(); directory.remove() }
@@ -207,8 +202,7 @@ extension ServiceSystemTests {
         /// A request's unwind mode reaches the sampler and comes back in the
         /// metadata: on code without frame pointers DWARF finds main, frame
         /// pointers do not.
-        @Test func unwindModeIsPerRequest() async throws {
-            guard try Privileges.requireRoot("unwindModeIsPerRequest") else { return }
+        @Test(.needsRoot) func unwindModeIsPerRequest() async throws {
             let certificates = try TestCertificates.make()
             let directory = try TemporaryDirectory()
             defer { certificates.remove(); directory.remove() }

@@ -127,8 +127,7 @@ import TestSupport
 /// A binary replaced on disk while it runs: its path now names another file, and only
 /// /proc/PID/map_files still reaches the mapped one (with its DWARF).
 @Suite struct ReplacedBinaryTests {
-    @Test func replacedBinaryResolvesThroughMapFiles() throws {
-        guard try Privileges.requireRoot("replacedBinaryResolvesThroughMapFiles") else { return }
+    @Test(.needsRoot) func replacedBinaryResolvesThroughMapFiles() throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let binary = try DebugFixtures.buildInlineChain(compiler: "gcc", in: directory, output: "ic")

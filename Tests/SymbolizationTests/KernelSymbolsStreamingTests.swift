@@ -115,8 +115,7 @@ import TestSupport
 
     /// On the live kernel every text symbol's address is named by it or by an alias at
     /// that address, `__pfx_` padding folded into its function included.
-    @Test func liveKallsymsNamesEveryTextSymbol() throws {
-        guard try Privileges.requireRoot("liveKallsymsNamesEveryTextSymbol") else { return }
+    @Test(.needsRoot) func liveKallsymsNamesEveryTextSymbol() throws {
         let bytes = try ProcFile.readAll("/proc/kallsyms")
         let symbols = try KernelSymbols(parsing: bytes)
         var namesAt: [UInt64: Set<String>] = [:]
@@ -140,8 +139,7 @@ import TestSupport
     }
 
     /// Every lookup in the live table must match the whole-file parse of the same text.
-    @Test func streamedLiveKallsymsMatchesWholeParse() throws {
-        guard try Privileges.requireRoot("streamedLiveKallsymsMatchesWholeParse") else { return }
+    @Test(.needsRoot) func streamedLiveKallsymsMatchesWholeParse() throws {
         // /proc/kallsyms changes as BPF programs come and go: parse one snapshot both ways.
         let directory = try TemporaryDirectory()
         defer { directory.remove() }

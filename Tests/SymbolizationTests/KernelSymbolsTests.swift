@@ -103,8 +103,7 @@ import TestSupport
         #expect(symbolizer.statistics.unresolvedFrames(.noSymbols) == 1)
     }
 
-    @Test func resolvesLiveKernelSymbol() throws {
-        guard try Privileges.requireRoot("resolvesLiveKernelSymbol") else { return }
+    @Test(.needsRoot) func resolvesLiveKernelSymbol() throws {
         // Find vfs_read's address independently of the parser under test.
         let text = try Command.check(["grep", " T vfs_read$", "/proc/kallsyms"]).stdout
         let line = try #require(text.split(separator: "\n").first)
@@ -115,8 +114,7 @@ import TestSupport
         #expect(symbolizer.kernelSymbolsError == nil)
     }
 
-    @Test func loadsLiveKallsymsQuickly() throws {
-        guard try Privileges.requireRoot("loadsLiveKallsymsQuickly") else { return }
+    @Test(.needsRoot) func loadsLiveKallsymsQuickly() throws {
         let clock = ContinuousClock()
         var symbols: KernelSymbols?
         let elapsed = try clock.measure { symbols = try KernelSymbols.load() }

@@ -104,8 +104,7 @@ import TestSupport
                 [Frame(function: "[unknown]+0x\(String(exported, radix: 16))", module: nil)])
     }
 
-    @Test func resolvesDeletedBinaryThroughMapFiles() throws {
-        guard try Privileges.requireRoot("resolvesDeletedBinaryThroughMapFiles") else { return }
+    @Test(.needsRoot) func resolvesDeletedBinaryThroughMapFiles() throws {
         let fixtures = try SymbolFixtures()
         defer { fixtures.remove() }
         let copy = fixtures.directory.file("deleted_copy")

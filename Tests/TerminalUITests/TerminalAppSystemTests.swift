@@ -25,8 +25,7 @@ import TestSupport
         return Int(line[range].split(separator: " ")[0].replacingOccurrences(of: ",", with: "")) ?? 0
     }
 
-    @Test func pickAProcessProfileItExportAndGoBack() throws {
-        guard try Privileges.requireRoot("TerminalAppSystemTests.pickAProcessProfileItExportAndGoBack") else { return }
+    @Test(.needsRoot) func pickAProcessProfileItExportAndGoBack() throws {
         let busy = try RunningProcess(["sh", "-c", "while :; do :; done"])
         defer { busy.terminate() }
         let state = try TemporaryDirectory()
@@ -83,8 +82,7 @@ import TestSupport
         #expect(try tmux.capture().contains("flametop: profile autosaved to \(files.first ?? "?")".prefix(60)))
     }
 
-    @Test func sigtermWhileProfilingAutosavesAndRestoresTheTerminal() throws {
-        guard try Privileges.requireRoot("TerminalAppSystemTests.sigtermWhileProfiling") else { return }
+    @Test(.needsRoot) func sigtermWhileProfilingAutosavesAndRestoresTheTerminal() throws {
         let busy = try RunningProcess(["sh", "-c", "while :; do :; done"])
         defer { busy.terminate() }
         let state = try TemporaryDirectory()
@@ -103,8 +101,7 @@ import TestSupport
         #expect(settings.contains(" icanon") && settings.contains(" echo "), "\(settings)")
     }
 
-    @Test func aTargetThatExitsFreezesTheProfile() throws {
-        guard try Privileges.requireRoot("TerminalAppSystemTests.aTargetThatExitsFreezesTheProfile") else { return }
+    @Test(.needsRoot) func aTargetThatExitsFreezesTheProfile() throws {
         let busy = try RunningProcess(["sh", "-c", "while :; do :; done"])
         defer { busy.terminate() }
         let state = try TemporaryDirectory()

@@ -1,16 +1,20 @@
 import Foundation
+import Testing
 
-/// Gate for tests that need root (BPF, perf events, mounts): they may skip outside
-/// root with a printed reason, but never under CI, where skipping hides a broken build.
+/// Gate for tests that need root (BPF, perf events, mounts): outside root they show
+/// as skipped with the reason, but never under CI, where skipping would hide a
+/// broken build: with `CI=true` they run, and fail where root is missing.
 public enum Privileges {
     public static var isRoot: Bool { geteuid() == 0 }
     public static var isCI: Bool { ProcessInfo.processInfo.environment["CI"] == "true" }
+    /// Whether a test that needs root runs here.
+    public static var runsRootTests: Bool { isRoot || isCI }
+}
 
-    /// Returns true when the test should run. Prints why when it skips; throws under CI.
-    public static func requireRoot(_ test: String) throws -> Bool {
-        if isRoot { return true }
-        if isCI { throw TestFailure("\(test) needs root, and CI=true forbids skipping it") }
-        print("SKIP \(test): needs root for eBPF and perf events (run `sudo make test`)")
-        return false
+extension TestTrait where Self == ConditionTrait {
+    /// For tests that load BPF programs, open perf events or mount: skipped (and
+    /// reported as skipped) outside root, except under CI.
+    public static var needsRoot: Self {
+        .enabled(if: Privileges.runsRootTests, "needs root for eBPF and perf events (run `sudo make test`)")
     }
 }
