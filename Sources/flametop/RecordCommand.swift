@@ -5,6 +5,7 @@ import Profile
 import Sampling
 import Symbolization
 import Synchronization
+import TerminalUI
 
 struct RecordCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -25,18 +25,25 @@ extension AddressSymbolizer {
 final class StackAssembler {
     private let symbolizer: AddressSymbolizer
     private let rootByProcess: Bool
+    /// `auto`: a stack that reached no thread entry says so in a marker frame.
+    private let marksIncompleteStacks: Bool
     private var kernelThreads = KernelThreadCache()
     private var scratch = [UInt64](repeating: 0, count: Int(FT_MAX_STACK_DEPTH))
 
-    init(symbolizer: AddressSymbolizer, rootByProcess: Bool) {
+    init(symbolizer: AddressSymbolizer, rootByProcess: Bool, marksIncompleteStacks: Bool = false) {
         self.symbolizer = symbolizer
         self.rootByProcess = rootByProcess
+        self.marksIncompleteStacks = marksIncompleteStacks
     }
 
-    /// Assembles one drain's counts into `profile` and `statistics`; returns the
-    /// stack hashes it read, for the caller to free.
+    /// The marker above a frame-pointer walk that broke before a thread entry.
+    static let incompleteMarker = Frame(function: "[unwind stopped: frame pointers]")
+
+    /// Assembles one drain's counts into `output` (stacks, and per process how many
+    /// reached a thread entry) and `statistics`; returns the stack hashes it read,
+    /// for the caller to free.
     func assemble(_ drained: [DrainedCount], maps: SamplerMaps, buffer: Int,
-                  into profile: inout StackCounts, statistics: inout SamplingStatistics) -> Set<Int64> {
+                  into output: inout DrainOutput, statistics: inout SamplingStatistics) -> Set<Int64> {
         // Per unique user stack: its frames, and whether they reach a thread entry.
         var userStacks: [StackKey: (frames: [Frame], complete: Bool)?] = [:]
         var kernelStacks: [Int64: [Frame]?] = [:]
@@ -60,14 +67,19 @@ final class StackAssembler {
                 } else {
                     resolved = maps.stack(hash: userID, buffer: buffer, into: &scratch).map {
                         let symbolized = Array(symbolizer.symbolizeUser(pid: pid, addresses: SampleFields.lookupAddresses($0)).reversed())
-                        return (symbolized, AutoUnwindRule.reachesThreadEntry(symbolized))
+                        return (symbolized, ThreadEntryFrames.reached(symbolized))
                     }
                     userStacks[stackKey] = resolved
                 }
                 if let resolved {
+                    if marksIncompleteStacks && !resolved.complete { frames.append(Self.incompleteMarker) }
                     frames.append(contentsOf: resolved.frames)
                     statistics.framePointerStacks += entry.count
                     if !resolved.complete { statistics.framePointerStacksIncomplete += entry.count }
+                    var seen = output.framePointer[pid] ?? (0, 0)
+                    seen.stacks += entry.count
+                    if !resolved.complete { seen.incomplete += entry.count }
+                    output.framePointer[pid] = seen
                 } else {
                     statistics.stacksMissingAtDrain += entry.count
                     frames.append(Frame(function: "[lost user stack: gone at drain]"))
@@ -95,7 +107,7 @@ final class StackAssembler {
             } else if kernelID != FT_STACK_NOT_CAPTURED {
                 frames.append(classifyKernelError(kernelID, count: entry.count, statistics: &statistics))
             }
-            profile.add(Stack(frames), count: entry.count)
+            output.counts.add(Stack(frames), count: entry.count)
         }
         return usedIDs
     }
