@@ -1,4 +1,5 @@
 import Glibc
+import Profile
 
 /// Reads one mapped file into a `ModuleSymbols`: its ELF symbols, then DWARF from the
 /// file itself or from a separate debug file found by build-id or `.gnu_debuglink`.
@@ -6,6 +7,9 @@ struct ModuleLoader {
     let locator: DebugFileLocator
     /// See `SymbolizerOptions.maximumDecompressedDWARFBytes`.
     var maximumDecompressedDWARFBytes: Int?
+    /// Debug information is indexed only where the symbolizer's share of the
+    /// budget has room for it; elsewhere names come from the symbol table.
+    var budget: MemoryBudget?
 
     /// - Parameters:
     ///   - path: where the file can be read now (maybe /proc/PID/map_files/…).
@@ -18,7 +22,7 @@ struct ModuleLoader {
         } catch {
             return ModuleSymbols(name: name, symbols: .failure(error))
         }
-        if table.hasDebugInfo, let info = DebugInfo(path: path, maximumDecompressedBytes: maximumDecompressedDWARFBytes) {
+        if table.hasDebugInfo, fitsBudget(path), let info = DebugInfo(path: path, maximumDecompressedBytes: maximumDecompressedDWARFBytes) {
             return ModuleSymbols(name: name, symbols: .success(table), debugInfo: info)
         }
         for candidate in locator.candidates(buildID: table.buildIDHex, debugLink: table.debugLink,
@@ -26,12 +30,17 @@ struct ModuleLoader {
             guard access(candidate, R_OK) == 0, let debugTable = try? ElfSymbolTable(path: candidate) else { continue }
             // A debug file for another build would name the wrong code.
             if let ours = table.buildID, let theirs = debugTable.buildID, ours != theirs { continue }
-            let info = debugTable.hasDebugInfo
+            let info = debugTable.hasDebugInfo && fitsBudget(candidate)
                 ? DebugInfo(path: candidate, maximumDecompressedBytes: maximumDecompressedDWARFBytes) : nil
             guard info != nil || debugTable.hasFullSymbolTable else { continue }
             return ModuleSymbols(name: name, symbols: .success(table), debugInfo: info, debugFile: candidate,
                                  debugSymbols: debugTable.hasFullSymbolTable ? debugTable : nil)
         }
         return ModuleSymbols(name: name, symbols: .success(table))
+    }
+
+    private func fitsBudget(_ path: String) -> Bool {
+        guard let budget else { return true }
+        return budget.reserve(DebugSectionBytes.of(path: path), for: .symbolizer)
     }
 }

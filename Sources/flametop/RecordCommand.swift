@@ -82,12 +82,21 @@ struct RecordCommand: ParsableCommand {
 
         var logger = Logger(label: "flametop.record")
         logger.logLevel = verbose ? .debug : .notice
+        let decisionsLogged = Mutex(0)
         let final = session.run { snapshot in
+            let decisions = snapshot.unwindDecisions.first
+            let logged = decisionsLogged.withLock { count in
+                defer { count = decisions.count }
+                return count
+            }
+            for decision in decisions.dropFirst(logged) {
+                logger.debug("unwind decision: \(SamplingWords.decision(decision))")
+            }
             logger.debug("drain", metadata: [
                 "samples": "\(snapshot.counts.totalSamples)",
                 "stacks": "\(snapshot.counts.uniqueStacks)",
                 "drain_us": "\(snapshot.statistics.lastDrainMicroseconds)",
-                "lost": "\(snapshot.statistics.nonZeroLosses.reduce(0) { $0 + $1.count })",
+                "lost": "\(snapshot.statistics.totalLost)",
             ])
         }
         FoldedWriter(options: symbols.foldedOptions).write(final.counts) { line in file.write(line + "\n") }

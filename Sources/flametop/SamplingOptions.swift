@@ -1,4 +1,5 @@
 import ArgumentParser
+import Profile
 import Sampling
 
 /// Options every sampling command shares (record, the TUI, later the service).
@@ -23,6 +24,9 @@ struct SamplingOptions: ParsableArguments {
 
     @Option(name: .long, help: ArgumentHelp("DWARF unwinding: bytes of user stack copied per sample, 512–65536 (default 8192, growing by itself up to 65536 for a process whose stacks need more; a size given here stays fixed).", valueName: "bytes"))
     var stackCopy: Int?
+
+    @Option(name: .long, help: ArgumentHelp("Memory budget in MB (16–16384): past it, DWARF indexes are left out (names from symbol tables), fewer processes' unwinding tables are kept, and the summary says so.", valueName: "MB"))
+    var memoryLimit = MemoryBudget.defaultLimitBytes >> 20
 
     @Option(name: .long, help: .hidden)
     var drainInterval = 500
@@ -60,6 +64,9 @@ struct SamplingOptions: ParsableArguments {
         if let stackCopy, !SessionSettings.stackCopyRange.contains(stackCopy) {
             throw ValidationError("--stack-copy must be between 512 and 65536 bytes (got \(stackCopy))")
         }
+        guard (16...16384).contains(memoryLimit) else {
+            throw ValidationError("--memory-limit must be between 16 and 16384 MB (got \(memoryLimit))")
+        }
         _ = try fallbacks()
     }
 
@@ -86,6 +93,7 @@ struct SamplingOptions: ParsableArguments {
         settings.eventScope = SessionSettings.EventScope(rawValue: eventScope) ?? .automatic
         settings.forcedFallbacks = try fallbacks()
         settings.unwind = SessionSettings.UnwindMode(rawValue: unwind) ?? .auto
+        settings.memoryLimitBytes = memoryLimit << 20
         if let stackCopy {
             settings.stackCopyBytes = stackCopy
             settings.adaptsStackCopy = false

@@ -27,6 +27,7 @@ public final class ProfilingSession: @unchecked Sendable {
     private let engine: SessionEngine
     private let symbolizer: AddressSymbolizer
     private let wakeup: EventFD
+    private let budget: MemoryBudget
     private let control = Mutex(Control())
     private let published: Mutex<SessionSnapshot>
     private var generation: UInt64 = 0
@@ -39,6 +40,13 @@ public final class ProfilingSession: @unchecked Sendable {
 
     /// How often processes that left the per-process table's view are swept.
     private static let sweepInterval = Duration.seconds(5)
+    /// While a process waits for its unwinding decision, drains come this often:
+    /// at 999 Hz its first 20 stacks take 20 ms, and every sample before the
+    /// decision keeps its frame-pointer stack. A system-wide session does so for
+    /// its first seconds only (short-lived processes would keep it fast forever).
+    private static let decisionDrainInterval = Duration.milliseconds(50)
+    private static let systemWideDecisionWindow = Duration.seconds(2)
+    private static let bytesPerUniqueStack = 1200
 
     /// Validates the settings, the target and privileges, loads the program and
     /// opens the events (disabled until `run`). Throws with a reason and a hint.
@@ -46,6 +54,9 @@ public final class ProfilingSession: @unchecked Sendable {
         try settings.validate()
         self.settings = settings
         self.symbolizer = symbolizer
+        let budget = MemoryBudget(limitBytes: settings.memoryLimitBytes)
+        self.budget = budget
+        symbolizer.useMemoryBudget(budget)
 
         let targetTGID: UInt32
         switch settings.target {
@@ -59,6 +70,7 @@ public final class ProfilingSession: @unchecked Sendable {
             eventScope = .perCPU
         }
         try Capabilities.current().requireProfiling()
+        if settings.kernelStacks { symbolizer.preloadKernelSymbols() }
 
         let frequency = settings.frequency
         let perTaskPID = eventScope == .perTask ? target?.pid : nil
@@ -87,7 +99,7 @@ public final class ProfilingSession: @unchecked Sendable {
             // --unwind dwarf: every process starts on DWARF, so it must load now.
             if settings.unwind == .dwarf {
                 sources.append(try Self.loadDwarf(settings: settings, targetTGID: targetTGID, sampler: sampler,
-                                                  symbolizer: symbolizer, rootByProcess: rootByProcess))
+                                                  symbolizer: symbolizer, rootByProcess: rootByProcess, budget: budget))
             }
             firstSources = sources
             wakeup = try EventFD()
@@ -102,7 +114,7 @@ public final class ProfilingSession: @unchecked Sendable {
             dwarfLoaded: settings.unwind == .dwarf,
             loadDwarf: dwarfPossible ? { () throws(SamplingError) -> StackSource in
                 try Self.loadDwarf(settings: settings, targetTGID: targetTGID, sampler: sampler,
-                                   symbolizer: symbolizer, rootByProcess: rootByProcess)
+                                   symbolizer: symbolizer, rootByProcess: rootByProcess, budget: budget)
             } : nil)
         try sampler.attach(to: events)
         if let target { symbolizer.prepare(pid: target.pid) }
@@ -159,7 +171,7 @@ public final class ProfilingSession: @unchecked Sendable {
         }
         if settings.measureFirstSample { waitForFirstSample() }
 
-        var nextDrain = start + interval
+        var nextDrain = start + drainInterval(interval, since: start, clock: clock)
         var nextSweep = start + Self.sweepInterval
         while state == .running {
             let wakeAt = deadline.map { min($0, nextDrain) } ?? nextDrain
@@ -179,7 +191,7 @@ public final class ProfilingSession: @unchecked Sendable {
                 engine.request(mode, for: pid)
             }
             if state == .running && clock.now < nextDrain && requests.unwind == nil { continue }
-            nextDrain = clock.now + interval
+            nextDrain = clock.now + drainInterval(interval, since: start, clock: clock)
             let reset = control.withLock { control in
                 defer { control.resetRequested = false }
                 return state == .running && control.resetRequested
@@ -203,6 +215,17 @@ public final class ProfilingSession: @unchecked Sendable {
         if case .failed = state {} else { try? engine.drain() }
         let elapsed = min((clock.now - start).seconds, Double(settings.duration ?? Int.max))
         return finish(state: state, startDate: startDate, elapsed: elapsed)
+    }
+
+    private func drainInterval(_ interval: Duration, since start: ContinuousClock.Instant, clock: ContinuousClock) -> Duration {
+        guard settings.unwind == .auto, interval > Self.decisionDrainInterval else { return interval }
+        let deciding: Bool
+        if let pid = target?.pid {
+            deciding = engine.policy.isUndecided(pid)
+        } else {
+            deciding = clock.now - start < Self.systemWideDecisionWindow && engine.policy.hasUndecidedProcesses
+        }
+        return deciding ? Self.decisionDrainInterval : interval
     }
 
     private func finish(state: SessionSnapshot.State, startDate: Date, elapsed: Double) -> SessionSnapshot {
@@ -244,13 +267,15 @@ public final class ProfilingSession: @unchecked Sendable {
     }
 
     private static func loadDwarf(settings: SessionSettings, targetTGID: UInt32, sampler: BPFSampler,
-                                  symbolizer: AddressSymbolizer, rootByProcess: Bool) throws(SamplingError) -> StackSource {
+                                  symbolizer: AddressSymbolizer, rootByProcess: Bool,
+                                  budget: MemoryBudget) throws(SamplingError) -> StackSource {
         let dwarfSampler = try DwarfSampler(configuration: .init(
             targetTGID: targetTGID, userStacks: settings.userStacks, kernelStacks: settings.kernelStacks,
             stackBytes: settings.stackCopyBytes,
             ringBytes: settings.ringBufferBytes(cpus: OnlineCPUs.list().count),
             processTableFD: sampler.processTableFD))
-        let source = try DwarfSource(sampler: dwarfSampler, symbolizer: symbolizer, rootByProcess: rootByProcess)
+        let source = try DwarfSource(sampler: dwarfSampler, symbolizer: symbolizer, rootByProcess: rootByProcess,
+                                     budget: budget)
         try sampler.installDwarfProgram(fd: dwarfSampler.programFD)
         return source
     }
@@ -273,6 +298,10 @@ public final class ProfilingSession: @unchecked Sendable {
         snapshot.unwind = unwindInUse
         snapshot.unwindDecisions = engine.decisions
         snapshot.dwarfUnavailable = engine.dwarfError
+        // ~1.2 KB per unique stack: measured with a generated many-stacks workload (issue 14).
+        budget.set(engine.profile.uniqueStacks * Self.bytesPerUniqueStack, for: .stacks)
+        if let resident = ResidentMemory.bytes() { budget.noteResident(resident) }
+        snapshot.memory = MemoryReport(budget)
         if let pid = target?.pid, case .dwarf(let bytes) = engine.policy.mode(of: pid) { snapshot.stackCopyBytes = bytes }
         published.withLock { $0 = snapshot }
         return snapshot

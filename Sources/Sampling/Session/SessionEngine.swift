@@ -39,10 +39,20 @@ final class SessionEngine {
     func drain() throws(SamplingError) {
         let started = ContinuousClock.now
         var output = DrainOutput()
-        for source in sources { try source.drain(into: &output, statistics: &statistics) }
+        let priority = DrainPriority(first: { [policy] pid in policy.isUndecided(pid) },
+                                     afterFirst: { [self] partial in decide(&partial) })
+        for source in sources { try source.drain(into: &output, statistics: &statistics, priority: priority) }
         statistics.samplesCounted = statistics.framePointerSamples + statistics.dwarfSamples
         profile.merge(output.counts)
         lastDrain = output.counts
+        decide(&output)
+        statistics.drains += 1
+        statistics.lastDrainMicroseconds = UInt64((ContinuousClock.now - started).seconds * 1_000_000)
+    }
+
+    /// Feeds the observations in `output` to the policy and applies its decisions;
+    /// consumed observations are removed, so a second call sees only new ones.
+    private func decide(_ output: inout DrainOutput) {
         for (pid, seen) in output.framePointer.sorted(by: { $0.key < $1.key }) {
             if let decision = policy.observeFramePointerStacks(pid: pid, stacks: seen.stacks, incomplete: seen.incomplete) {
                 apply(decision)
@@ -53,8 +63,8 @@ final class SessionEngine {
                 apply(decision)
             }
         }
-        statistics.drains += 1
-        statistics.lastDrainMicroseconds = UInt64((ContinuousClock.now - started).seconds * 1_000_000)
+        output.framePointer.removeAll()
+        output.dwarf.removeAll()
     }
 
     /// A person asked for `mode` for `pid` (the TUI's `w`). Returns the error when

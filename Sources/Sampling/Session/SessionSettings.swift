@@ -1,4 +1,5 @@
 import CProfilerABI
+import Profile
 
 /// What to profile and how; validated before any kernel object is created.
 public struct SessionSettings: Sendable, Equatable {
@@ -83,6 +84,11 @@ public struct SessionSettings: Sendable, Equatable {
         let perSecond = frequency * max(cpus, 1) * recordBytes
         return min(max(perSecond / 10, 256 << 10), 8 << 20)
     }
+    /// The session's memory budget (`MemoryBudget`): DWARF indexes, unwinding
+    /// state and stacks draw on it and degrade, saying so, when it is spent.
+    public var memoryLimitBytes = MemoryBudget.defaultLimitBytes
+    public static let memoryLimitRange: ClosedRange<Int> = (16 << 20)...(16 << 30)
+
     /// Busy-polls the kernel counters after attaching until the first sample lands,
     /// to time start → first sample (`make bench`). Costs a few syscalls.
     public var measureFirstSample = false
@@ -119,6 +125,9 @@ public struct SessionSettings: Sendable, Equatable {
         }
         guard Self.drainIntervalRange.contains(drainIntervalMilliseconds) else {
             throw invalid("drain interval \(drainIntervalMilliseconds) ms", "choose 10–5000 ms")
+        }
+        guard Self.memoryLimitRange.contains(memoryLimitBytes) else {
+            throw invalid("memory limit \(memoryLimitBytes >> 20) MB", "choose 16 MB–16 GB")
         }
         if unwind == .dwarf && !UnwindMode.dwarfSupported {
             throw invalid("DWARF unwinding", "DWARF unwinding supports x86-64 only; walk stacks with frame pointers")

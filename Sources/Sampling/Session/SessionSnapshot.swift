@@ -36,6 +36,8 @@ public struct SessionSnapshot: Sendable {
     public var unwindDecisions = UnwindDecisionLog()
     /// Why DWARF unwinding could not be loaded, when a process needed it.
     public var dwarfUnavailable: SamplingError?
+    /// The memory budget's figures at the last drain.
+    public var memory: MemoryReport?
     /// The target's stack copy in DWARF mode (grows when copies prove too small).
     public var stackCopyBytes: Int?
 

@@ -12,9 +12,10 @@ final class DwarfSource: StackSource {
     private var counterBase = [UInt64](repeating: 0, count: Int(FT_UNWIND_COUNTER_COUNT.rawValue))
     private var recordsBase: UInt64 = 0
 
-    init(sampler: DwarfSampler, symbolizer: AddressSymbolizer, rootByProcess: Bool) throws(SamplingError) {
+    init(sampler: DwarfSampler, symbolizer: AddressSymbolizer, rootByProcess: Bool,
+         budget: MemoryBudget?) throws(SamplingError) {
         self.sampler = sampler
-        collector = DwarfStackCollector(symbolizer: symbolizer, rootByProcess: rootByProcess)
+        collector = DwarfStackCollector(symbolizer: symbolizer, rootByProcess: rootByProcess, budget: budget)
         // The collector lives as long as this source, which stops the consumer before it goes.
         try sampler.openRing(context: Unmanaged.passUnretained(collector).toOpaque(), handler: dwarfRecordHandler)
         consumer = RingConsumer(sampler: sampler)
@@ -22,7 +23,8 @@ final class DwarfSource: StackSource {
 
     deinit { close() }
 
-    func drain(into output: inout DrainOutput, statistics: inout SamplingStatistics) throws(SamplingError) {
+    func drain(into output: inout DrainOutput, statistics: inout SamplingStatistics,
+               priority: DrainPriority) throws(SamplingError) {
         collector.drain(into: &output, statistics: &statistics)
         let totals = sampler.readCounters()
         func value(_ counter: ft_unwind_counter) -> UInt64 {
@@ -36,7 +38,7 @@ final class DwarfSource: StackSource {
     func reset() throws(SamplingError) {
         var discarded = DrainOutput()
         var scratch = SamplingStatistics()
-        try drain(into: &discarded, statistics: &scratch)
+        try drain(into: &discarded, statistics: &scratch, priority: .none)
         collector.reset()
         counterBase = sampler.readCounters()
     }

@@ -16,7 +16,7 @@ import Synchronization
 /// frame naming the reason, and is counted by reason in the statistics.
 final class DwarfStackCollector: @unchecked Sendable {
     /// Owned by the consumer thread.
-    private let unwinder = StackUnwinder()
+    private let unwinder: StackUnwinder
     private let symbolizer: AddressSymbolizer
     private let rootByProcess: Bool
     private var kernelThreads = KernelThreadCache()
@@ -28,7 +28,8 @@ final class DwarfStackCollector: @unchecked Sendable {
         var forgotten: [Int32] = []
     }
 
-    init(symbolizer: AddressSymbolizer, rootByProcess: Bool) {
+    init(symbolizer: AddressSymbolizer, rootByProcess: Bool, budget: MemoryBudget?) {
+        unwinder = StackUnwinder(budget: budget)
         self.symbolizer = symbolizer
         self.rootByProcess = rootByProcess
     }

@@ -50,7 +50,8 @@ public final class EmbeddedStackSource: StackSource {
         self.drains = drains
     }
 
-    func drain(into output: inout DrainOutput, statistics: inout SamplingStatistics) throws(SamplingError) {
+    func drain(into output: inout DrainOutput, statistics: inout SamplingStatistics,
+               priority: DrainPriority) throws(SamplingError) {
         guard !drains.isEmpty else { return }
         let next = drains.removeFirst()
         output.counts.merge(next.output.counts)

@@ -21,13 +21,22 @@ final class FramePointerSource: StackSource {
                                    marksIncompleteStacks: marksIncompleteStacks)
     }
 
-    func drain(into output: inout DrainOutput, statistics: inout SamplingStatistics) throws(SamplingError) {
+    func drain(into output: inout DrainOutput, statistics: inout SamplingStatistics,
+               priority: DrainPriority) throws(SamplingError) {
         let idle = activeBuffer
         activeBuffer = 1 - activeBuffer
         try sampler.maps.activate(buffer: activeBuffer)
 
         let drained = try drainer.drain(fd: sampler.maps.counts[idle])
-        let used = assembler.assemble(drained, maps: sampler.maps, buffer: idle, into: &output, statistics: &statistics)
+        let urgent = drained.filter { priority.first(Int32(bitPattern: $0.key.pid)) }
+        var used = assembler.assemble(urgent, maps: sampler.maps, buffer: idle, into: &output, statistics: &statistics)
+        if !urgent.isEmpty {
+            priority.afterFirst(&output)
+            let rest = drained.filter { !priority.first(Int32(bitPattern: $0.key.pid)) }
+            used.formUnion(assembler.assemble(rest, maps: sampler.maps, buffer: idle, into: &output, statistics: &statistics))
+        } else {
+            used.formUnion(assembler.assemble(drained, maps: sampler.maps, buffer: idle, into: &output, statistics: &statistics))
+        }
         let droppedBefore = statistics.droppedMapFull
         apply(sampler.maps.readCounters(), to: &statistics)
         if statistics.droppedMapFull > droppedBefore {
@@ -41,7 +50,7 @@ final class FramePointerSource: StackSource {
     func reset() throws(SamplingError) {
         var discarded = DrainOutput()
         var scratch = SamplingStatistics()
-        try drain(into: &discarded, statistics: &scratch)
+        try drain(into: &discarded, statistics: &scratch, priority: .none)
         counterBase = sampler.maps.readCounters()
     }
 

@@ -7,6 +7,10 @@ import Profile
 /// where code was inlined (the inlined calls before the function holding them).
 public protocol AddressSymbolizer: AnyObject {
     func prepare(pid: Int32)
+    /// Starts loading kernel symbols in the background (a session that captures kernel stacks).
+    func preloadKernelSymbols()
+    /// Draws what grows with the input (DWARF indexes) from `budget`.
+    func useMemoryBudget(_ budget: MemoryBudget)
     func forget(pid: Int32)
     func symbolizeUser(pid: Int32, addresses: [UInt64]) -> [Frame]
     func symbolizeKernel(addresses: [UInt64]) -> [Frame]
@@ -17,6 +21,8 @@ public protocol AddressSymbolizer: AnyObject {
 
 extension AddressSymbolizer {
     public func unresolvedModules() -> [String] { [] }
+    public func preloadKernelSymbols() {}
+    public func useMemoryBudget(_ budget: MemoryBudget) {}
 }
 
 /// Turns drained (pid, tid, stack hashes) counts into symbolic stacks, root → leaf:

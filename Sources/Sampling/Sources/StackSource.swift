@@ -11,7 +11,8 @@ protocol StackSource: AnyObject {
     /// Moves what was collected since the last drain into `output`, and sets this
     /// source's counters (cumulative since the start or the last reset) in
     /// `statistics`.
-    func drain(into output: inout DrainOutput, statistics: inout SamplingStatistics) throws(SamplingError)
+    func drain(into output: inout DrainOutput, statistics: inout SamplingStatistics,
+               priority: DrainPriority) throws(SamplingError)
     /// Discards what was collected and restarts the counters from zero.
     func reset() throws(SamplingError)
     /// The process exited: drop what is kept for it.
@@ -28,4 +29,16 @@ struct DrainOutput {
     var framePointer: [Int32: (stacks: UInt64, incomplete: UInt64)] = [:]
     /// Per process: DWARF samples drained and those stopped for a too-small copy.
     var dwarf: [Int32: (samples: UInt64, copyTooSmall: UInt64)] = [:]
+}
+
+/// Lets a drain serve processes that wait for their unwinding decision before
+/// the rest: a first drain on a busy host can take seconds to symbolize large
+/// binaries, and a process's decision should not wait for them.
+struct DrainPriority {
+    /// Whether a process's stacks go first.
+    var first: (Int32) -> Bool = { _ in false }
+    /// Called once those are in the output, before the rest is symbolized.
+    var afterFirst: (inout DrainOutput) -> Void = { _ in }
+
+    static var none: DrainPriority { DrainPriority() }
 }

@@ -128,6 +128,12 @@ public struct UnwindPolicy: Sendable {
 
     public var trackedCount: Int { processes.count }
 
+    /// Whether some process has frame-pointer stacks but no decision yet: the
+    /// session drains sooner then, so the decision comes within its first stacks.
+    public var hasUndecidedProcesses: Bool {
+        setting == .auto && processes.values.contains { !$0.decided && $0.stacks > 0 }
+    }
+
     private mutating func store(_ pid: Int32, _ state: ProcessState) {
         if processes[pid] == nil && processes.count >= Self.trackedProcesses {
             // Bounded: forget undecided processes first; they start over if seen again.

@@ -77,6 +77,10 @@ extension ProfileScreen {
                 second.append(("flametop \(NumberFormat.percent(selfUsage.cpuPercent))% CPU "
                                + NumberFormat.bytes(selfUsage.residentBytes), .dim))
             }
+            if let memory = snapshot.memory, !memory.degraded.isEmpty {
+                let names = memory.degraded.map(\.rawValue).joined(separator: ", ")
+                second.append(("over memory budget (\(names)): degraded, see --memory-limit", .warning))
+            }
             let losses = SamplingWords.losses(snapshot.statistics)
             if losses.isEmpty {
                 second.append(("no samples lost", .dim))

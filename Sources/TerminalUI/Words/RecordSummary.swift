@@ -30,6 +30,7 @@ public struct RecordSummary {
                             counts.totalSamples, counts.uniqueStacks))
         lines.append("ended: \(ending)")
         lines.append("unwind: \(unwinding)")
+        if let memory = snapshot.memory { lines.append(SamplingWords.memory(memory)) }
         if let outputPath { lines.append("wrote \(outputPath)") }
 
         let top = FunctionStats(counts).sorted(by: .selfSamples).filter { $0.selfSamples > 0 }.prefix(topCount)

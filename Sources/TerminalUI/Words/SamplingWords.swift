@@ -1,4 +1,5 @@
 import Foundation
+import Profile
 import Sampling
 
 /// How a terminal user (the live UI and the CLI's summaries) is told about
@@ -74,8 +75,44 @@ public enum SamplingWords {
         }
     }
 
+    /// "memory: 38 MB resident, budget 64 MB (symbolizer 12 MB, unwinder 3 MB, stacks 1 MB)",
+    /// and what degraded when a share ran out.
+    public static func memory(_ report: MemoryReport) -> String {
+        func megabytes(_ bytes: Int) -> String {
+            bytes >= 10 << 20 || bytes == 0 ? "\(bytes >> 20) MB" : String(format: "%.1f MB", Double(bytes) / 1048576)
+        }
+        let parts: [String] = MemoryBudget.Category.allCases.compactMap { category in
+            guard let usage = report.categories[category], usage.bytes > 0 else { return nil }
+            return "\(category.rawValue) \(megabytes(usage.bytes))"
+        }
+        var text = "memory: "
+        if let resident = report.residentBytes { text += megabytes(resident) + " resident, " }
+        text += "budget \(megabytes(report.limitBytes)) (\(parts.joined(separator: ", ")))"
+        for category in report.degraded {
+            let refusals = report.categories[category]?.refusals ?? 0
+            switch category {
+            case .symbolizer: text += "; over budget: \(refusals) modules named from symbol tables only (no lines, no inlined frames)"
+            case .unwinder: text += "; over budget: unwinding tables of idle processes dropped \(refusals) times"
+            case .stacks, .slices: text += "; over budget: \(category.rawValue) refused \(refusals) times"
+            }
+        }
+        if !report.degraded.isEmpty { text += " (raise --memory-limit)" }
+        return text
+    }
+
     private static func grown(_ log: UnwindDecisionLog) -> String {
         log.stackCopiesGrown == 0 ? "" : "; \(log.stackCopiesGrown) stack copies grown (largest \(log.largestStackCopy / 1024) KB)"
+    }
+
+    /// "PID 123: DWARF (only 0% of the first 20 frame-pointer stacks were complete)".
+    public static func decision(_ decision: UnwindDecision) -> String {
+        switch decision {
+        case .framePointers(let pid, _, _): return "PID \(pid): frame pointers (\(evidence(decision) ?? ""))"
+        case .dwarf(let pid, _, _): return "PID \(pid): DWARF (\(evidence(decision) ?? ""))"
+        case .dwarfUnavailable(let pid, _, _): return "PID \(pid): frame pointers, DWARF unavailable (\(evidence(decision) ?? ""))"
+        case .stackCopyGrown(let pid, let from, let to): return "PID \(pid): stack copy \(from / 1024) KB → \(to / 1024) KB (unwinds stopped at its end)"
+        case .requested(let pid, let mode): return "PID \(pid): \(mode == .framePointers ? "frame pointers" : "DWARF") (switched by hand)"
+        }
     }
 
     private static func evidence(_ decision: UnwindDecision) -> String? {
