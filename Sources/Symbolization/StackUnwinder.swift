@@ -114,6 +114,7 @@ public final class StackUnwinder {
 /// callbacks that serve the sample currently being unwound.
 final class ProcessUnwinder {
     let builtAt: ContinuousClock.Instant
+    private let pid: Int32
     private let dwfl: OpaquePointer
     /// libdwfl keeps pointers to both callback tables: they live as long as the Dwfl.
     private let callbacks: UnsafeMutablePointer<Dwfl_Callbacks>
@@ -122,12 +123,15 @@ final class ProcessUnwinder {
 
     init?(pid: Int32, builtAt: ContinuousClock.Instant) {
         self.builtAt = builtAt
+        self.pid = pid
         let current = CurrentSample()
         self.current = current
         let callbacks = UnsafeMutablePointer<Dwfl_Callbacks>.allocate(capacity: 1)
         callbacks.initialize(to: Dwfl_Callbacks(find_elf: dwfl_linux_proc_find_elf,
                                                 find_debuginfo: dwfl_standard_find_debuginfo,
-                                                section_address: nil, debuginfo_path: nil))
+                                                // libdwfl calls it for a relocatable (ET_REL) module: a nil
+                                                // callback there is a jump to address 0.
+                                                section_address: dwfl_offline_section_address, debuginfo_path: nil))
         let threadCallbacks = UnsafeMutablePointer<Dwfl_Thread_Callbacks>.allocate(capacity: 1)
         threadCallbacks.initialize(to: Dwfl_Thread_Callbacks(
             next_thread: unwinderNextThread, get_thread: unwinderGetThread, memory_read: unwinderMemoryRead,
@@ -163,37 +167,23 @@ final class ProcessUnwinder {
     var lastUsed: UInt64 = 0
 
     /// What its parsed CFI may take: the `.eh_frame` and `.debug_frame` bytes of
-    /// every module it reported (libdw parses them lazily, so an upper bound).
+    /// every module it reported (libdw parses them lazily, so an upper bound),
+    /// read from section headers without loading the modules into libdwfl.
     private(set) lazy var estimatedBytes: Int = {
-        var total = 0
+        var paths: [String] = []
         var cursor: ptrdiff_t = 0
         repeat {
-            cursor = dwfl_getmodules(dwfl, { module, _, _, _, argument in
-                guard let module, let argument else { return Int32(DWARF_CB_OK) }
-                var bias: Dwarf_Addr = 0
-                if let elf = dwfl_module_getelf(module, &bias) {
-                    argument.assumingMemoryBound(to: Int.self).pointee += ProcessUnwinder.frameSectionBytes(elf)
-                }
-                return Int32(DWARF_CB_OK)
-            }, &total, cursor)
+            cursor = withUnsafeMutablePointer(to: &paths) { pointer in
+                dwfl_getmodules(dwfl, { _, _, name, _, argument in
+                    if let name, let argument, name.pointee == UInt8(ascii: "/") {
+                        argument.assumingMemoryBound(to: [String].self).pointee.append(String(cString: name))
+                    }
+                    return Int32(DWARF_CB_OK)
+                }, pointer, cursor)
+            }
         } while cursor > 0
-        return max(total, 1)
+        return max(1, paths.reduce(0) { $0 + FrameSectionBytes.of(path: "/proc/\(pid)/root" + $1) })
     }()
-
-    static func frameSectionBytes(_ elf: OpaquePointer) -> Int {
-        var stringsIndex = 0
-        guard elf_getshdrstrndx(elf, &stringsIndex) == 0 else { return 0 }
-        var total = 0
-        var section = elf_nextscn(elf, nil)
-        while let current = section {
-            defer { section = elf_nextscn(elf, current) }
-            var header = GElf_Shdr()
-            guard gelf_getshdr(current, &header) != nil, let name = elf_strptr(elf, stringsIndex, Int(header.sh_name)) else { continue }
-            let text = String(cString: name)
-            if text == ".eh_frame" || text == ".debug_frame" { total += Int(header.sh_size) }
-        }
-        return total
-    }
 
     func unwind(tid: Int32, snapshot: StackSnapshot, maxDepth: Int) -> (addresses: [UInt64], stop: UnwindStop) {
         current.tid = tid

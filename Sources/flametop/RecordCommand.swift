@@ -82,15 +82,9 @@ struct RecordCommand: ParsableCommand {
 
         var logger = Logger(label: "flametop.record")
         logger.logLevel = verbose ? .debug : .notice
-        let decisionsLogged = Mutex(0)
         let final = session.run { snapshot in
-            let decisions = snapshot.unwindDecisions.first
-            let logged = decisionsLogged.withLock { count in
-                defer { count = decisions.count }
-                return count
-            }
-            for decision in decisions.dropFirst(logged) {
-                logger.debug("unwind decision: \(SamplingWords.decision(decision))")
+            for decision in snapshot.newUnwindDecisions {
+                logger.debug("unwind decision: \(SamplingWords.decision(decision)) at \(String(format: "%.2f", snapshot.elapsed)) s")
             }
             logger.debug("drain", metadata: [
                 "samples": "\(snapshot.counts.totalSamples)",

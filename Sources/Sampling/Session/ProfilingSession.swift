@@ -28,6 +28,8 @@ public final class ProfilingSession: @unchecked Sendable {
     private let symbolizer: AddressSymbolizer
     private let wakeup: EventFD
     private let budget: MemoryBudget
+    /// `auto`: the DWARF program, loading in the background from the start.
+    private let pendingDwarf: PendingStackSource?
     private let control = Mutex(Control())
     private let published: Mutex<SessionSnapshot>
     private var generation: UInt64 = 0
@@ -109,13 +111,23 @@ public final class ProfilingSession: @unchecked Sendable {
         }
         try opener.wait()
         let dwarfPossible = settings.userStacks && SessionSettings.UnwindMode.dwarfSupported
+        let load = { () throws(SamplingError) -> StackSource in
+            try Self.loadDwarf(settings: settings, targetTGID: targetTGID, sampler: sampler,
+                               symbolizer: symbolizer, rootByProcess: rootByProcess, budget: budget)
+        }
+        // Under auto most sessions meet a process without frame pointers (most of
+        // libc has none): have the program ready before the first decision.
+        let pending = dwarfPossible && settings.unwind == .auto ? PendingStackSource(load: load) : nil
+        pendingDwarf = pending
+        var loadDwarf: (() throws(SamplingError) -> StackSource)?
+        if let pending {
+            loadDwarf = { () throws(SamplingError) -> StackSource in try pending.take() }
+        } else if dwarfPossible {
+            loadDwarf = load
+        }
         engine = SessionEngine(
             sources: firstSources, table: KernelProcessUnwindTable(fd: sampler.processTableFD), policy: policy,
-            dwarfLoaded: settings.unwind == .dwarf,
-            loadDwarf: dwarfPossible ? { () throws(SamplingError) -> StackSource in
-                try Self.loadDwarf(settings: settings, targetTGID: targetTGID, sampler: sampler,
-                                   symbolizer: symbolizer, rootByProcess: rootByProcess, budget: budget)
-            } : nil)
+            dwarfLoaded: settings.unwind == .dwarf, loadDwarf: loadDwarf)
         try sampler.attach(to: events)
         if let target { symbolizer.prepare(pid: target.pid) }
 
@@ -231,6 +243,7 @@ public final class ProfilingSession: @unchecked Sendable {
     private func finish(state: SessionSnapshot.State, startDate: Date, elapsed: Double) -> SessionSnapshot {
         events.closeAll()
         engine.close()
+        pendingDwarf?.discard()
         if let target {
             symbolizer.forget(pid: target.pid)
         }
@@ -297,6 +310,7 @@ public final class ProfilingSession: @unchecked Sendable {
         snapshot.unresolvedModules = symbolizer.unresolvedModules()
         snapshot.unwind = unwindInUse
         snapshot.unwindDecisions = engine.decisions
+        snapshot.newUnwindDecisions = engine.lastDecisions
         snapshot.dwarfUnavailable = engine.dwarfError
         // ~1.2 KB per unique stack: measured with a generated many-stacks workload (issue 14).
         budget.set(engine.profile.uniqueStacks * Self.bytesPerUniqueStack, for: .stacks)

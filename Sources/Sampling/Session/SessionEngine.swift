@@ -18,6 +18,8 @@ final class SessionEngine {
     private(set) var dwarfError: SamplingError?
     /// The counts the last drain added (for time slices).
     private(set) var lastDrain = StackCounts()
+    /// The decisions the last drain (or request) made.
+    private(set) var lastDecisions: [UnwindDecision] = []
 
     private var sources: [StackSource]
     private let table: ProcessUnwindTable?
@@ -38,6 +40,7 @@ final class SessionEngine {
     /// One drain of every source, then the decisions it led to.
     func drain() throws(SamplingError) {
         let started = ContinuousClock.now
+        lastDecisions.removeAll()
         var output = DrainOutput()
         let priority = DrainPriority(first: { [policy] pid in policy.isUndecided(pid) },
                                      afterFirst: { [self] partial in decide(&partial) })
@@ -116,6 +119,7 @@ final class SessionEngine {
             break
         }
         decisions.record(decision)
+        lastDecisions.append(decision)
     }
 
     /// Loads the DWARF source once; false (with `dwarfError` set) when it cannot be.

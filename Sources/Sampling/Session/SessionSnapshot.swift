@@ -34,6 +34,9 @@ public struct SessionSnapshot: Sendable {
     public var unwind: SessionSettings.UnwindMode = .framePointers
     /// What the unwinding policy decided, per process, and on what evidence.
     public var unwindDecisions = UnwindDecisionLog()
+    /// The decisions made since the previous snapshot (all of them, where
+    /// `unwindDecisions` keeps only the first in full).
+    public var newUnwindDecisions: [UnwindDecision] = []
     /// Why DWARF unwinding could not be loaded, when a process needed it.
     public var dwarfUnavailable: SamplingError?
     /// The memory budget's figures at the last drain.

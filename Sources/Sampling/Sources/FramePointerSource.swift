@@ -28,15 +28,19 @@ final class FramePointerSource: StackSource {
         try sampler.maps.activate(buffer: activeBuffer)
 
         let drained = try drainer.drain(fd: sampler.maps.counts[idle])
-        let urgent = drained.filter { priority.first(Int32(bitPattern: $0.key.pid)) }
-        var used = assembler.assemble(urgent, maps: sampler.maps, buffer: idle, into: &output, statistics: &statistics)
-        if !urgent.isEmpty {
-            priority.afterFirst(&output)
-            let rest = drained.filter { !priority.first(Int32(bitPattern: $0.key.pid)) }
-            used.formUnion(assembler.assemble(rest, maps: sampler.maps, buffer: idle, into: &output, statistics: &statistics))
-        } else {
-            used.formUnion(assembler.assemble(drained, maps: sampler.maps, buffer: idle, into: &output, statistics: &statistics))
+        // Processes waiting for a decision: their outermost frames first, the
+        // decision, then everything symbolized in full.
+        var urgentPIDs = Set<Int32>()
+        for entry in drained where priority.first(Int32(bitPattern: entry.key.pid)) {
+            urgentPIDs.insert(Int32(bitPattern: entry.key.pid))
         }
+        if !urgentPIDs.isEmpty {
+            assembler.observe(drained.filter { urgentPIDs.contains(Int32(bitPattern: $0.key.pid)) },
+                              maps: sampler.maps, buffer: idle, into: &output)
+            priority.afterFirst(&output)
+        }
+        let used = assembler.assemble(drained, maps: sampler.maps, buffer: idle, into: &output, statistics: &statistics,
+                                      observed: { urgentPIDs.contains($0) })
         let droppedBefore = statistics.droppedMapFull
         apply(sampler.maps.readCounters(), to: &statistics)
         if statistics.droppedMapFull > droppedBefore {

@@ -45,11 +45,42 @@ final class StackAssembler {
     /// The marker above a frame-pointer walk that broke before a thread entry.
     static let incompleteMarker = Frame(function: "[unwind stopped: frame pointers]")
 
+    /// How many outermost frames `observe` looks at: a frame-pointer walk that
+    /// reaches a thread entry ends in it or one frame above (`_start` above
+    /// `__libc_start_main`, `clone3` above `start_thread`).
+    static let outermostFramesObserved = 3
+
+    /// Only whether each stack reached a thread entry, per process, from its
+    /// outermost frames (cheap: no inlined frames, no kernel stack): what the
+    /// unwinding policy needs before the drain symbolizes everything.
+    func observe(_ drained: [DrainedCount], maps: SamplerMaps, buffer: Int, into output: inout DrainOutput) {
+        var known: [StackKey: Bool] = [:]
+        for entry in drained where entry.key.user_stack >= 0 {
+            let pid = Int32(bitPattern: entry.key.pid)
+            let stackKey = StackKey(pid: pid, id: entry.key.user_stack)
+            let complete: Bool
+            if let cached = known[stackKey] {
+                complete = cached
+            } else if let addresses = maps.stack(hash: entry.key.user_stack, buffer: buffer, into: &scratch) {
+                let outermost = Array(SampleFields.lookupAddresses(addresses).suffix(Self.outermostFramesObserved))
+                complete = ThreadEntryFrames.reached(symbolizer.symbolizeUser(pid: pid, addresses: outermost))
+                known[stackKey] = complete
+            } else {
+                continue
+            }
+            var seen = output.framePointer[pid] ?? (0, 0)
+            seen.stacks += entry.count
+            if !complete { seen.incomplete += entry.count }
+            output.framePointer[pid] = seen
+        }
+    }
+
     /// Assembles one drain's counts into `output` (stacks, and per process how many
     /// reached a thread entry) and `statistics`; returns the stack hashes it read,
     /// for the caller to free.
     func assemble(_ drained: [DrainedCount], maps: SamplerMaps, buffer: Int,
-                  into output: inout DrainOutput, statistics: inout SamplingStatistics) -> Set<Int64> {
+                  into output: inout DrainOutput, statistics: inout SamplingStatistics,
+                  observed: (Int32) -> Bool = { _ in false }) -> Set<Int64> {
         // Per unique user stack: its frames, and whether they reach a thread entry.
         var userStacks: [StackKey: (frames: [Frame], complete: Bool)?] = [:]
         var kernelStacks: [Int64: [Frame]?] = [:]
@@ -82,10 +113,12 @@ final class StackAssembler {
                     frames.append(contentsOf: resolved.frames)
                     statistics.framePointerStacks += entry.count
                     if !resolved.complete { statistics.framePointerStacksIncomplete += entry.count }
-                    var seen = output.framePointer[pid] ?? (0, 0)
-                    seen.stacks += entry.count
-                    if !resolved.complete { seen.incomplete += entry.count }
-                    output.framePointer[pid] = seen
+                    if !observed(pid) {
+                        var seen = output.framePointer[pid] ?? (0, 0)
+                        seen.stacks += entry.count
+                        if !resolved.complete { seen.incomplete += entry.count }
+                        output.framePointer[pid] = seen
+                    }
                 } else {
                     statistics.stacksMissingAtDrain += entry.count
                     frames.append(Frame(function: "[lost user stack: gone at drain]"))
