@@ -224,7 +224,7 @@ public final class ProfilingSession: @unchecked Sendable {
         events.disableAll()
         // Samples may still sit in the buffers the programs wrote last: drain them too.
         engine.close()
-        if case .failed = state {} else { try? engine.drain() }
+        if case .failed = state {} else { try? engine.drain(final: true) }
         let elapsed = min((clock.now - start).seconds, Double(settings.duration ?? Int.max))
         return finish(state: state, startDate: startDate, elapsed: elapsed)
     }

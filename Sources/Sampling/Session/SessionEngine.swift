@@ -37,13 +37,18 @@ final class SessionEngine {
 
     var dwarfIsLoaded: Bool { dwarfLoaded }
 
-    /// One drain of every source, then the decisions it led to.
-    func drain() throws(SamplingError) {
+    /// How long one drain symbolizes before it leaves the rest to the next.
+    static let symbolizingSlice = Duration.milliseconds(200)
+
+    /// One drain of every source, then the decisions it led to. `final`: the
+    /// session ends, everything is symbolized.
+    func drain(final: Bool = false) throws(SamplingError) {
         let started = ContinuousClock.now
         lastDecisions.removeAll()
         var output = DrainOutput()
         let priority = DrainPriority(first: { [policy] pid in policy.isUndecided(pid) },
-                                     afterFirst: { [self] partial in decide(&partial) })
+                                     afterFirst: { [self] partial in decide(&partial) },
+                                     symbolizeFor: final ? nil : Self.symbolizingSlice)
         for source in sources { try source.drain(into: &output, statistics: &statistics, priority: priority) }
         statistics.samplesCounted = statistics.framePointerSamples + statistics.dwarfSamples
         profile.merge(output.counts)

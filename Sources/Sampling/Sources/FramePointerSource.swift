@@ -23,38 +23,88 @@ final class FramePointerSource: StackSource {
 
     func drain(into output: inout DrainOutput, statistics: inout SamplingStatistics,
                priority: DrainPriority) throws(SamplingError) {
+        let started = ContinuousClock.now
         let idle = activeBuffer
         activeBuffer = 1 - activeBuffer
         try sampler.maps.activate(buffer: activeBuffer)
 
+        // Everything leaves the kernel now: counts, and the stacks they name.
         let drained = try drainer.drain(fd: sampler.maps.counts[idle])
-        // Processes waiting for a decision: their outermost frames first, the
-        // decision, then everything symbolized in full.
-        var urgentPIDs = Set<Int32>()
-        for entry in drained where priority.first(Int32(bitPattern: entry.key.pid)) {
-            urgentPIDs.insert(Int32(bitPattern: entry.key.pid))
+        var read = Set<Int64>()
+        for entry in drained {
+            for hash in [entry.key.user_stack, entry.key.kern_stack] where hash >= 0 && read.insert(hash).inserted {
+                if stacks[hash] == nil, let addresses = sampler.maps.stack(hash: hash, buffer: idle, into: &scratch) {
+                    stacks[hash] = Array(addresses)
+                }
+            }
         }
-        if !urgentPIDs.isEmpty {
-            assembler.observe(drained.filter { urgentPIDs.contains(Int32(bitPattern: $0.key.pid)) },
-                              maps: sampler.maps, buffer: idle, into: &output)
-            priority.afterFirst(&output)
-        }
-        let used = assembler.assemble(drained, maps: sampler.maps, buffer: idle, into: &output, statistics: &statistics,
-                                      observed: { urgentPIDs.contains($0) })
+        backlog.append(contentsOf: drained.map { Pending(count: $0, observed: false) })
         let droppedBefore = statistics.droppedMapFull
         apply(sampler.maps.readCounters(), to: &statistics)
         if statistics.droppedMapFull > droppedBefore {
             // A dropped sample's stacks are referenced by no count: sweep them.
             sampler.maps.clearStacks(buffer: idle)
         } else {
-            for id in used { sampler.maps.deleteStack(hash: id, buffer: idle) }
+            for id in read { sampler.maps.deleteStack(hash: id, buffer: idle) }
         }
+
+        // Processes waiting for a decision: their outermost frames first, the
+        // decision, then the backlog symbolized in full while the slice lasts.
+        let deadline = priority.symbolizeFor.map { started + $0 }
+        let waiting = backlog.filter { !$0.observed && priority.first(Int32(bitPattern: $0.count.key.pid)) }.map(\.count)
+        if !waiting.isEmpty {
+            let observed = assembler.observe(waiting, stacks: stacks, into: &output, until: deadline)
+            for index in backlog.indices where observed.contains(Int32(bitPattern: backlog[index].count.key.pid)) {
+                backlog[index].observed = true
+            }
+            priority.afterFirst(&output)
+        }
+        var done = 0
+        while done < backlog.count {
+            let end = deadline == nil ? backlog.count : min(backlog.count, done + Self.assembleBatch)
+            for pending in backlog[done..<end] {
+                _ = assembler.assemble(CollectionOfOne(pending.count), stacks: stacks, into: &output,
+                                       statistics: &statistics, observed: { _ in pending.observed })
+            }
+            done = end
+            if let deadline, ContinuousClock.now >= deadline { break }
+        }
+        backlog.removeFirst(done)
+        if backlog.isEmpty {
+            stacks.removeAll(keepingCapacity: true)
+        } else if done > 0 {
+            var referenced = Set<Int64>()
+            for pending in backlog {
+                referenced.insert(pending.count.key.user_stack)
+                referenced.insert(pending.count.key.kern_stack)
+            }
+            stacks = stacks.filter { referenced.contains($0.key) }
+        }
+        statistics.symbolizationBacklog = backlog.reduce(0) { $0 + $1.count.count }
     }
+
+    /// Counts whose stacks are copied out of the kernel but not yet symbolized:
+    /// a drain on a busy host symbolizes for a bounded time and leaves the rest
+    /// for the next, so it never holds up sampling or decisions.
+    private var backlog: [Pending] = []
+
+    private struct Pending {
+        var count: DrainedCount
+        /// Already seen by the unwinding policy (`observe`): not counted again.
+        var observed: Bool
+    }
+    /// The addresses of the stacks the backlog names, by hash (stacks are stored
+    /// by content in the kernel, so a hash names the same stack in every drain).
+    private var stacks: [Int64: [UInt64]] = [:]
+    private var scratch = [UInt64](repeating: 0, count: Int(FT_MAX_STACK_DEPTH))
+    private static let assembleBatch = 64
 
     func reset() throws(SamplingError) {
         var discarded = DrainOutput()
-        var scratch = SamplingStatistics()
-        try drain(into: &discarded, statistics: &scratch, priority: .none)
+        var ignored = SamplingStatistics()
+        try drain(into: &discarded, statistics: &ignored, priority: .none)
+        backlog.removeAll()
+        stacks.removeAll()
         counterBase = sampler.maps.readCounters()
     }
 

@@ -34,7 +34,6 @@ final class StackAssembler {
     /// `auto`: a stack that reached no thread entry says so in a marker frame.
     private let marksIncompleteStacks: Bool
     private var kernelThreads = KernelThreadCache()
-    private var scratch = [UInt64](repeating: 0, count: Int(FT_MAX_STACK_DEPTH))
 
     init(symbolizer: AddressSymbolizer, rootByProcess: Bool, marksIncompleteStacks: Bool = false) {
         self.symbolizer = symbolizer
@@ -45,40 +44,39 @@ final class StackAssembler {
     /// The marker above a frame-pointer walk that broke before a thread entry.
     static let incompleteMarker = Frame(function: "[unwind stopped: frame pointers]")
 
-    /// How many outermost frames `observe` looks at: a frame-pointer walk that
-    /// reaches a thread entry ends in it or one frame above (`_start` above
-    /// `__libc_start_main`, `clone3` above `start_thread`).
-    static let outermostFramesObserved = 3
-
-    /// Only whether each stack reached a thread entry, per process, from its
-    /// outermost frames (cheap: no inlined frames, no kernel stack): what the
-    /// unwinding policy needs before the drain symbolizes everything.
-    func observe(_ drained: [DrainedCount], maps: SamplerMaps, buffer: Int, into output: inout DrainOutput) {
-        var known: [StackKey: Bool] = [:]
+    /// Only whether each stack reached a thread entry, per process (user frames
+    /// only, no kernel stack), busiest process first, until `deadline`: what the
+    /// unwinding policy needs before the drain symbolizes everything. Returns the
+    /// processes observed. (Every user frame is looked at: a frame-pointer walk
+    /// goes on past `__libc_start_call_main` into whatever rbp held there.)
+    func observe(_ drained: [DrainedCount], stacks: [Int64: [UInt64]], into output: inout DrainOutput,
+                 until deadline: ContinuousClock.Instant?) -> Set<Int32> {
+        var byProcess: [Int32: [DrainedCount]] = [:]
         for entry in drained where entry.key.user_stack >= 0 {
-            let pid = Int32(bitPattern: entry.key.pid)
-            let stackKey = StackKey(pid: pid, id: entry.key.user_stack)
-            let complete: Bool
-            if let cached = known[stackKey] {
-                complete = cached
-            } else if let addresses = maps.stack(hash: entry.key.user_stack, buffer: buffer, into: &scratch) {
-                let outermost = Array(SampleFields.lookupAddresses(addresses).suffix(Self.outermostFramesObserved))
-                complete = ThreadEntryFrames.reached(symbolizer.symbolizeUser(pid: pid, addresses: outermost))
-                known[stackKey] = complete
-            } else {
-                continue
-            }
+            byProcess[Int32(bitPattern: entry.key.pid), default: []].append(entry)
+        }
+        let busiest = byProcess.sorted { $0.value.reduce(0) { $0 + $1.count } > $1.value.reduce(0) { $0 + $1.count } }
+        var observed = Set<Int32>()
+        for (pid, entries) in busiest {
+            if let deadline, ContinuousClock.now >= deadline { break }
+            observed.insert(pid)
             var seen = output.framePointer[pid] ?? (0, 0)
-            seen.stacks += entry.count
-            if !complete { seen.incomplete += entry.count }
+            for entry in entries {
+                guard let addresses = stacks[entry.key.user_stack] else { continue }
+                let complete = ThreadEntryFrames.reached(
+                    symbolizer.symbolizeUser(pid: pid, addresses: SampleFields.lookupAddresses(addresses)))
+                seen.stacks += entry.count
+                if !complete { seen.incomplete += entry.count }
+            }
             output.framePointer[pid] = seen
         }
+        return observed
     }
 
-    /// Assembles one drain's counts into `output` (stacks, and per process how many
-    /// reached a thread entry) and `statistics`; returns the stack hashes it read,
-    /// for the caller to free.
-    func assemble(_ drained: [DrainedCount], maps: SamplerMaps, buffer: Int,
+    /// Assembles counts into `output` (stacks, and per process how many reached a
+    /// thread entry) and `statistics`, with the stacks copied out of the kernel's
+    /// maps (by hash); returns the hashes it read.
+    func assemble(_ drained: some Collection<DrainedCount>, stacks: [Int64: [UInt64]],
                   into output: inout DrainOutput, statistics: inout SamplingStatistics,
                   observed: (Int32) -> Bool = { _ in false }) -> Set<Int64> {
         // Per unique user stack: its frames, and whether they reach a thread entry.
@@ -102,7 +100,7 @@ final class StackAssembler {
                 if let known = userStacks[stackKey] {
                     resolved = known
                 } else {
-                    resolved = maps.stack(hash: userID, buffer: buffer, into: &scratch).map {
+                    resolved = stacks[userID].map {
                         let symbolized = Array(symbolizer.symbolizeUser(pid: pid, addresses: SampleFields.lookupAddresses($0)).reversed())
                         return (symbolized, ThreadEntryFrames.reached(symbolized))
                     }
@@ -133,7 +131,7 @@ final class StackAssembler {
             if kernelID >= 0 {
                 usedIDs.insert(kernelID)
                 if kernelStacks[kernelID] == nil {
-                    kernelStacks[kernelID] = maps.stack(hash: kernelID, buffer: buffer, into: &scratch).map {
+                    kernelStacks[kernelID] = stacks[kernelID].map {
                         symbolizer.symbolizeKernel(addresses: SampleFields.lookupAddresses($0)).reversed()
                     }
                 }

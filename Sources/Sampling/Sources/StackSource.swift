@@ -39,6 +39,9 @@ struct DrainPriority {
     var first: (Int32) -> Bool = { _ in false }
     /// Called once those are in the output, before the rest is symbolized.
     var afterFirst: (inout DrainOutput) -> Void = { _ in }
+    /// How long a drain may symbolize; what is left waits for the next drain.
+    /// nil: everything (the final drain).
+    var symbolizeFor: Duration? = nil
 
     static var none: DrainPriority { DrainPriority() }
 }
