@@ -114,12 +114,13 @@ import TestSupport
         #expect(symbolizer.kernelSymbolsError == nil)
     }
 
-    @Test(.needsRoot) func loadsLiveKallsymsQuickly() throws {
-        let clock = ContinuousClock()
-        var symbols: KernelSymbols?
-        let elapsed = try clock.measure { symbols = try KernelSymbols.load() }
-        #expect(try #require(symbols).count > 10_000)
-        // Generous for a debug build on a shared 2-core machine; release parses in a few ms.
-        #expect(elapsed < .seconds(3))
+    /// The whole live table loads (its speed is measured by `make bench`, not here).
+    @Test(.needsRoot) func loadsLiveKallsyms() throws {
+        let symbols = try KernelSymbols.load()
+        #expect(symbols.count > 10_000)
+        let text = try Command.check(["grep", " T vfs_read$", "/proc/kallsyms"]).stdout
+        let line = try #require(text.split(separator: "\n").first)
+        let address = try #require(UInt64(line.prefix(while: { $0 != " " }), radix: 16))
+        #expect(symbols.symbol(at: address)?.name == "vfs_read")
     }
 }
