@@ -23,18 +23,9 @@ struct ViewCommand: ParsableCommand {
     @OptionGroup var display: DisplayOptions
 
     func run() throws {
-        guard let data = FileManager.default.contents(atPath: file) else {
-            let reason = FileManager.default.fileExists(atPath: file) ? "cannot be read (permissions?)" : "does not exist"
-            throw CommandFailure("\(file) \(reason)")
-        }
-        let counts: StackCounts
-        do {
-            counts = try FoldedReader(options: .init(rootIsProcess: processRoots)).read(utf8: data)
-        } catch {
-            throw CommandFailure("\(file): \(error.description)\nhint: \(error.hint)")
-        }
-        guard !counts.isEmpty else { throw CommandFailure("\(file) holds no stacks") }
-        let source = StaticProfileSource(counts: counts, name: URL(fileURLWithPath: file).lastPathComponent)
+        let stacks = try FoldedFileLoader.load(file, processRoots: processRoots)
+        guard !stacks.isEmpty else { throw CommandFailure("\(file) holds no stacks") }
+        let source = StaticProfileSource(stacks: stacks, name: URL(fileURLWithPath: file).lastPathComponent)
         var options = TerminalUIOptions(start: .view(source)) { _ in
             throw CommandFailure("a saved profile cannot start sampling")
         }
