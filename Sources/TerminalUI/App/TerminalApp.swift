@@ -134,8 +134,8 @@ final class TerminalApp {
         } else {
             processList.render(into: &canvas)
         }
-        terminal.draw(canvas)
-        needsDraw = false
+        // Not drawn when the terminal takes no output: tried again on the next turn.
+        needsDraw = !terminal.draw(canvas)
     }
 
     // MARK: Events
