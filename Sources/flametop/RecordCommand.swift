@@ -55,7 +55,7 @@ struct RecordCommand: ParsableCommand {
         let benchLaunchNanoseconds = ProcessInfo.processInfo.environment["FLAMETOP_BENCH_T0_NS"].flatMap(UInt64.init)
         settings.measureFirstSample = benchLaunchNanoseconds != nil
 
-        // The output is created first so an unwritable path fails before sampling starts.
+        // The output is checked first so an unusable path fails before sampling starts.
         let file: AtomicOutputFile
         do {
             file = try AtomicOutputFile(path: output ?? defaultOutputPath(target: target))
@@ -89,14 +89,10 @@ struct RecordCommand: ParsableCommand {
                 "lost": "\(snapshot.statistics.nonZeroLosses.reduce(0) { $0 + $1.count })",
             ])
         }
-        FoldedWriter(options: symbols.foldedOptions).write(final.counts) { line in file.write(line + "\n") }
-        var wrote: String? = file.path
-        do {
-            try file.commit()
-        } catch {
-            Console.error("flametop: \(error.description)")
-            wrote = nil
-        }
+        let saved = file.save(final.counts, writer: FoldedWriter(options: symbols.foldedOptions),
+                              fallbackDirectories: SavedOutput.fallbackDirectories())
+        if let problem = saved.problem { Console.error("flametop: \(problem)") }
+        let wrote = saved.path
         if let launched = benchLaunchNanoseconds, let first = session.firstSampleDate {
             let milliseconds = first.timeIntervalSince1970 * 1000 - Double(launched) / 1e6
             Console.error(String(format: "bench: first sample %.1f ms after launch", milliseconds))
@@ -106,7 +102,7 @@ struct RecordCommand: ParsableCommand {
         for module in symbolizer.statistics.unresolvedByModule(minimumShare: 0.05).prefix(5) {
             Console.error("unresolved: \(module)")
         }
-        if wrote == nil { throw ExitCode(1) }
+        if saved.problem != nil { throw ExitCode(1) }
         if case .failed = final.state { throw ExitCode(1) }
     }
 
