@@ -130,7 +130,7 @@ private struct TableReader {
     private func integer(_ value: TOMLValueConvertible, _ key: String,
                          in range: ClosedRange<Int>) throws(ConfigurationError) -> Int {
         guard let number = value.int else {
-            throw ConfigurationError(key: key, message: "must be an integer, not a \(value.type) (\(value.debugDescription))")
+            throw ConfigurationError(key: key, message: "must be an integer, not \(Self.typeName(value)) (\(value.debugDescription))")
         }
         guard range.contains(number) else {
             throw ConfigurationError(key: key, message: "must be between \(range.lowerBound) and \(range.upperBound) (got \(number))")
@@ -140,10 +140,23 @@ private struct TableReader {
 
     private func string(_ value: TOMLValueConvertible, _ key: String) throws(ConfigurationError) -> String {
         guard let text = value.string else {
-            throw ConfigurationError(key: key, message: "must be a string, not a \(value.type) (\(value.debugDescription))")
+            throw ConfigurationError(key: key, message: "must be a string, not \(Self.typeName(value)) (\(value.debugDescription))")
         }
         guard !text.isEmpty else { throw ConfigurationError(key: key, message: "must not be empty") }
         return text
+    }
+
+    /// "an integer", "a boolean": the value's TOML type as a wrong-type message says it.
+    private static func typeName(_ value: TOMLValueConvertible) -> String {
+        switch value.type {
+        case .int: "an integer"
+        case .double: "a float"
+        case .bool: "a boolean"
+        case .string: "a string"
+        case .array: "an array"
+        case .table: "a table"
+        default: "a \(value.type)"
+        }
     }
 
     private func resolved(_ path: String) -> String {
