@@ -42,6 +42,7 @@ struct RecordCommand: ParsableCommand {
         if pid == nil && !all { throw ValidationError("give either --pid PID or --all") }
         if pid != nil && all { throw ValidationError("--pid and --all exclude each other") }
         if let pid, pid <= 0 { throw ValidationError("--pid must be a positive process id") }
+        if let pid, let problem = ProcessIDKind.of(pid).problem(pid: pid) { throw ValidationError(problem) }
         guard SessionSettings.durationRange.contains(duration) else {
             throw ValidationError("--duration must be between 1 and 300 seconds (got \(duration))")
         }
