@@ -72,6 +72,10 @@ struct ConfigurationTests {
         ("[grpc_tls]\nkey_file = \"\"", "grpc_tls.key_file", "must not be empty"),
         ("server = 1", "server", "must be a table"),
         ("[server\nport = 1", "profiler.toml", "expected ']'"),
+        // toml++ aborted the process on these (found by ConfigurationFuzzTests).
+        ("[server]\nport = 1\n[\n", "profiler.toml", "line 3: a table header needs a name"),
+        ("[[ =\n", "profiler.toml", "line 1: a table header needs a name"),
+        ("[é]", "profiler.toml", "line 1: a table header needs a name"),
     ])
     func badValuesNameTheirKey(toml: String, key: String, message: String) {
         #expect {
