@@ -98,6 +98,18 @@ public struct CallTree: Sendable {
         return function < 0 ? nil : functions.identities[Int(function)]
     }
 
+    /// The node's function as an index into this tree's function table (nil for the root of
+    /// a whole profile): lets a caller do per-function work once per tree, not once per node.
+    public func functionIndex(of id: NodeID) -> Int? {
+        let function = nodes[id.index].function
+        return function < 0 ? nil : Int(function)
+    }
+
+    /// How many functions `functionIndex(of:)` ranges over.
+    public var functionCount: Int { functions.identities.count }
+
+    public func identity(ofFunction index: Int) -> FunctionIdentity { functions.identities[index] }
+
     public func totalSamples(of id: NodeID) -> UInt64 { nodes[id.index].total }
     public func selfSamples(of id: NodeID) -> UInt64 { nodes[id.index].selfSamples }
     /// 0 for the root.

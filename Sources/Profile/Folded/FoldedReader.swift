@@ -46,20 +46,25 @@ public struct FoldedReader: Sendable {
         var total: UInt64 = 0
         // Frame text → frame index; a first frame is a process root when `rootIsProcess`, so
         // roots keep their own cache.
-        var known: [Substring: Int32] = [:]
-        var knownRoots: [Substring: Int32] = [:]
+        var known = FrameTextIndex()
+        var knownRoots = FrameTextIndex()
         var stack: [Int32] = []
         try forEachLine(of: text) { (line, lineNumber) throws(FoldedReadError) in
             stack.removeAll(keepingCapacity: true)
             guard let (count, trimmed) = try scan(line: line, lineNumber: lineNumber, frame: { text, isRoot in
                 let asRoot = isRoot && options.rootIsProcess
-                if let index = asRoot ? knownRoots[text] : known[text] {
+                let hash = FrameInterner.hash(utf8: text)
+                if let index = asRoot ? knownRoots.value(for: text, hash: hash) : known.value(for: text, hash: hash) {
                     stack.append(index)
                     return true
                 }
                 guard let frame = frame(from: text, isRoot: isRoot) else { return false }
                 let index = table.intern(frame)
-                if asRoot { knownRoots[text] = index } else { known[text] = index }
+                if asRoot {
+                    knownRoots.insert(text, hash: hash, value: index)
+                } else {
+                    known.insert(text, hash: hash, value: index)
+                }
                 stack.append(index)
                 return true
             }) else { return }

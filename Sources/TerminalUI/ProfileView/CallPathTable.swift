@@ -12,21 +12,36 @@ struct CallPathTable {
     /// The empty path: the tree's root.
     static let root = ID(index: 0)
 
+    /// A function by its number here (`number(of:)`): paths hash two integers, not names.
     private struct Key: Hashable {
         let parent: Int32
-        let function: FunctionIdentity
+        let function: Int32
     }
 
     private var parents: [Int32] = [-1]
     private var lastFunctions: [FunctionIdentity?] = [nil]
     private var depths: [Int32] = [0]
     private var lookup: [Key: Int32] = [:]
+    private var numbers: [FunctionIdentity: Int32] = [:]
 
     var count: Int { parents.count }
 
+    /// A small number for `function`, the same for the table's lifetime.
+    mutating func number(of function: FunctionIdentity) -> Int32 {
+        if let known = numbers[function] { return known }
+        let number = Int32(numbers.count)
+        numbers[function] = number
+        return number
+    }
+
     /// The path `parent` followed by `function`.
     mutating func child(of parent: ID, _ function: FunctionIdentity) -> ID {
-        let key = Key(parent: parent.index, function: function)
+        child(of: parent, function, number: number(of: function))
+    }
+
+    /// The same, with `function`'s number already looked up.
+    mutating func child(of parent: ID, _ function: FunctionIdentity, number: Int32) -> ID {
+        let key = Key(parent: parent.index, function: number)
         if let known = lookup[key] { return ID(index: known) }
         let index = Int32(parents.count)
         parents.append(parent.index)

@@ -101,6 +101,9 @@ struct FlameTreeView {
         }
         var open = expanded
         open.insert(rootPath)
+        // Each function's number in `paths`, looked up once per tree (a wide tree has as many
+        // rows as functions).
+        var numbers = [Int32](repeating: -1, count: tree.functionCount)
         var stack: [(CallTree.NodeID, PathID, Int)] = [(root, rootPath, 0)]
         while let (node, path, depth) = stack.popLast() {
             let children = tree.children(of: node)
@@ -110,8 +113,10 @@ struct FlameTreeView {
                             isExpanded: isExpanded))
             guard isExpanded else { continue }
             for child in children.reversed() {
-                guard let identity = tree.identity(of: child) else { continue }
-                stack.append((child, paths.child(of: path, identity), depth + 1))
+                guard let function = tree.functionIndex(of: child) else { continue }
+                let identity = tree.identity(ofFunction: function)
+                if numbers[function] < 0 { numbers[function] = paths.number(of: identity) }
+                stack.append((child, paths.child(of: path, identity, number: numbers[function]), depth + 1))
             }
         }
         reselect()
