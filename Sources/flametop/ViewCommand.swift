@@ -10,7 +10,8 @@ struct ViewCommand: ParsableCommand {
         abstract: "Browse a saved folded-stacks file in the profile screen (no root needed).",
         discussion: """
             Reads flametop's own files and those of stackcollapse-perf.pl, bcc `profile -f` and \
-            py-spy `--format raw`. Kernel frames are recognised by their `_[k]` suffix.
+            py-spy `--format raw`. Kernel frames are recognised by their `_[k]` suffix. Reads regular \
+            files up to 4 GiB and holds about three times the file in memory.
             """
     )
 
