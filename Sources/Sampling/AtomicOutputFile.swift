@@ -27,7 +27,9 @@ public final class AtomicOutputFile {
     private var openError: OutputFileError?
     private var committed = false
 
-    public init(path: String) throws(OutputFileError) {
+    /// `preflight: false` skips the probe file, for a caller that writes at once (an export,
+    /// an autosave every few seconds): the write itself then reports the same errors.
+    public init(path: String, preflight: Bool = true) throws(OutputFileError) {
         self.path = path
         guard !path.isEmpty else {
             throw OutputFileError(path: path, operation: "write the profile", errno: ENOENT,
@@ -55,7 +57,11 @@ public final class AtomicOutputFile {
         let url = URL(fileURLWithPath: finalPath)
         directory = url.deletingLastPathComponent().path
         name = url.lastPathComponent
-        try OutputPreflight.check(directory: directory, name: name, for: path)
+        if preflight {
+            try OutputPreflight.check(directory: directory, name: name, for: path)
+        } else {
+            OutputPreflight.removeStaleTemporaries(in: directory, name: name)
+        }
     }
 
     deinit {
