@@ -59,7 +59,7 @@ let package = Package(
 
         // Builds test workloads, runs processes with bounded waits; shared by the test targets.
         .target(name: "TestSupport", dependencies: ["Profile"], path: "Tests/TestSupport"),
-        .testTarget(name: "ProfileTests", dependencies: ["Profile"]),
+        .testTarget(name: "ProfileTests", dependencies: ["Profile", "TestSupport"]),
         .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI", "Profile", "TestSupport"]),
         .testTarget(name: "SymbolizationTests", dependencies: ["Symbolization", "Profile", "TestSupport"]),
         .testTarget(name: "SamplingTests",

@@ -1,8 +1,13 @@
 import Foundation
+import Profile
 
 /// A file written under a temporary name in its final directory and renamed into
 /// place only when complete: an error or a kill never leaves a partial output.
-/// Creating it up front also proves the path writable before sampling starts.
+///
+/// Opening it checks the path (`OutputPreflight`) so an unusable one fails before
+/// sampling starts; the temporary file itself is created by the first `write`, at the
+/// end, so a run killed while sampling leaves nothing behind, and one killed while
+/// writing leaves a file the next run removes.
 ///
 /// A path that names something other than a regular file (`/dev/null`,
 /// `/dev/stdout`, a FIFO) is written directly: renaming over it would replace the
@@ -10,15 +15,26 @@ import Foundation
 /// it points to is replaced and the link stays.
 public final class AtomicOutputFile {
     public let path: String
-    /// The temporary file, or nil when writing directly to a non-regular file.
-    private let temporaryPath: String?
     /// Where the temporary file is renamed to (`path` with symbolic links resolved).
     private let finalPath: String
+    private let directory: String
+    private let name: String
+    /// Writing straight to a device or pipe.
+    private let isDirect: Bool
+    private var temporary: TemporaryOutput?
     private var handle: UnsafeMutablePointer<FILE>?
+    /// The first failure to create the temporary file, reported by `commit`.
+    private var openError: OutputFileError?
     private var committed = false
 
-    public init(path: String) throws(OutputFileError) {
+    /// `preflight: false` skips the probe file, for a caller that writes at once (an export,
+    /// an autosave every few seconds): the write itself then reports the same errors.
+    public init(path: String, preflight: Bool = true) throws(OutputFileError) {
         self.path = path
+        guard !path.isEmpty else {
+            throw OutputFileError(path: path, operation: "write the profile", errno: ENOENT,
+                                  hint: "the output path is empty: give --output a file name")
+        }
         var status = stat()
         let exists = stat(path, &status) == 0
         if exists && (status.st_mode & S_IFMT) == S_IFDIR {
@@ -30,21 +46,22 @@ public final class AtomicOutputFile {
                 throw OutputFileError(path: path, operation: "open", errno: errno)
             }
             handle = direct
-            temporaryPath = nil
+            isDirect = true
             finalPath = path
+            directory = ""
+            name = ""
             return
         }
+        isDirect = false
         finalPath = exists ? (URL(fileURLWithPath: path).resolvingSymlinksInPath().path) : path
         let url = URL(fileURLWithPath: finalPath)
-        let directory = url.deletingLastPathComponent().path
-        var template = Array("\(directory)/.\(url.lastPathComponent).tmp-XXXXXX".utf8CString)
-        let fd = mkstemp(&template)
-        guard fd >= 0 else {
-            throw OutputFileError(path: path, operation: "create a file in \(directory)", errno: errno)
+        directory = url.deletingLastPathComponent().path
+        name = url.lastPathComponent
+        if preflight {
+            try OutputPreflight.check(directory: directory, name: name, for: path)
+        } else {
+            OutputPreflight.removeStaleTemporaries(in: directory, name: name)
         }
-        temporaryPath = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
-        fchmod(fd, 0o644)
-        handle = fdopen(fd, "w")
     }
 
     deinit {
@@ -53,70 +70,91 @@ public final class AtomicOutputFile {
 
     /// Appends text. Errors surface at `commit`, like stdio's.
     public func write(_ text: String) {
+        if handle == nil && !isDirect && openError == nil && !committed { openTemporary() }
         guard let handle else { return }
         fputs(text, handle)
     }
 
+    private func openTemporary() {
+        do throws(TemporaryOutput.Failure) {
+            let file = try TemporaryOutput(directory: directory, name: name)
+            guard let stream = fdopen(dup(file.descriptor), "w") else {
+                openError = OutputFileError(path: path, operation: "open a file in \(directory)", errno: errno)
+                file.remove()
+                return
+            }
+            temporary = file
+            handle = stream
+        } catch {
+            openError = OutputFileError(path: path, operation: "create a file in \(directory)", errno: error.errno,
+                                        hint: OutputPreflight.hint(creatingIn: directory, errno: error.errno))
+        }
+    }
+
     /// Flushes, syncs and renames the file into place.
     public func commit() throws(OutputFileError) {
+        if handle == nil && !isDirect && openError == nil && !committed { openTemporary() }
+        if let openError { throw openError }
         guard let handle else { return }
         self.handle = nil
         let flushed = fflush(handle) == 0
-        var code = errno
-        // fsync fails with EINVAL on pipes and character devices: only regular files are synced.
-        let synced = temporaryPath == nil || fsync(fileno(handle)) == 0
-        if flushed && !synced { code = errno }
+        let flushErrno = errno
         fclose(handle)
-        guard let temporaryPath else {
-            if !flushed { throw OutputFileError(path: path, operation: "write", errno: code) }
+        guard let temporary else {
+            if !flushed { throw OutputFileError(path: path, operation: "write", errno: flushErrno) }
             committed = true
             return
         }
-        if !flushed || !synced {
-            unlink(temporaryPath)
+        self.temporary = nil
+        // Only the temporary file is synced: fsync fails with EINVAL on pipes and devices.
+        if let code = flushed ? temporary.sync() : flushErrno {
+            temporary.remove()
             throw OutputFileError(path: path, operation: "write", errno: code)
         }
-        guard rename(temporaryPath, finalPath) == 0 else {
+        // Renamed while still locked, so the next run never takes it for a stale one.
+        guard rename(temporary.path, finalPath) == 0 else {
             let code = errno
-            unlink(temporaryPath)
+            temporary.remove()
             throw OutputFileError(path: path, operation: "rename into place", errno: code)
         }
+        temporary.close()
         committed = true
+    }
+
+    /// Writes `counts` and commits; when that fails, writes them to the first of
+    /// `fallbackDirectories` that takes them (created when missing), so an output error
+    /// at the end of a run never loses the profile.
+    public func save(_ counts: StackCounts, writer: FoldedWriter, fallbackDirectories: [String]) -> SavedOutput {
+        writer.write(counts) { line in write(line + "\n") }
+        let failure: OutputFileError
+        do throws(OutputFileError) {
+            try commit()
+            return .wrote(path: path)
+        } catch {
+            failure = error
+        }
+        var fallbackFailures: [OutputFileError] = []
+        let fallbackName = name.isEmpty ? "flametop-profile.folded" : name
+        for directory in fallbackDirectories {
+            try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true,
+                                                     attributes: [.posixPermissions: 0o700])
+            do throws(OutputFileError) {
+                let fallback = try AtomicOutputFile(path: directory + "/" + fallbackName)
+                writer.write(counts) { line in fallback.write(line + "\n") }
+                try fallback.commit()
+                return .wroteInstead(path: fallback.path, failure: failure)
+            } catch {
+                fallbackFailures.append(error)
+            }
+        }
+        return .lost(failure: failure, fallbackFailures: fallbackFailures)
     }
 
     /// Removes the temporary file; nothing appears at `path`.
     public func discard() {
         if let handle { fclose(handle) }
         handle = nil
-        if let temporaryPath { unlink(temporaryPath) }
-    }
-}
-
-public struct OutputFileError: Error, CustomStringConvertible, Sendable {
-    public var path: String
-    public var operation: String
-    public var errno: Int32
-    public var hint: String
-
-    public init(path: String, operation: String, errno: Int32, hint: String = "") {
-        self.path = path
-        self.operation = operation
-        self.errno = errno
-        self.hint = hint.isEmpty ? Self.hint(for: errno) : hint
-    }
-
-    public var description: String {
-        "cannot \(operation) for \(path): \(String(cString: strerror(errno))) (errno \(errno))"
-            + (hint.isEmpty ? "" : "\nhint: \(hint)")
-    }
-
-    static func hint(for code: Int32) -> String {
-        switch code {
-        case EROFS: return "the file system is mounted read-only: choose another --output path"
-        case EACCES, EPERM: return "no permission to write there: choose another --output path"
-        case ENOENT: return "the directory does not exist: create it or choose another --output path"
-        case ENOSPC, EDQUOT: return "the disk is full"
-        default: return ""
-        }
+        temporary?.remove()
+        temporary = nil
     }
 }

@@ -42,7 +42,7 @@ struct ProfilerEndpoint: Profiler_V1_ProfilerService.SimpleServiceProtocol {
     func getProfilingResults(request: Profiler_V1_GetProfilingResultsRequest,
                              response: RPCWriter<Profiler_V1_ProfilingResultsChunk>,
                              context: ServerContext) async throws {
-        logger.debug("GetProfilingResults", metadata: ["peer": "\(context.remotePeer)", "session": "\(request.sessionID)"])
+        logger.debug("GetProfilingResults", metadata: ["peer": "\(context.remotePeer)", "session": "\(ClientEcho.quoted(request.sessionID))"])
         let result = try await waitForResult(sessionID: request.sessionID, context: context)
         let ranges = chunker.ranges(of: result.folded)
         for (index, range) in ranges.enumerated() {

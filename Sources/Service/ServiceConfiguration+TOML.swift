@@ -9,6 +9,10 @@ extension ServiceConfiguration {
     /// config file's directory).
     public static func parse(toml text: String, source: String = "profiler.toml",
                              baseDirectory: String? = nil) throws(ConfigurationError) -> ServiceConfiguration {
+        if let line = headerWithoutKey(in: text) {
+            throw ConfigurationError(key: source, message: "line \(line): a table header needs a name, like [server]",
+                                     hint: "the sections are \(Self.sections.map { "[\($0)]" }.joined(separator: ", "))")
+        }
         let root: TOMLTable
         do {
             root = try TOMLTable(string: text)
@@ -50,6 +54,29 @@ extension ServiceConfiguration {
     }
 
     static let sections = ["server", "grpc_tls", "profiler"]
+
+    /// The first line (1-based) holding a `[` or `[[` header whose key starts with neither
+    /// a bare-key character nor a quote. toml++ (TOMLKit 0.6, toml.hpp:15481) asserts on
+    /// such a header and aborts the process (`[` alone on a line did it: found by
+    /// ConfigurationFuzzTests), so it never gets to see one. No key of ours takes an array,
+    /// so a line of a multi-line array refused here was an error anyway.
+    static func headerWithoutKey(in text: String) -> Int? {
+        let quotes: Set<UInt8> = [UInt8(ascii: "\""), UInt8(ascii: "'"), UInt8(ascii: "]")]
+        func isBareKey(_ byte: UInt8) -> Bool {
+            (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z")) || (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z"))
+                || (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")) || byte == UInt8(ascii: "_")
+                || byte == UInt8(ascii: "-")
+        }
+        for (number, line) in text.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).enumerated() {
+            var rest = line.drop { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }
+            guard rest.first == UInt8(ascii: "[") else { continue }
+            rest = rest.dropFirst()
+            if rest.first == UInt8(ascii: "[") { rest = rest.dropFirst() }
+            rest = rest.drop { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }
+            guard let first = rest.first, isBareKey(first) || quotes.contains(first) else { return number + 1 }
+        }
+        return nil
+    }
 
     private static func reason(_ error: Error) -> String {
         let code = (error as NSError).userInfo[NSUnderlyingErrorKey].map { ($0 as? NSError)?.code ?? 0 } ?? 0
@@ -130,7 +157,7 @@ private struct TableReader {
     private func integer(_ value: TOMLValueConvertible, _ key: String,
                          in range: ClosedRange<Int>) throws(ConfigurationError) -> Int {
         guard let number = value.int else {
-            throw ConfigurationError(key: key, message: "must be an integer, not a \(value.type) (\(value.debugDescription))")
+            throw ConfigurationError(key: key, message: "must be an integer, not \(Self.typeName(value)) (\(value.debugDescription))")
         }
         guard range.contains(number) else {
             throw ConfigurationError(key: key, message: "must be between \(range.lowerBound) and \(range.upperBound) (got \(number))")
@@ -140,10 +167,23 @@ private struct TableReader {
 
     private func string(_ value: TOMLValueConvertible, _ key: String) throws(ConfigurationError) -> String {
         guard let text = value.string else {
-            throw ConfigurationError(key: key, message: "must be a string, not a \(value.type) (\(value.debugDescription))")
+            throw ConfigurationError(key: key, message: "must be a string, not \(Self.typeName(value)) (\(value.debugDescription))")
         }
         guard !text.isEmpty else { throw ConfigurationError(key: key, message: "must not be empty") }
         return text
+    }
+
+    /// "an integer", "a boolean": the value's TOML type as a wrong-type message says it.
+    private static func typeName(_ value: TOMLValueConvertible) -> String {
+        switch value.type {
+        case .int: "an integer"
+        case .double: "a float"
+        case .bool: "a boolean"
+        case .string: "a string"
+        case .array: "an array"
+        case .table: "a table"
+        default: "a \(value.type)"
+        }
     }
 
     private func resolved(_ path: String) -> String {

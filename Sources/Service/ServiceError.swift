@@ -14,9 +14,10 @@ public struct ServiceError: Error, CustomStringConvertible, Sendable, Equatable 
     public var code: Code
     public var message: String
 
+    /// `message` is cut to a bounded length: it may quote what a client sent.
     public init(_ code: Code, _ message: String) {
         self.code = code
-        self.message = message
+        self.message = ClientEcho.bounded(message)
     }
 
     public var description: String { message }

@@ -127,7 +127,7 @@ public final class SessionRegistry: Sendable {
             Self.deleteExpired(&state, now: .now, logger: logger)
             if let session = state.sessions[id] { return session }
             if let reason = state.gone[id] { throw ServiceError(.notFound, "session \(id) \(reason)") }
-            throw ServiceError(.notFound, "no session \(id) (unknown to this service)")
+            throw ServiceError(.notFound, "no session \(ClientEcho.quoted(id)) (unknown to this service)")
         }
     }
 
@@ -168,6 +168,17 @@ public final class SessionRegistry: Sendable {
 
     private func validate(pid: Int32, durationSeconds: Int, frequencyHz: Int) throws(ServiceError) {
         guard pid > 0 else { throw ServiceError(.invalidArgument, "pid must be a positive process id (got \(pid))") }
+        switch ProcessIDKind.of(pid) {
+        case .thread(let process):
+            throw ServiceError(.invalidArgument, """
+                \(pid) is a thread of process \(process), not a process: ask for pid \(process) \
+                (all of its threads are sampled)
+                """)
+        case .zombie:
+            throw ServiceError(.notFound, "process \(pid) is a zombie: it has already exited (its parent has not reaped it)")
+        case .process, .none:
+            break
+        }
         let durations = 1...limits.maxSessionDurationSeconds
         guard durations.contains(durationSeconds) else {
             throw ServiceError(.invalidArgument,

@@ -43,6 +43,7 @@ struct RecordCommand: ParsableCommand {
         if pid == nil && !all { throw ValidationError("give either --pid PID or --all") }
         if pid != nil && all { throw ValidationError("--pid and --all exclude each other") }
         if let pid, pid <= 0 { throw ValidationError("--pid must be a positive process id") }
+        if let pid, let problem = ProcessIDKind.of(pid).problem(pid: pid) { throw ValidationError(problem) }
         guard SessionSettings.durationRange.contains(duration) else {
             throw ValidationError("--duration must be between 1 and 300 seconds (got \(duration))")
         }
@@ -56,7 +57,7 @@ struct RecordCommand: ParsableCommand {
         let benchLaunchNanoseconds = ProcessInfo.processInfo.environment["FLAMETOP_BENCH_T0_NS"].flatMap(UInt64.init)
         settings.measureFirstSample = benchLaunchNanoseconds != nil
 
-        // The output is created first so an unwritable path fails before sampling starts.
+        // The output is checked first so an unusable path fails before sampling starts.
         let file: AtomicOutputFile
         do {
             file = try AtomicOutputFile(path: output ?? defaultOutputPath(target: target))
@@ -93,24 +94,22 @@ struct RecordCommand: ParsableCommand {
                 "lost": "\(snapshot.statistics.totalLost)",
             ])
         }
-        FoldedWriter(options: symbols.foldedOptions).write(final.counts) { line in file.write(line + "\n") }
-        var wrote: String? = file.path
-        do {
-            try file.commit()
-        } catch {
-            Console.error("flametop: \(error.description)")
-            wrote = nil
-        }
+        let saved = file.save(final.counts, writer: FoldedWriter(options: symbols.foldedOptions),
+                              fallbackDirectories: SavedOutput.fallbackDirectories())
+        if let problem = saved.problem { Console.error("flametop: \(problem)") }
+        let wrote = saved.path
         if let launched = benchLaunchNanoseconds, let first = session.firstSampleDate {
             let milliseconds = first.timeIntervalSince1970 * 1000 - Double(launched) / 1e6
             Console.error(String(format: "bench: first sample %.1f ms after launch", milliseconds))
         }
         let signal = stopSignal.withLock { $0 }.map(SignalWatcher.name)
-        Console.error(RecordSummary(snapshot: final, outputPath: wrote, stopSignal: signal).text)
+        var summary = RecordSummary(snapshot: final, outputPath: wrote, stopSignal: signal)
+        summary.profileLost = wrote == nil
+        Console.error(summary.text)
         for module in symbolizer.statistics.unresolvedByModule(minimumShare: 0.05).prefix(5) {
             Console.error("unresolved: \(module)")
         }
-        if wrote == nil { throw ExitCode(1) }
+        if saved.problem != nil { throw ExitCode(1) }
         if case .failed = final.state { throw ExitCode(1) }
     }
 

@@ -26,9 +26,24 @@ struct RemoteCommand: ParsableCommand {
                 try await ProfilerClient.withConnection(to: endpoint, body)
             }
         } catch let error as RPCError {
+            if let tls = TLSFailure(error) { throw CommandFailure("\(options.server): \(Self.describe(tls, options))") }
             throw CommandFailure("\(options.server): \(Self.statusName(error.code)): \(error.message)")
         } catch let error as ClientError {
             throw CommandFailure("\(options.server): \(error.description)")
+        }
+    }
+
+    /// A handshake failure in words, naming the file to look at.
+    static func describe(_ failure: TLSFailure, _ options: RemoteOptions) -> String {
+        switch failure {
+        case .serverCertificateNotTrusted(let detail):
+            "TLS: server certificate not trusted (\(detail)): it is not signed by the CA in --ca \(options.ca ?? "?"), "
+                + "or does not name this address"
+        case .clientCertificateNotAccepted(let detail):
+            "TLS: certificate not accepted by the server (\(detail)): --cert \(options.cert ?? "?") is not signed "
+                + "by the CA the server trusts (its grpc_tls.ca_file)"
+        case .handshakeFailed(let detail):
+            "TLS: the handshake failed (\(detail))"
         }
     }
 

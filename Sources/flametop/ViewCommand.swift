@@ -10,7 +10,8 @@ struct ViewCommand: ParsableCommand {
         abstract: "Browse a saved folded-stacks file in the profile screen (no root needed).",
         discussion: """
             Reads flametop's own files and those of stackcollapse-perf.pl, bcc `profile -f` and \
-            py-spy `--format raw`. Kernel frames are recognised by their `_[k]` suffix.
+            py-spy `--format raw`. Kernel frames are recognised by their `_[k]` suffix. Reads regular \
+            files up to 4 GiB and holds about three times the file in memory.
             """
     )
 
@@ -23,18 +24,9 @@ struct ViewCommand: ParsableCommand {
     @OptionGroup var display: DisplayOptions
 
     func run() throws {
-        guard let data = FileManager.default.contents(atPath: file) else {
-            let reason = FileManager.default.fileExists(atPath: file) ? "cannot be read (permissions?)" : "does not exist"
-            throw CommandFailure("\(file) \(reason)")
-        }
-        let counts: StackCounts
-        do {
-            counts = try FoldedReader(options: .init(rootIsProcess: processRoots)).read(utf8: data)
-        } catch {
-            throw CommandFailure("\(file): \(error.description)\nhint: \(error.hint)")
-        }
-        guard !counts.isEmpty else { throw CommandFailure("\(file) holds no stacks") }
-        let source = StaticProfileSource(counts: counts, name: URL(fileURLWithPath: file).lastPathComponent)
+        let stacks = try FoldedFileLoader.load(file, processRoots: processRoots)
+        guard !stacks.isEmpty else { throw CommandFailure("\(file) holds no stacks") }
+        let source = StaticProfileSource(stacks: stacks, name: URL(fileURLWithPath: file).lastPathComponent)
         var options = TerminalUIOptions(start: .view(source)) { _ in
             throw CommandFailure("a saved profile cannot start sampling")
         }

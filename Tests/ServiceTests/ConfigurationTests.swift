@@ -66,9 +66,16 @@ struct ConfigurationTests {
         ("[profiler]\nunwind = \"frame-pointers\"", "profiler.unwind", "must be one of \"auto\", \"fp\", \"dwarf\""),
         ("[profiler]\nunwind = 1", "profiler.unwind", "must be one of"),
         ("[grpc_tls]\nca_file = 3", "grpc_tls.ca_file", "must be a string"),
+        // A wrong type, not a bad address (issue 14).
+        ("[server]\nbind_address = 5", "server.bind_address", "must be a string, not an integer"),
+        ("[server]\nbind_address = true", "server.bind_address", "must be a string, not a boolean"),
         ("[grpc_tls]\nkey_file = \"\"", "grpc_tls.key_file", "must not be empty"),
         ("server = 1", "server", "must be a table"),
         ("[server\nport = 1", "profiler.toml", "expected ']'"),
+        // toml++ aborted the process on these (found by ConfigurationFuzzTests).
+        ("[server]\nport = 1\n[\n", "profiler.toml", "line 3: a table header needs a name"),
+        ("[[ =\n", "profiler.toml", "line 1: a table header needs a name"),
+        ("[é]", "profiler.toml", "line 1: a table header needs a name"),
     ])
     func badValuesNameTheirKey(toml: String, key: String, message: String) {
         #expect {

@@ -71,6 +71,33 @@ extension ServiceSystemTests {
             }
         }
 
+        /// Both refusals arrive as UNAVAILABLE "closed the connection before completing the
+        /// HTTP/2 connection preface"; the client tells them apart as TLS failures (issue 14).
+        @Test func certificateRefusalsAreNamedAsTLSFailures() async throws {
+            let certificates = try TestCertificates.make()
+            defer { certificates.remove() }
+            try await TestServer.with(certificates) { port in
+                func failure(cert: TestCertificates.Identity, ca: String) async -> TLSFailure? {
+                    let endpoint = ClientEndpoint(host: "127.0.0.1", port: port, security: .mutualTLS(
+                        certFile: cert.certificate, keyFile: cert.key, caFile: ca))
+                    do {
+                        _ = try await ProfilerClient.withConnection(to: endpoint) { try await $0.status() }
+                        return nil
+                    } catch {
+                        return TLSFailure(error)
+                    }
+                }
+                let untrusted = await failure(cert: certificates.client, ca: certificates.otherCACertificate)
+                #expect(untrusted == .serverCertificateNotTrusted(detail: "CERTIFICATE_VERIFY_FAILED"), "\(String(describing: untrusted))")
+                let refused = await failure(cert: certificates.intruder, ca: certificates.caCertificate)
+                guard case .clientCertificateNotAccepted = refused else {
+                    Issue.record("an intruder's certificate: \(String(describing: refused))")
+                    return
+                }
+                #expect(await failure(cert: certificates.client, ca: certificates.caCertificate) == nil)
+            }
+        }
+
         /// IPv6: the server binds ::1, and the client checks the certificate names that address.
         @Test func servesOnIPv6Loopback() async throws {
             let certificates = try TestCertificates.make()

@@ -4,6 +4,7 @@ import Profile
 @testable import Sampling
 @testable import Service
 import Synchronization
+import TestSupport
 import Testing
 
 /// A session that ends when the test says so, with the profile the test gives:
@@ -70,7 +71,8 @@ struct SessionRegistryTests {
         func session(_ index: Int) -> ScriptedSession { started.sessions.withLock { $0[index] } }
 
         func start() async throws -> String {
-            try await registry.start(pid: 42, durationSeconds: 5, frequencyHz: 99).id
+            // A real process: the registry refuses thread IDs and zombies before starting.
+            try await registry.start(pid: getpid(), durationSeconds: 5, frequencyHz: 99).id
         }
     }
 
@@ -85,6 +87,48 @@ struct SessionRegistryTests {
         #expect(result.sampleCount == 6 && result.uniqueStacks == 3)
         #expect(String(decoding: result.folded, as: UTF8.self).hasPrefix("main;work;leaf_000000 2\n"))
         #expect(try !harness.registry.isRunning(sessionID: id))
+    }
+
+    /// A thread's ID is not taken for its process's (issue 14).
+    @Test func aThreadIDIsRefusedNamingItsProcess() async throws {
+        let harness = Harness()
+        let me = getpid()
+        let thread = try #require(try FileManager.default.contentsOfDirectory(atPath: "/proc/self/task")
+            .compactMap(Int32.init).first { $0 != me }, "the test runner has more than one thread")
+        await #expect { _ = try await harness.registry.start(pid: thread, durationSeconds: 1, frequencyHz: 99) } throws: {
+            let error = $0 as? ServiceError
+            return error?.code == .invalidArgument && error?.message.contains("is a thread of process \(me)") == true
+        }
+    }
+
+    @Test func aZombieIsSaidToHaveExited() async throws {
+        // `sleep 0` exits at once and its parent, now `sleep 30`, never reaps it.
+        let parent = try RunningProcess(["sh", "-c", "sleep 0 & exec sleep 30"])
+        defer { parent.terminate() }
+        let parentPID = parent.pid
+        @Sendable func zombieChild() -> Int32? {
+            let children = (try? String(contentsOfFile: "/proc/\(parentPID)/task/\(parentPID)/children",
+                                        encoding: .utf8)) ?? ""
+            return children.split(separator: " ").compactMap { Int32($0) }.first { ProcessIDKind.of($0) == .zombie }
+        }
+        #expect(await eventually(timeout: 10) { zombieChild() != nil })
+        let pid = try #require(zombieChild(), "no zombie child appeared")
+        let harness = Harness()
+        await #expect { _ = try await harness.registry.start(pid: pid, durationSeconds: 1, frequencyHz: 99) } throws: {
+            let error = $0 as? ServiceError
+            return error?.code == .notFound && error?.message.contains("is a zombie: it has already exited") == true
+        }
+    }
+
+    /// A 1 MB session_id is quoted cut, so the reply stays NOT_FOUND (issue 14).
+    @Test func aHugeSessionIDIsQuotedCut() async throws {
+        let harness = Harness()
+        let huge = String(repeating: "x", count: 1 << 20)
+        await #expect { _ = try await harness.registry.result(sessionID: huge) } throws: {
+            let error = $0 as? ServiceError
+            return error?.code == .notFound && (error?.message.utf8.count ?? .max) <= 1024
+                && error?.message.contains("(1048576 bytes)") == true
+        }
     }
 
     @Test func theLimitCountsRunningSessionsAndAFailedStartFreesItsSlot() async throws {

@@ -129,6 +129,10 @@ extension ServiceSystemTests {
 
                     let unknown = try await rpcError { _ = try await client.results(sessionID: "no-such-session", timeout: .seconds(5)) }
                     #expect(unknown.code == .notFound && unknown.message.contains("no-such-session"), "\(unknown)")
+                    // Echoed whole, a 1 MB ID broke the reply's metadata: RESOURCE_EXHAUSTED.
+                    let huge = String(repeating: "x", count: 1 << 20)
+                    let hugeError = try await rpcError { _ = try await client.results(sessionID: huge, timeout: .seconds(5)) }
+                    #expect(hugeError.code == .notFound, "\(hugeError.code): \(hugeError.message.prefix(200))")
                     let empty = try await rpcError { _ = try await client.results(sessionID: "", timeout: .seconds(5)) }
                     #expect(empty.code == .invalidArgument, "\(empty)")
                     #expect(try await client.status().sessionsStarted == 0, "no refused request started a session")

@@ -92,7 +92,7 @@ import Testing
         var screen = try screen()
         // Select "parse" (row 5) and open it.
         for _ in 0..<5 { _ = screen.handle(.down) }
-        #expect(screen.tree.selectedRow?.path == ["main", "parse"].identities)
+        #expect(screen.tree.selectedPath == ["main", "parse"].identities)
         _ = screen.handle(.right)
         // The next drain makes parse the hottest branch; its children reorder too.
         screen.update(try Self.snapshot(Self.folded + "\nmain;parse;read 100", generation: 2))
@@ -101,16 +101,16 @@ import Testing
         #expect(lines[3] == "      55.0% ██████░░░░ read")
         #expect(lines[4] == "      15.0% ██░░░░░░░░ tokenize")
         #expect(lines[5] == "  ▾  27.5% ███░░░░░░░ compute")
-        #expect(screen.tree.selectedRow?.path == ["main", "parse"].identities)
+        #expect(screen.tree.selectedPath == ["main", "parse"].identities)
         #expect(screen.tree.selectedIndex == 2)
     }
 
     @Test func aVanishedNodeMovesTheSelectionToItsClosestAncestor() throws {
         var screen = try screen()
         for _ in 0..<4 { _ = screen.handle(.down) }
-        #expect(screen.tree.selectedRow?.path == ["main", "compute", "hash", "memcpy"].identities(kernelLast: true))
+        #expect(screen.tree.selectedPath == ["main", "compute", "hash", "memcpy"].identities(kernelLast: true))
         screen.update(try Self.snapshot("main;compute;hash 7\nmain;idle 3", generation: 2))
-        #expect(screen.tree.selectedRow?.path == ["main", "compute", "hash"].identities)
+        #expect(screen.tree.selectedPath == ["main", "compute", "hash"].identities)
         screen.update(try Self.snapshot("other 1", generation: 3))
         #expect(screen.tree.selectedIndex == 0)
         screen.update(try Self.snapshot("", generation: 4))
@@ -126,15 +126,15 @@ import Testing
         _ = screen.handle(.enter)
         #expect(treeLines(render(screen)).count == 5)
         _ = screen.handle(.right)
-        #expect(screen.tree.selectedRow?.path == ["main", "compute"].identities)
+        #expect(screen.tree.selectedPath == ["main", "compute"].identities)
         _ = screen.handle(.left)
-        #expect(screen.tree.selectedRow?.path == ["main"].identities)
+        #expect(screen.tree.selectedPath == ["main"].identities)
         _ = screen.handle(.left)
         #expect(treeLines(render(screen)).count == 2)
         _ = screen.handle(.character("+"))
         #expect(treeLines(render(screen)).count == 9)
         _ = screen.handle(.end)
-        #expect(screen.tree.selectedRow?.path == ["main", "idle"].identities)
+        #expect(screen.tree.selectedPath == ["main", "idle"].identities)
         _ = screen.handle(.home)
         #expect(screen.tree.selectedIndex == 0)
     }
@@ -153,7 +153,7 @@ import Testing
         ])
         #expect(screen.handle(.escape) == .redraw)
         #expect(treeLines(render(screen)).count == 7)
-        #expect(screen.tree.selectedRow?.path == ["main", "compute"].identities)
+        #expect(screen.tree.selectedPath == ["main", "compute"].identities)
     }
 
     @Test func invertShowsCallersWithTheirHotPathOpen() throws {
@@ -207,7 +207,7 @@ import Testing
         _ = screen.handle(.enter)
         let canvas = render(screen)
         #expect(canvas.line(2) == " Flame tree  \"tok\" 30.0% of samples")
-        #expect(screen.tree.selectedRow?.path == ["main", "parse", "tokenize"].identities)
+        #expect(screen.tree.selectedPath == ["main", "parse", "tokenize"].identities)
         let row = 3 + screen.tree.selectedIndex
         #expect(canvas.line(row) == "   ▸  30.0% ███░░░░░░░ tokenize" || canvas.line(row).hasSuffix("tokenize"))
         #expect(canvas[row, 0].style.role == .selection)
@@ -215,7 +215,7 @@ import Testing
         let functionRow = (16...22).first { canvas.line($0).hasSuffix("tokenize") }
         #expect(functionRow.map { canvas[$0, 26].style } == .match)
         _ = screen.handle(.character("n"))
-        #expect(screen.tree.selectedRow?.path == ["main", "parse", "tokenize"].identities)
+        #expect(screen.tree.selectedPath == ["main", "parse", "tokenize"].identities)
         _ = screen.handle(.escape)
         #expect(screen.searchQuery == "")
         _ = screen.handle(.character("/"))

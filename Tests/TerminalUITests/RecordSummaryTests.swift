@@ -58,4 +58,11 @@ struct RecordSummaryTests {
         #expect(text.contains("kernel stack map full (raise --stack-map-size): 4"))
         #expect(!text.contains("wrote"))
     }
+
+    @Test func aProfileThatCouldNotBeWrittenIsNotCalledLossless() {
+        var summary = RecordSummary(snapshot: snapshot(state: .finished), outputPath: nil, stopSignal: nil)
+        summary.profileLost = true
+        #expect(summary.text.contains("losses: all 100 samples: the profile could not be written"))
+        #expect(!summary.text.contains("losses: none"))
+    }
 }

@@ -101,6 +101,31 @@ import TestSupport
         #expect(settings.contains(" icanon") && settings.contains(" echo "), "\(settings)")
     }
 
+    /// Ctrl-S used to stop the tty's output (IXON), block the loop in its next write and
+    /// leave SIGTERM unanswered (issue 14): now it is a key like any other.
+    @Test(.needsRoot) func ctrlSThenSigtermStillAutosavesAndRestoresTheTerminal() throws {
+        let busy = try RunningProcess(["sh", "-c", "while :; do :; done"])
+        defer { busy.terminate() }
+        let state = try TemporaryDirectory()
+        defer { state.remove() }
+        let tmux = try start("pid:\(busy.pid)", state: state, extra: ["CHILD_DURATION": "0"])
+        defer { tmux.close() }
+        try tmux.waitUntil("samples", timeout: 20) { self.samples(in: $0) >= 20 }
+        try tmux.sendHexKeys(0x13)
+        // The screen still updates after Ctrl-S: the sample count goes on growing.
+        let before = samples(in: try tmux.capture())
+        try tmux.waitUntil("the screen updating after Ctrl-S", timeout: 10) { self.samples(in: $0) > before }
+        kill(try tmux.commandPID(), SIGTERM)
+        #expect(try tmux.waitForExit(timeout: 5) == 128 + SIGTERM)
+        let files = autosaved(in: state)
+        #expect(files.count == 1)
+        #expect(!(try String(contentsOfFile: try #require(files.first), encoding: .utf8)).isEmpty)
+        let settings = try tmux.terminalSettingsAfterExit()
+        #expect(settings.contains(" icanon") && settings.contains(" echo "), "\(settings)")
+        // The shell's own flow control is given back.
+        #expect(settings.contains(" ixon"), "\(settings)")
+    }
+
     @Test(.needsRoot) func aTargetThatExitsFreezesTheProfile() throws {
         let busy = try RunningProcess(["sh", "-c", "while :; do :; done"])
         defer { busy.terminate() }

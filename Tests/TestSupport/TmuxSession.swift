@@ -57,6 +57,11 @@ public final class TmuxSession: @unchecked Sendable {
         try run(["send-keys", "-t", sessionName] + keys)
     }
 
+    /// Sends raw bytes as keys (`send-keys -H`): 0x13 is Ctrl-S whatever tmux's key table says.
+    public func sendHexKeys(_ bytes: UInt8...) throws {
+        try run(["send-keys", "-t", sessionName, "-H"] + bytes.map { String($0, radix: 16) })
+    }
+
     /// Types `text` literally, character by character.
     public func type(_ text: String) throws {
         try run(["send-keys", "-t", sessionName, "-l", text])

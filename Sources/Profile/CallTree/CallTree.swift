@@ -39,25 +39,26 @@ public struct CallTree: Sendable {
 
     /// The top-down tree of a profile; the root holds every sample.
     public init(_ counts: StackCounts) {
-        var interner = FrameInterner()
-        var frameWeights: [UInt64] = []
-        var paths = CallPaths(expectedPaths: counts.uniqueStacks, expectedFrames: counts.uniqueStacks * 16)
-        for (stack, count) in counts.counts {
-            // Through a buffer pointer the frames are borrowed, not copied (three string
-            // retains and releases each).
-            stack.frames.withUnsafeBufferPointer { frames in
-                for position in frames.indices {
-                    let frameIndex = Int(interner.intern(frames[position]))
-                    if frameIndex == frameWeights.count { frameWeights.append(0) }
-                    frameWeights[frameIndex] += count
-                    paths.append(interner.identityOfFrame[frameIndex])
-                }
-            }
-            paths.endPath(count: count)
+        self.init(StackTable(counts))
+    }
+
+    /// The top-down tree of a profile; the root holds every sample.
+    public init(_ stacks: StackTable) {
+        let frames = stacks.frameIndices, identityOfFrame = stacks.interner.identityOfFrame
+        var frameWeights = [UInt64](repeating: 0, count: stacks.frames.count)
+        for index in 0..<stacks.stackCount {
+            let count = stacks.counts[index]
+            for position in stacks.stack(index) { frameWeights[Int(frames[position])] += count }
         }
-        let (functions, renumbered) = interner.sortedFunctionTable(frameWeights: frameWeights)
-        paths.renumber(renumbered)
-        self = CallTreeBuilder.build(paths, functions: functions, profileSamples: counts.totalSamples,
+        let (functions, renumbered) = stacks.interner.sortedFunctionTable(frameWeights: frameWeights)
+        var paths = CallPaths(expectedPaths: stacks.stackCount, expectedFrames: frames.count)
+        for index in 0..<stacks.stackCount {
+            for position in stacks.stack(index) {
+                paths.append(renumbered[Int(identityOfFrame[Int(frames[position])])])
+            }
+            paths.endPath(count: stacks.counts[index])
+        }
+        self = CallTreeBuilder.build(paths, functions: functions, profileSamples: stacks.totalSamples,
                                      isInverted: false)
     }
 
@@ -96,6 +97,18 @@ public struct CallTree: Sendable {
         let function = nodes[id.index].function
         return function < 0 ? nil : functions.identities[Int(function)]
     }
+
+    /// The node's function as an index into this tree's function table (nil for the root of
+    /// a whole profile): lets a caller do per-function work once per tree, not once per node.
+    public func functionIndex(of id: NodeID) -> Int? {
+        let function = nodes[id.index].function
+        return function < 0 ? nil : Int(function)
+    }
+
+    /// How many functions `functionIndex(of:)` ranges over.
+    public var functionCount: Int { functions.identities.count }
+
+    public func identity(ofFunction index: Int) -> FunctionIdentity { functions.identities[index] }
 
     public func totalSamples(of id: NodeID) -> UInt64 { nodes[id.index].total }
     public func selfSamples(of id: NodeID) -> UInt64 { nodes[id.index].selfSamples }

@@ -13,6 +13,8 @@ public struct FoldedReadError: Error, Sendable, Equatable, CustomStringConvertib
         case emptyFrame(position: Int)
         /// The counts read so far add up to more than 64 bits hold.
         case totalTooLarge
+        /// The file holds more frames, in all, than a profile can (`StackTable.frameLimit`).
+        case tooManyFrames(limit: Int)
     }
 
     /// 1-based, counting blank and comment lines too, so an editor jumps straight to it.
@@ -41,6 +43,8 @@ public struct FoldedReadError: Error, Sendable, Equatable, CustomStringConvertib
             "sample counts must fit in an unsigned 64-bit integer; is this really a sample count?"
         case .emptyFrame:
             "remove the empty frame (`;;` or a trailing `;`), or name it `[unknown]`"
+        case .tooManyFrames:
+            "split the file, or fold it further (merge or cut the deepest stacks)"
         }
     }
 
@@ -52,6 +56,7 @@ public struct FoldedReadError: Error, Sendable, Equatable, CustomStringConvertib
         case .emptyStack: "no frames before the sample count"
         case .emptyFrame(let position): "frame \(position) is empty"
         case .totalTooLarge: "the sample counts add up to more than 2^64-1"
+        case .tooManyFrames(let limit): "more than \(limit) frames in all"
         }
         return "folded stacks, line \(lineNumber): \(what): \"\(line)\" (\(hint))"
     }

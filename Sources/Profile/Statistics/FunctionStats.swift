@@ -13,51 +13,48 @@ public struct FunctionStats: Sendable {
     private let positions: [FunctionIdentity: Int]
 
     public init(_ counts: StackCounts) {
-        var interner = FrameInterner()
-        var selfSamples: [UInt64] = []
-        var totalSamples: [UInt64] = []
+        self.init(StackTable(counts))
+    }
+
+    public init(_ stacks: StackTable) {
+        let interner = stacks.interner
+        let frames = stacks.frameIndices
+        var selfSamples = [UInt64](repeating: 0, count: interner.identities.count)
+        var totalSamples = selfSamples
         // The last stack each function was counted in: counts a recursive function once per
         // stack without a per-stack set.
-        var lastStack: [Int] = []
-        var frameWeights: [UInt64] = []
+        var lastStack = [Int](repeating: -1, count: interner.identities.count)
+        var frameWeights = [UInt64](repeating: 0, count: interner.frames.count)
 
-        for (stackNumber, (stack, count)) in counts.counts.enumerated() {
-            var function = -1
-            // Borrowed through the buffer rather than copied (three string retains per frame).
-            stack.frames.withUnsafeBufferPointer { frames in
-                for position in frames.indices where frames[position].kind != .process {
-                    let frameIndex = Int(interner.intern(frames[position]))
-                    function = Int(interner.identityOfFrame[frameIndex])
-                    if function == selfSamples.count {
-                        selfSamples.append(0)
-                        totalSamples.append(0)
-                        lastStack.append(-1)
-                    }
-                    if frameIndex == frameWeights.count { frameWeights.append(0) }
-                    frameWeights[frameIndex] += count
-                    if lastStack[function] != stackNumber {
-                        lastStack[function] = stackNumber
-                        totalSamples[function] += count
-                    }
+        for stackNumber in 0..<stacks.stackCount {
+            let count = stacks.counts[stackNumber]
+            let range = stacks.stack(stackNumber)
+            for position in range {
+                let frameIndex = Int(frames[position])
+                guard interner.frames[frameIndex].kind != .process else { continue }
+                let function = Int(interner.identityOfFrame[frameIndex])
+                frameWeights[frameIndex] += count
+                if lastStack[function] != stackNumber {
+                    lastStack[function] = stackNumber
+                    totalSamples[function] += count
                 }
             }
-            // `function` is now the leaf's, unless the leaf is a process root.
-            if let leaf = stack.leaf, leaf.kind != .process {
-                selfSamples[function] += count
+            if let leaf = range.last, interner.frames[Int(frames[leaf])].kind != .process {
+                selfSamples[Int(interner.identityOfFrame[Int(frames[leaf])])] += count
             }
         }
 
         let locations = Self.hottestLocations(interner: interner, frameWeights: frameWeights)
         var stats: [FunctionStat] = []
         stats.reserveCapacity(interner.identities.count)
-        for (function, identity) in interner.identities.enumerated() {
+        for (function, identity) in interner.identities.enumerated() where identity.kind != .process {
             stats.append(FunctionStat(identity: identity, selfSamples: selfSamples[function],
                                       totalSamples: totalSamples[function],
-                                      profileSamples: counts.totalSamples,
+                                      profileSamples: stacks.totalSamples,
                                       location: locations[function]))
         }
         stats.sort(by: Self.order(.selfSamples))
-        profileSamples = counts.totalSamples
+        profileSamples = stacks.totalSamples
         functions = stats
         var positions: [FunctionIdentity: Int] = [:]
         positions.reserveCapacity(stats.count)

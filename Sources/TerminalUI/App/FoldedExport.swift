@@ -6,7 +6,8 @@ enum FoldedExport {
     /// Returns an error message, or nil on success.
     static func write(_ counts: StackCounts, to path: String) -> String? {
         do {
-            let file = try AtomicOutputFile(path: path)
+            // Written at once: no probe file first (autosaves run every few seconds).
+            let file = try AtomicOutputFile(path: path, preflight: false)
             FoldedWriter().write(counts) { line in file.write(line + "\n") }
             try file.commit()
             return nil

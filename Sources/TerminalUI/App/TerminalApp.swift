@@ -83,7 +83,7 @@ final class TerminalApp {
                 active.screen.now = Date()
                 active.screen.note(snapshot)
                 if active.screen.needsModel(for: snapshot) {
-                    models.submit(snapshot, parameters: active.screen.modelParameters)
+                    models.submit(snapshot, stacks: active.source.stacks, parameters: active.screen.modelParameters)
                 }
                 needsDraw = true
             }
@@ -134,8 +134,8 @@ final class TerminalApp {
         } else {
             processList.render(into: &canvas)
         }
-        terminal.draw(canvas)
-        needsDraw = false
+        // Not drawn when the terminal takes no output: tried again on the next turn.
+        needsDraw = !terminal.draw(canvas)
     }
 
     // MARK: Events
@@ -180,7 +180,7 @@ final class TerminalApp {
             closeProfile()
         case .export(let path):
             guard var active = profile else { return }
-            let error = FoldedExport.write(active.source.snapshot().counts, to: path)
+            let error = FoldedExport.write(active.source.countsToExport(), to: path)
             active.screen.exportFinished(path: path, error: error)
             profile = active
         case .resetProfile:
@@ -207,7 +207,7 @@ final class TerminalApp {
         screen.now = Date()
         screen.note(snapshot)
         _ = models.take()
-        models.submit(snapshot, parameters: screen.modelParameters)
+        models.submit(snapshot, stacks: source.stacks, parameters: screen.modelParameters)
         var autosave: ProfileAutosave?
         if source.isLive, let directory = options.autosaveDirectory {
             autosave = ProfileAutosave(directory: directory, snapshot: snapshot, date: Date())
@@ -242,6 +242,7 @@ final class TerminalApp {
     private func stopProfile() -> String? {
         guard let active = profile else { return nil }
         profile = nil
+        models.cancel()
         active.source.stop()
         guard active.source.isLive, var autosave = active.autosave else { return nil }
         if let error = autosave.save(active.source.snapshot()) {

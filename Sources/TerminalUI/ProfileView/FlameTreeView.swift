@@ -3,11 +3,14 @@ import Profile
 /// The flame tree pane's state: which tree is shown (top-down or inverted, whole or
 /// focused on a function, zoomed into a subtree), which nodes are expanded, and the
 /// selection. Expansion and selection are kept as call paths, so they survive every
-/// live update (a new tree each time) and find "the same" node again.
+/// live update (a new tree each time) and find "the same" node again. Paths are IDs in
+/// one `CallPathTable`, so every step here is linear in the rows shown, whatever the depth.
 struct FlameTreeView {
+    typealias PathID = CallPathTable.ID
+
     struct Row: Equatable {
         let node: CallTree.NodeID
-        let path: CallTree.Path
+        let path: PathID
         let depth: Int
         let hasChildren: Bool
         let isExpanded: Bool
@@ -22,13 +25,15 @@ struct FlameTreeView {
     /// The profile's tree for `mode`: the tree the rows come from.
     private(set) var tree: CallTree?
     private(set) var mode = Mode()
+    private(set) var paths = CallPathTable()
     /// Zoomed subtrees, innermost last; each a path in `tree`.
-    private(set) var zoom: [CallTree.Path] = []
-    private var expandedByMode: [Mode: Set<CallTree.Path>] = [:]
+    private(set) var zoom: [PathID] = []
+    private var expandedByMode: [Mode: Set<PathID>] = [:]
     /// Modes whose hot path has been expanded once (on first display with samples).
     private var hotPathShown: Set<Mode> = []
-    private(set) var selectedPath: CallTree.Path = []
+    private var selection = CallPathTable.root
     private(set) var rows: [Row] = []
+    private var rowOfPath: [PathID: Int] = [:]
     private(set) var selectedIndex = 0
     private(set) var scrollOffset = 0
     var visibleRows = 10 {
@@ -39,8 +44,12 @@ struct FlameTreeView {
     static let expandAllThreshold = 0.1
 
     var selectedRow: Row? { rows.indices.contains(selectedIndex) ? rows[selectedIndex] : nil }
+    /// The selected node's call path, spelled out.
+    var selectedPath: CallTree.Path { paths.path(of: selection) }
+    /// The function of the innermost zoom.
+    var zoomedFunction: FunctionIdentity? { zoom.last.flatMap(paths.last(of:)) }
 
-    private var expanded: Set<CallTree.Path> {
+    private var expanded: Set<PathID> {
         get { expandedByMode[mode] ?? [] }
         set { expandedByMode[mode] = newValue }
     }
@@ -60,78 +69,97 @@ struct FlameTreeView {
     /// Opens the chain of hottest children from the root down to a leaf.
     private mutating func expandHotPath(in tree: CallTree) {
         var node = tree.root
-        var path: [FunctionIdentity] = []
+        var path = CallPathTable.root
         var opened = expanded
-        opened.insert(CallTree.Path(path))
+        opened.insert(path)
         while let hottest = tree.children(of: node).first {
-            opened.insert(CallTree.Path(path))
+            opened.insert(path)
             guard let identity = tree.identity(of: hottest) else { break }
-            path.append(identity)
+            path = paths.child(of: path, identity)
             node = hottest
         }
         expanded = opened
+    }
+
+    /// The node at `path` in the shown tree.
+    private func node(at path: PathID) -> CallTree.NodeID? {
+        tree?.node(at: paths.path(of: path))
     }
 
     /// Lists the visible rows (expanded nodes' children, depth first) and finds the
     /// selection again: the same path, or its closest ancestor still shown.
     private mutating func flatten() {
         rows.removeAll(keepingCapacity: true)
+        rowOfPath.removeAll(keepingCapacity: true)
         guard let tree else { return }
-        let rootPath = zoom.last ?? []
-        guard let root = tree.node(at: rootPath) else {
+        let rootPath = zoom.last ?? CallPathTable.root
+        guard let root = node(at: rootPath) else {
             // The zoomed subtree is gone (counts were reset): zoom out to what exists.
             zoom.removeLast()
             flatten()
             return
         }
-        let open = expanded.union([rootPath])
-        var stack: [(CallTree.NodeID, [FunctionIdentity], Int)] = [(root, rootPath.functions, 0)]
-        while let (node, functions, depth) = stack.popLast() {
-            let path = CallTree.Path(functions)
+        var open = expanded
+        open.insert(rootPath)
+        // Each function's number in `paths`, looked up once per tree (a wide tree has as many
+        // rows as functions).
+        var numbers = [Int32](repeating: -1, count: tree.functionCount)
+        var stack: [(CallTree.NodeID, PathID, Int)] = [(root, rootPath, 0)]
+        while let (node, path, depth) = stack.popLast() {
             let children = tree.children(of: node)
             let isExpanded = open.contains(path) && !children.isEmpty
+            rowOfPath[path] = rows.count
             rows.append(Row(node: node, path: path, depth: depth, hasChildren: !children.isEmpty,
                             isExpanded: isExpanded))
             guard isExpanded else { continue }
             for child in children.reversed() {
-                guard let identity = tree.identity(of: child) else { continue }
-                stack.append((child, functions + [identity], depth + 1))
+                guard let function = tree.functionIndex(of: child) else { continue }
+                let identity = tree.identity(ofFunction: function)
+                if numbers[function] < 0 { numbers[function] = paths.number(of: identity) }
+                stack.append((child, paths.child(of: path, identity, number: numbers[function]), depth + 1))
             }
         }
         reselect()
+        compactPathsIfLarge()
     }
 
     private mutating func reselect() {
-        var candidate = selectedPath.functions
-        while true {
-            if let index = rows.firstIndex(where: { $0.path.functions == candidate }) {
-                selectedIndex = index
-                break
-            }
-            if candidate.isEmpty {
-                selectedIndex = 0
-                break
-            }
-            candidate.removeLast()
-        }
-        selectedPath = selectedRow?.path ?? []
+        var candidate = selection
+        while rowOfPath[candidate] == nil, let parent = paths.parent(of: candidate) { candidate = parent }
+        selectedIndex = rowOfPath[candidate] ?? 0
+        selection = selectedRow?.path ?? CallPathTable.root
         keepSelectionVisible()
+    }
+
+    /// Rebuilds the path table from what is still referred to once it holds far more than
+    /// that: a live profile shows new paths on every update.
+    private mutating func compactPathsIfLarge() {
+        let referred = rows.count + expandedByMode.values.reduce(0) { $0 + $1.count } + zoom.count
+        guard paths.count > 4 * referred + 4096 else { return }
+        var kept = rows.map(\.path) + zoom + [selection]
+        for set in expandedByMode.values { kept += set }
+        let (table, remap) = paths.compacted(keeping: kept)
+        paths = table
+        zoom = zoom.map(remap)
+        selection = remap(selection)
+        expandedByMode = expandedByMode.mapValues { Set($0.map(remap)) }
+        rows = rows.map { Row(node: $0.node, path: remap($0.path), depth: $0.depth,
+                              hasChildren: $0.hasChildren, isExpanded: $0.isExpanded) }
+        rowOfPath = Dictionary(uniqueKeysWithValues: rows.enumerated().map { ($1.path, $0) })
     }
 
     private mutating func select(_ index: Int) {
         selectedIndex = ListScrolling.clamped(index, count: rows.count)
-        selectedPath = selectedRow?.path ?? []
+        selection = selectedRow?.path ?? CallPathTable.root
         keepSelectionVisible()
     }
 
     /// Selects the node at `path`, opening its ancestors so that it is shown.
-    mutating func reveal(_ path: CallTree.Path) {
+    private mutating func reveal(_ path: PathID) {
         var opened = expanded
-        for length in 0..<path.functions.count {
-            opened.insert(CallTree.Path(Array(path.functions.prefix(length))))
-        }
+        for ancestor in paths.ancestors(of: path).dropFirst() { opened.insert(ancestor) }
         expanded = opened
-        selectedPath = path
+        selection = path
         flatten()
     }
 
@@ -146,12 +174,13 @@ struct FlameTreeView {
     mutating func switchMode(to mode: Mode, tree: CallTree) {
         self.mode = mode
         zoom = []
-        selectedPath = []
+        selection = CallPathTable.root
         update(tree: tree)
     }
 
     mutating func zoomIn() {
-        guard let row = selectedRow, row.depth > 0 || zoom.isEmpty, row.path != (zoom.last ?? []) else { return }
+        guard let row = selectedRow, row.depth > 0 || zoom.isEmpty,
+              row.path != (zoom.last ?? CallPathTable.root) else { return }
         zoom.append(row.path)
         var opened = expanded
         opened.insert(row.path)
@@ -163,7 +192,7 @@ struct FlameTreeView {
     @discardableResult
     mutating func zoomOut() -> Bool {
         guard let last = zoom.popLast() else { return false }
-        selectedPath = last
+        selection = last
         flatten()
         return true
     }
@@ -199,7 +228,7 @@ struct FlameTreeView {
         return true
     }
 
-    private mutating func setExpanded(_ path: CallTree.Path, _ isExpanded: Bool) {
+    private mutating func setExpanded(_ path: PathID, _ isExpanded: Bool) {
         var opened = expanded
         if isExpanded { opened.insert(path) } else { opened.remove(path) }
         expanded = opened
@@ -210,12 +239,12 @@ struct FlameTreeView {
     private mutating func expandAll() {
         guard let tree else { return }
         var opened = expanded
-        var stack: [(CallTree.NodeID, [FunctionIdentity])] = [(tree.root, [])]
-        while let (node, functions) = stack.popLast() {
+        var stack: [(CallTree.NodeID, PathID)] = [(tree.root, CallPathTable.root)]
+        while let (node, path) = stack.popLast() {
             guard tree.totalPercentOfProfile(node) >= Self.expandAllThreshold else { continue }
-            opened.insert(CallTree.Path(functions))
+            opened.insert(path)
             for child in tree.children(of: node) {
-                if let identity = tree.identity(of: child) { stack.append((child, functions + [identity])) }
+                if let identity = tree.identity(of: child) { stack.append((child, paths.child(of: path, identity))) }
             }
         }
         expanded = opened
@@ -231,31 +260,38 @@ struct FlameTreeView {
 
     /// Selects the next (or previous) node, in display order over the whole tree, whose
     /// function name contains `needle` (lowercased), opening its ancestors. Returns
-    /// false when nothing matches.
+    /// false when nothing matches. The walk visits nodes only; the one path it needs is
+    /// the target's.
     mutating func jumpToMatch(_ needle: String, forward: Bool) -> Bool {
         guard let tree, !needle.isEmpty else { return false }
-        let rootPath = zoom.last ?? []
-        guard let root = tree.node(at: rootPath) else { return false }
-        var matches: [(position: Int, functions: [FunctionIdentity])] = []
+        let rootPath = zoom.last ?? CallPathTable.root
+        guard let root = node(at: rootPath) else { return false }
+        let selectedNode = selectedRow?.node
+        var matches: [(position: Int, node: CallTree.NodeID)] = []
         var current = -1
         var position = 0
-        var stack: [(CallTree.NodeID, [FunctionIdentity])] = [(root, rootPath.functions)]
+        var stack: [CallTree.NodeID] = [root]
         // Bounded: a pathological tree must not stall the UI.
-        while let (node, functions) = stack.popLast(), position < 200_000 {
-            if functions == selectedPath.functions { current = position }
+        while let node = stack.popLast(), position < 200_000 {
+            if node == selectedNode { current = position }
             if let identity = tree.identity(of: node), identity.function.lowercased().contains(needle) {
-                matches.append((position, functions))
+                matches.append((position, node))
             }
             position += 1
-            for child in tree.children(of: node).reversed() {
-                if let identity = tree.identity(of: child) { stack.append((child, functions + [identity])) }
-            }
+            stack.append(contentsOf: tree.children(of: node).reversed())
         }
         let target = forward
             ? matches.first(where: { $0.position > current }) ?? matches.first
             : matches.last(where: { $0.position < current }) ?? matches.last
         guard let target else { return false }
-        reveal(CallTree.Path(target.functions))
+        // The target's path below the zoomed root, appended to the zoom's path.
+        var below: [FunctionIdentity] = []
+        var node = target.node
+        while node != root, let parent = tree.parent(of: node) {
+            if let identity = tree.identity(of: node) { below.append(identity) }
+            node = parent
+        }
+        reveal(below.reversed().reduce(rootPath) { paths.child(of: $0, $1) })
         return true
     }
 }

@@ -15,6 +15,8 @@ struct ProfileModel: Sendable {
 
     let snapshot: SessionSnapshot
     private(set) var parameters: Parameters
+    /// The stacks every part below is built from.
+    let stacks: StackTable
     /// The whole profile, top-down: the source of every mode's tree.
     let base: CallTree
     /// `base` inverted and/or focused as `parameters.mode` says.
@@ -23,13 +25,39 @@ struct ProfileModel: Sendable {
     /// Share (0–100) of samples whose stack holds a function matching the query.
     private(set) var searchShare: Double?
 
-    init(snapshot: SessionSnapshot, parameters: Parameters) {
+    /// `stacks` when the source has them already (a saved profile); otherwise they come from
+    /// the snapshot's counts.
+    init(snapshot: SessionSnapshot, stacks: StackTable? = nil, parameters: Parameters) {
+        let stacks = stacks ?? StackTable(snapshot.counts)
+        let base = CallTree(stacks)
+        self.init(snapshot: snapshot, parameters: parameters, stacks: stacks, base: base,
+                  tree: Self.tree(from: base, mode: parameters.mode), stats: FunctionStats(stacks))
+    }
+
+    private init(snapshot: SessionSnapshot, parameters: Parameters, stacks: StackTable, base: CallTree,
+                 tree: CallTree, stats: FunctionStats) {
         self.snapshot = snapshot
         self.parameters = parameters
-        base = CallTree(snapshot.counts)
-        tree = Self.tree(from: base, mode: parameters.mode)
-        stats = FunctionStats(snapshot.counts)
-        searchShare = Self.share(of: parameters.query, in: snapshot.counts)
+        self.stacks = stacks
+        self.base = base
+        self.tree = tree
+        self.stats = stats
+        searchShare = Self.share(of: parameters.query, in: stacks)
+    }
+
+    /// Builds a model, checking `isCancelled` between its steps; nil once it says so.
+    static func build(snapshot: SessionSnapshot, stacks given: StackTable?, parameters: Parameters,
+                      isCancelled: () -> Bool) -> ProfileModel? {
+        let stacks = given ?? StackTable(snapshot.counts)
+        guard !isCancelled() else { return nil }
+        let base = CallTree(stacks)
+        guard !isCancelled() else { return nil }
+        let tree = Self.tree(from: base, mode: parameters.mode)
+        guard !isCancelled() else { return nil }
+        let stats = FunctionStats(stacks)
+        guard !isCancelled() else { return nil }
+        return ProfileModel(snapshot: snapshot, parameters: parameters, stacks: stacks, base: base,
+                            tree: tree, stats: stats)
     }
 
     var generation: UInt64 { snapshot.generation }
@@ -43,7 +71,7 @@ struct ProfileModel: Sendable {
     mutating func switchQuery(to query: String) {
         guard query != parameters.query else { return }
         parameters.query = query
-        searchShare = Self.share(of: query, in: snapshot.counts)
+        searchShare = Self.share(of: query, in: stacks)
     }
 
     static func tree(from base: CallTree, mode: FlameTreeView.Mode) -> CallTree {
@@ -52,13 +80,7 @@ struct ProfileModel: Sendable {
         return tree
     }
 
-    static func share(of query: String, in counts: StackCounts) -> Double? {
-        guard !query.isEmpty else { return nil }
-        var matching: UInt64 = 0
-        for (stack, count) in counts.counts
-        where stack.frames.contains(where: { $0.function.lowercased().contains(query) }) {
-            matching += count
-        }
-        return counts.totalSamples == 0 ? 0 : Double(matching) * 100 / Double(counts.totalSamples)
+    static func share(of query: String, in stacks: StackTable) -> Double? {
+        query.isEmpty ? nil : stacks.share(matching: query)
     }
 }

@@ -93,8 +93,10 @@ extension ProfileScreen {
             }
         } else {
             first.append((snapshot.targetName, .header))
-            first.append(("\(NumberFormat.grouped(snapshot.counts.totalSamples)) samples", .header))
-            first.append(("\(NumberFormat.grouped(UInt64(snapshot.counts.uniqueStacks))) stacks", .header))
+            // A saved profile's stacks are in the model, not in its (empty) snapshot.
+            let stacks = model?.stacks
+            first.append(("\(NumberFormat.grouped(stacks?.totalSamples ?? 0)) samples", .header))
+            first.append(("\(NumberFormat.grouped(UInt64(stacks?.stackCount ?? 0))) stacks", .header))
             second.append(("saved profile", .dim))
         }
         if isPaused { second.insert(("PAUSED (p resumes)", .warning), at: 0) }
@@ -169,7 +171,7 @@ extension ProfileScreen {
         canvas.fill(row: row, style: style)
         var title = tree.mode.inverted ? " Flame tree: callers (bottom-up)" : " Flame tree"
         if let focus = tree.mode.focus { title += "  focus \(focus.function)" }
-        if let zoom = tree.zoom.last, let last = zoom.functions.last { title += "  zoom \(last.function)" }
+        if let zoomed = tree.zoomedFunction { title += "  zoom \(zoomed.function)" }
         let used = canvas.write(title, row: row, column: 0, style: style)
         if !searchQuery.isEmpty {
             let share = searchShare.map { NumberFormat.percent($0) + "% of samples" } ?? ""

@@ -15,6 +15,18 @@ public protocol ProfileSource: AnyObject, Sendable {
     var isLive: Bool { get }
     /// Walks the target's stacks with `mode` from now on (live one-process sessions).
     func switchUnwind(to mode: SessionSettings.UnwindMode)
+    /// The stacks already read into a compact table (a saved profile), so the model is built
+    /// from them rather than from `snapshot().counts`; nil for a live session.
+    var stacks: StackTable? { get }
+}
+
+extension ProfileSource {
+    public var stacks: StackTable? { nil }
+
+    /// What an export writes.
+    func countsToExport() -> StackCounts {
+        stacks?.stackCounts() ?? snapshot().counts
+    }
 }
 
 extension BackgroundSession: ProfileSource {
@@ -29,15 +41,22 @@ extension BackgroundSession: ProfileSource {
     }
 }
 
-/// A profile that does not change: a folded file opened with `flametop view`.
+/// A profile that does not change: a folded file opened with `flametop view`. Its snapshot
+/// carries no counts: the stacks stay in their compact table (`stacks`).
 public final class StaticProfileSource: ProfileSource {
     private let fixed: SessionSnapshot
+    public let stacks: StackTable?
 
     /// `name` is what the status line shows (the file name).
-    public init(counts: StackCounts, name: String) {
+    public convenience init(counts: StackCounts, name: String) {
+        self.init(stacks: StackTable(counts), name: name)
+    }
+
+    public init(stacks: StackTable, name: String) {
         var settings = SessionSettings(target: .allProcesses)
         settings.duration = nil
-        fixed = SessionSnapshot(settings: settings, counts: counts, statistics: SamplingStatistics(),
+        self.stacks = stacks
+        fixed = SessionSnapshot(settings: settings, counts: StackCounts(), statistics: SamplingStatistics(),
                                 state: .finished, startedAt: Date(), elapsed: 0, targetName: name,
                                 generation: 1)
     }

@@ -57,6 +57,7 @@ public final class Terminal {
         window = flametop_stdscr()
 
         _ = cbreak()
+        Self.disableFlowControl()
         _ = noecho()
         _ = nonl()
         _ = keypad(window, true)
@@ -76,6 +77,20 @@ public final class Terminal {
     }
 
     deinit { restore() }
+
+    /// Turns off XON/XOFF (IXON, IXOFF): with it on, Ctrl-S stops the tty's output, the
+    /// next screen update blocks in write(2), and signals are never looked at again
+    /// (issue 14). Ctrl-S and Ctrl-Q then arrive as plain keys. cbreak() keeps IXON
+    /// (ncurses lib_raw.c: only raw() clears it, and raw() also clears ISIG, which would
+    /// turn Ctrl-C into a key); def_prog_mode() makes curses keep this setting whenever it
+    /// puts its mode back.
+    private static func disableFlowControl() {
+        var settings = termios()
+        guard tcgetattr(STDIN_FILENO, &settings) == 0 else { return }
+        settings.c_iflag &= ~tcflag_t(IXON | IXOFF)
+        while tcsetattr(STDIN_FILENO, TCSANOW, &settings) != 0 && errno == EINTR {}
+        _ = def_prog_mode()
+    }
 
     /// The bytes that undo what curses did to the screen, from terminfo where the
     /// terminal describes them, written by the crash handler.
@@ -101,10 +116,15 @@ public final class Terminal {
         Canvas(width: width, height: height, glyphs: glyphs)
     }
 
-    /// Copies the canvas to the screen. Rows unchanged since the last frame are not
+    /// Copies the canvas to the screen, unless the terminal takes no output now (returns
+    /// false: the caller draws again later). Rows unchanged since the last frame are not
     /// touched, and curses sends only the cells that differ, so redraws don't flicker.
-    public func draw(_ canvas: Canvas) {
-        guard isActive else { return }
+    @discardableResult
+    public func draw(_ canvas: Canvas) -> Bool {
+        guard isActive else { return true }
+        // A terminal that is not reading (its output stopped, a stalled ssh) would block
+        // the whole loop in write(2), signals included: wait for room instead.
+        guard Self.canWrite(STDOUT_FILENO) else { return false }
         let rows = min(canvas.height, height)
         let columns = min(canvas.width, width)
         let previous = lastDrawn.flatMap { $0.width == canvas.width && $0.height == canvas.height ? $0 : nil }
@@ -119,6 +139,16 @@ public final class Terminal {
         lastDrawn = canvas
         _ = wnoutrefresh(window)
         _ = doupdate()
+        return true
+    }
+
+    private static func canWrite(_ descriptor: Int32) -> Bool {
+        var descriptors = [pollfd(fd: descriptor, events: Int16(POLLOUT), revents: 0)]
+        while true {
+            let ready = poll(&descriptors, 1, 0)
+            if ready < 0 && errno == EINTR { continue }
+            return ready > 0 && descriptors[0].revents & Int16(POLLOUT) != 0
+        }
     }
 
     private func drawRow(_ canvas: Canvas, row: Int, columns: Int) {

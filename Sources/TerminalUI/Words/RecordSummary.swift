@@ -10,6 +10,8 @@ public struct RecordSummary {
     /// The signal that stopped the session, if one did (e.g. "SIGINT").
     public var stopSignal: String?
     public var topCount = 10
+    /// The profile could not be written anywhere: every sample is lost.
+    public var profileLost = false
 
     public init(snapshot: SessionSnapshot, outputPath: String?, stopSignal: String?) {
         self.snapshot = snapshot
@@ -49,7 +51,9 @@ public struct RecordSummary {
 
         let losses = SamplingWords.losses(snapshot.statistics)
         lines.append("")
-        if losses.isEmpty {
+        if profileLost {
+            lines.append("losses: all \(counts.totalSamples) samples: the profile could not be written (see above)")
+        } else if losses.isEmpty {
             lines.append("losses: none")
         } else {
             lines.append("losses:")
