@@ -19,7 +19,7 @@ struct ModuleLoader {
             return ModuleSymbols(name: name, symbols: .failure(error))
         }
         if table.hasDebugInfo, let info = DebugInfo(path: path, maximumDecompressedBytes: maximumDecompressedDWARFBytes) {
-            return ModuleSymbols(name: name, symbols: .success(table), debugInfo: info)
+            return ModuleSymbols(name: name, symbols: .success(table), debugInfo: info, path: path)
         }
         for candidate in locator.candidates(buildID: table.buildIDHex, debugLink: table.debugLink,
                                             binaryPath: originalPath, processRoot: root) {
@@ -30,8 +30,8 @@ struct ModuleLoader {
                 ? DebugInfo(path: candidate, maximumDecompressedBytes: maximumDecompressedDWARFBytes) : nil
             guard info != nil || debugTable.hasFullSymbolTable else { continue }
             return ModuleSymbols(name: name, symbols: .success(table), debugInfo: info, debugFile: candidate,
-                                 debugSymbols: debugTable.hasFullSymbolTable ? debugTable : nil)
+                                 debugSymbols: debugTable.hasFullSymbolTable ? debugTable : nil, path: path)
         }
-        return ModuleSymbols(name: name, symbols: .success(table))
+        return ModuleSymbols(name: name, symbols: .success(table), path: path)
     }
 }

@@ -1,3 +1,4 @@
+import Profile
 import Synchronization
 
 /// Everything known about one mapped file: its ELF symbols (or why they could not be
@@ -7,9 +8,12 @@ import Synchronization
 final class ModuleSymbols: Sendable {
     /// One frame of a lookup, before display options apply.
     struct Symbolic: Hashable, Sendable {
+        /// As the binary stores it (mangled), without a symbol version.
         var name: String
-        /// The readable form of a mangled `name`.
-        var demangled: String?
+        /// The full readable name: demangled, without `[clone …]`.
+        var readable: String
+        /// The short form and clone mark.
+        var forms: NameForms
         var file: String?
         var line: Int?
         var isInlined: Bool
@@ -31,20 +35,28 @@ final class ModuleSymbols: Sendable {
     /// The separate debug file's path when one was found.
     let debugFile: String?
     private let debugSymbols: ElfSymbolTable?
+    /// Where the file itself can be read, for its call-frame information.
+    private let path: String?
     private let state: Mutex<State>
 
     private struct State {
         var debugInfo: DebugInfo?
         var memo: [UInt64: Lookup] = [:]
-        var demangled: [String: String?] = [:]
+        var names: [String: SymbolName] = [:]
+        var forms: [SymbolName: NameForms] = [:]
+        /// Decided from every symbol name at the first lookup, then fixed.
+        var shortNames: ShortNameTable?
+        /// nil until first needed; `.none` inside when the file has no call-frame information.
+        var bounds: FunctionBoundsIndex??
     }
 
     init(name: String, symbols: Result<ElfSymbolTable, SymbolizationError>, debugInfo: sending DebugInfo? = nil,
-         debugFile: String? = nil, debugSymbols: ElfSymbolTable? = nil) {
+         debugFile: String? = nil, debugSymbols: ElfSymbolTable? = nil, path: String? = nil) {
         self.name = name
         self.symbols = symbols
         self.debugFile = debugFile
         self.debugSymbols = debugSymbols
+        self.path = path
         state = Mutex(State(debugInfo: debugInfo))
     }
 
@@ -94,7 +106,7 @@ final class ModuleSymbols: Sendable {
         func symbol() -> String? {
             if !symbolRead {
                 symbolRead = true
-                symbolName = (debugSymbols?.symbol(at: address) ?? (try? symbols.get())?.symbol(at: address))?.name
+                symbolName = elfSymbol(at: address)?.name
             }
             return symbolName
         }
@@ -103,26 +115,70 @@ final class ModuleSymbols: Sendable {
         for (position, frame) in sourceFrames.enumerated() {
             // The outermost frame may lack a DWARF name (assembly with line info only): the ELF symbol names it.
             let isOutermost = position == sourceFrames.count - 1
-            guard let name = frame.name ?? (isOutermost ? symbol() : nil) else { continue }
-            frames.append(Symbolic(name: name, demangled: demangled(name, state: &state), file: frame.file,
-                                   line: frame.line, isInlined: frame.isInlined))
+            guard var name = frame.name ?? (isOutermost ? symbol() : nil) else { continue }
+            // DWARF without a linkage name: an out-of-line instance's symbol has it, and
+            // names the function as `nm -C` does (scope, template arguments, parameters).
+            if !frame.isLinkageName, let entry = frame.outOfLineEntry, let stored = elfSymbol(at: entry),
+               stored.address == entry, stored.name.hasPrefix("_Z") {
+                name = stored.name
+            }
+            frames.append(symbolic(name, file: frame.file, line: frame.line, isInlined: frame.isInlined, state: &state))
         }
         if frames.isEmpty, let name = symbol() {
             let source = sourceFrames.last
-            frames.append(Symbolic(name: name, demangled: demangled(name, state: &state),
-                                   file: source?.file, line: source?.line, isInlined: false))
+            frames.append(symbolic(name, file: source?.file, line: source?.line, isInlined: false, state: &state))
         }
         if !frames.isEmpty { return Lookup(frames: frames, unresolved: nil) }
         // A file with neither .symtab nor DWARF is stripped: debug files would name it.
         let stripped = state.debugInfo == nil && debugSymbols == nil && !((try? symbols.get())?.hasFullSymbolTable ?? false)
-        return Lookup(frames: [], unresolved: (stripped ? .noDebugInfo : .noSymbols, address),
+        // Without a symbol, the FDE covering the address still tells which function it is in:
+        // one name per function, not one per address.
+        let start = functionBounds(state: &state)?.function(containing: address)?.lowerBound ?? address
+        return Lookup(frames: [], unresolved: (stripped ? .noDebugInfo : .noSymbols, start),
                       file: sourceFrames.last?.file, line: sourceFrames.last?.line)
     }
 
-    private func demangled(_ name: String, state: inout State) -> String? {
-        if let known = state.demangled[name] { return known }
-        let text = Demangler.demangle(name)
-        state.demangled[name] = text
-        return text
+    private func elfSymbol(at address: UInt64) -> ElfSymbolTable.Symbol? {
+        debugSymbols?.symbol(at: address) ?? (try? symbols.get())?.symbol(at: address)
+    }
+
+    private func functionBounds(state: inout State) -> FunctionBoundsIndex? {
+        if let known = state.bounds { return known }
+        let index = path.flatMap { try? FunctionBoundsIndex(path: $0) }
+        state.bounds = .some(index)
+        return index
+    }
+
+    private func symbolic(_ stored: String, file: String?, line: Int?, isInlined: Bool, state: inout State) -> Symbolic {
+        let name: SymbolName
+        if let known = state.names[stored] {
+            name = known
+        } else {
+            name = SymbolName(stored: stored)
+            state.names[stored] = name
+        }
+        let forms: NameForms
+        if let known = state.forms[name] {
+            forms = known
+        } else {
+            forms = NameForms(short: shortNames(state: &state).shortName(name.readable), clone: name.clone)
+            state.forms[name] = forms
+        }
+        return Symbolic(name: name.raw, readable: name.readable, forms: forms, file: file, line: line, isInlined: isInlined)
+    }
+
+    /// The module's short-name decisions, made once from all its symbols (and its debug file's).
+    private func shortNames(state: inout State) -> ShortNameTable {
+        if let known = state.shortNames { return known }
+        var readable: [String] = []
+        for table in [try? symbols.get(), debugSymbols] {
+            guard let table else { continue }
+            for stored in table.functionNames where stored.hasPrefix("_Z") || stored.hasPrefix("_R") {
+                readable.append(SymbolName(stored: stored).readable)
+            }
+        }
+        let table = ShortNameTable(fullNames: readable)
+        state.shortNames = table
+        return table
     }
 }

@@ -269,8 +269,8 @@ public final class Symbolizer {
             return resolution
         }
         var frames = lookup.frames.map { symbolic in
-            Frame(function: options.demangle ? (symbolic.demangled ?? symbolic.name) : symbolic.name,
-                  module: module, isInlined: symbolic.isInlined, sourceFile: symbolic.file, line: symbolic.line)
+            Frame(function: options.demangle ? symbolic.readable : symbolic.name, module: module,
+                  isInlined: symbolic.isInlined, sourceFile: symbolic.file, line: symbolic.line, forms: symbolic.forms)
         }
         if !options.inlineFrames, frames.count > 1, let function = frames.last {
             frames = [function]
