@@ -243,7 +243,7 @@ struct FlameTreeView {
         // Bounded: a pathological tree must not stall the UI.
         while let (node, functions) = stack.popLast(), position < 200_000 {
             if functions == selectedPath.functions { current = position }
-            if let identity = tree.identity(of: node), identity.function.lowercased().contains(needle) {
+            if let identity = tree.identity(of: node), FunctionNameForm.matches(identity, query: needle) {
                 matches.append((position, functions))
             }
             position += 1

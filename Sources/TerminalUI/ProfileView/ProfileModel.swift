@@ -55,8 +55,15 @@ struct ProfileModel: Sendable {
     static func share(of query: String, in counts: StackCounts) -> Double? {
         guard !query.isEmpty else { return nil }
         var matching: UInt64 = 0
+        // Many stacks share each function: decide each name once.
+        var known: [String: Bool] = [:]
         for (stack, count) in counts.counts
-        where stack.frames.contains(where: { $0.function.lowercased().contains(query) }) {
+        where stack.frames.contains(where: { frame in
+            if let answer = known[frame.function] { return answer }
+            let answer = FunctionNameForm.matches(frame, query: query)
+            known[frame.function] = answer
+            return answer
+        }) {
             matching += count
         }
         return counts.totalSamples == 0 ? 0 : Double(matching) * 100 / Double(counts.totalSamples)
