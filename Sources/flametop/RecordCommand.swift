@@ -103,6 +103,7 @@ struct RecordCommand: ParsableCommand {
         }
         let signal = stopSignal.withLock { $0 }.map(SignalWatcher.name)
         Console.error(RecordSummary(snapshot: final, outputPath: wrote, stopSignal: signal).text)
+        if let note = FewSamplesNote.text(for: final) { Console.error(note) }
         for module in symbolizer.statistics.unresolvedByModule(minimumShare: 0.05).prefix(5) {
             Console.error("unresolved: \(module)")
         }
