@@ -61,4 +61,29 @@ struct HintsSystemTests {
         // Native code only: whatever is unresolved, it is no JIT code.
         #expect(!hot.result.stderr.contains("perf-PID.map"), "\(hot.result.stderr)")
     }
+
+    /// An export into a folder that does not exist fails with an error shown whole (the
+    /// folder's name included, no `?` for a newline), on one line at 200 columns.
+    @Test func tuiErrorIsShownWhole() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let state = try TemporaryDirectory()
+        defer { state.remove() }
+        let file = try directory.write("saved.folded", "main;parse_request;read_header 30\nmain;idle 10\n")
+        let tmux = try TmuxSession([try FlametopBinary.path, "view", file], width: 200, height: 30,
+                                   environment: ["LANG": "C.UTF-8", "XDG_STATE_HOME": state.path])
+        defer { tmux.close() }
+        try tmux.waitFor("parse_request", timeout: 20)
+        let target = "\(directory.path)/no-such-folder/out.folded"
+        try tmux.sendKeys("e")
+        try tmux.waitFor("Export folded stacks to:")
+        try tmux.sendKeys("C-u")
+        try tmux.type(target)
+        try tmux.sendKeys("Enter")
+        let screen = try tmux.waitUntil("the export error", timeout: 10) { $0.contains("export failed") }
+        let line = try #require(screen.split(separator: "\n").first { $0.contains("export failed") })
+        #expect(line.contains("no-such-folder"), "the start and the path are kept: \(screen)")
+        #expect(!screen.contains("?"), "\(screen)")
+        try tmux.sendKeys("q")
+    }
 }

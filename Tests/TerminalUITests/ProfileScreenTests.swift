@@ -328,6 +328,17 @@ import Testing
         }
     }
 
+    @Test func longErrorShowsWholeAboveTheFooter() throws {
+        var screen = try screen()
+        let error = "export failed: cannot create /tmp/a/b/c/d/e/f/g/h/i/j/k/profile.folded: No such file or directory\n"
+            + "hint: choose a folder that exists"
+        screen.show(message: error, isError: true)
+        let lines = (0..<24).map { render(screen).line($0) }
+        #expect(lines[21...].joined(separator: " ").contains("export failed: cannot create"), "\(lines[20...])")
+        #expect(lines[21...].joined(separator: " ").contains("hint: choose a folder that exists"))
+        #expect(!lines.joined().contains("?"))
+    }
+
     @Test func helpListsEveryKey() throws {
         var screen = try screen()
         _ = screen.handle(.character("?"))

@@ -284,10 +284,20 @@ extension ProfileScreen {
         case nil:
             break
         }
+        if let message, message.isError {
+            // Whole, on up to three lines ending at the footer (over the table's last rows until the next key).
+            let lines = MessageLines.wrap(message.text, width: canvas.width)
+            for (offset, line) in lines.enumerated() {
+                let target = row - (lines.count - 1) + offset
+                canvas.fill(row: target, style: .warning)
+                canvas.write(line, row: target, column: 0, style: .warning)
+            }
+            return
+        }
         if let message {
+            // A note about a file reads from its end (the name).
             canvas.fill(row: row)
-            canvas.write(message.text, row: row, column: 0, style: message.isError ? .warning : .plain,
-                         truncation: .head)
+            canvas.write(message.text, row: row, column: 0, style: .plain, truncation: .head)
             return
         }
         var hints: [(key: String, label: String)] = [("Tab", "Pane")]
