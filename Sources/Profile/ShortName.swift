@@ -12,7 +12,7 @@ public enum ShortName {
     public static func of(_ full: String, foldDepth: Int? = 1) -> String {
         let name = Array(withoutSuffixes(full).utf8)
         let (start, end) = nameSpan(name)
-        return fold(name[start..<end], foldDepth: foldDepth)
+        return fold(Array(name[start..<end])[...], foldDepth: foldDepth)
     }
 
     /// `full` without trailing ` [clone .constprop.0]` groups and without an ELF symbol
@@ -42,8 +42,17 @@ public enum ShortName {
 
     // MARK: Parsing
 
-    private static let open: [UInt8: UInt8] = [UInt8(ascii: "("): UInt8(ascii: ")"), UInt8(ascii: "<"): UInt8(ascii: ">"),
-                                               UInt8(ascii: "["): UInt8(ascii: "]"), UInt8(ascii: "{"): UInt8(ascii: "}")]
+    /// The closing bracket of an opening one (a switch: this runs for every byte of every name).
+    @inline(__always)
+    private static func closer(of byte: UInt8) -> UInt8? {
+        switch byte {
+        case UInt8(ascii: "("): UInt8(ascii: ")")
+        case UInt8(ascii: "<"): UInt8(ascii: ">")
+        case UInt8(ascii: "["): UInt8(ascii: "]")
+        case UInt8(ascii: "{"): UInt8(ascii: "}")
+        default: nil
+        }
+    }
     private static let operatorCharacters = Set("+-*/%^&|~!=<>,".utf8)
     private static let operatorSpellings: [[UInt8]] = [
         "<<=", ">>=", "->*", "<=>", "<<", ">>", "<=", ">=", "==", "!=", "&&", "||", "++", "--", "->",
@@ -58,10 +67,13 @@ public enum ShortName {
 
     /// The length of an `operator…` token starting at `index` (`operator<<`, `operator()`,
     /// `operator new[]`), or nil when no operator keyword starts there.
+    private static let keyword = Array("operator".utf8)
+
     private static func operatorLength(_ name: [UInt8], at index: Int) -> Int? {
-        let keyword = Array("operator".utf8)
-        guard index + keyword.count <= name.count, Array(name[index..<index + keyword.count]) == keyword,
+        // Called at every byte: the first letter rules out almost all of them.
+        guard name[index] == UInt8(ascii: "o"), index + keyword.count <= name.count,
               index == 0 || !isNameCharacter(name[index - 1]) else { return nil }
+        for offset in 1..<keyword.count where name[index + offset] != keyword[offset] { return nil }
         var end = index + keyword.count
         guard end < name.count, !isNameCharacter(name[end]) else { return end == name.count ? end - index : nil }
         if name[end] == UInt8(ascii: "("), end + 1 < name.count, name[end + 1] == UInt8(ascii: ")") { return end + 2 - index }
@@ -75,7 +87,7 @@ public enum ShortName {
         if operatorCharacters.contains(name[end]) {
             // The longest spelling that fits: `operator-<int*>` is `operator-` with template arguments.
             for spelling in operatorSpellings where name.count - end >= spelling.count
-                && Array(name[end..<end + spelling.count]) == spelling {
+                && spelling.indices.allSatisfy({ name[end + $0] == spelling[$0] }) {
                 return end + spelling.count - index
             }
             return end + 1 - index
@@ -105,7 +117,7 @@ public enum ShortName {
                 continue
             }
             let byte = name[index]
-            if let closer = open[byte] {
+            if let closer = closer(of: byte) {
                 // Parameters follow a name (or an operator, skipped above); a `(` that starts a
                 // segment is `(anonymous namespace)`.
                 if closers.isEmpty, byte == UInt8(ascii: "("), index > start,
@@ -130,15 +142,16 @@ public enum ShortName {
         var output: [UInt8] = []
         output.reserveCapacity(name.count)
         var closers: [UInt8] = []
-        /// For each open bracket: whether it is a template list, and whether its contents are dropped.
-        var kinds: [(template: Bool, dropped: Bool)] = []
+        // For each open bracket: whether it is a template list, and whether its contents are dropped.
+        var isTemplateList: [Bool] = []
+        var isDropped: [Bool] = []
         var templateDepth = 0
         let ellipsis = Array("…".utf8)
         var index = name.startIndex
         let bytes = Array(name)
         /// Where the last operator token ended (its template arguments may follow after a space).
         var afterOperator = -2
-        func dropping() -> Bool { kinds.last?.dropped ?? false }
+        func dropping() -> Bool { isDropped.last ?? false }
         while index < name.endIndex {
             let position = index - name.startIndex
             if let length = operatorLength(bytes, at: position) {
@@ -148,7 +161,7 @@ public enum ShortName {
                 continue
             }
             let byte = name[index]
-            if let closer = open[byte] {
+            if let closer = closer(of: byte) {
                 let isTemplate = byte == UInt8(ascii: "<") && position > 0
                     && (isNameCharacter(bytes[position - 1]) || bytes[position - 1] == UInt8(ascii: ">")
                         || index == afterOperator
@@ -161,11 +174,12 @@ public enum ShortName {
                     if drop { output.append(contentsOf: ellipsis) }
                 }
                 closers.append(closer)
-                kinds.append((isTemplate, drop))
+                isTemplateList.append(isTemplate)
+                isDropped.append(drop)
             } else if let last = closers.last, byte == last {
-                let kind = kinds.removeLast()
+                isDropped.removeLast()
                 closers.removeLast()
-                if kind.template { templateDepth -= 1 }
+                if isTemplateList.removeLast() { templateDepth -= 1 }
                 if !dropping() { output.append(byte) }
             } else if !dropping() {
                 output.append(byte)

@@ -15,26 +15,34 @@ public struct ShortNameTable: Sendable {
         ambiguous = Self.depths.map { _ in [] }
     }
 
-    /// Decides from `fullNames` (demangled, any order, duplicates allowed).
+    /// Decides from `fullNames` (demangled, any order, duplicates allowed). Only names that
+    /// share a folded form are looked at more closely, so a module costs one parse per name.
     public init<Names: Sequence>(fullNames: Names) where Names.Element == String {
         // Only names with template arguments can collide by folding.
-        var unfolded = Set<String>()
+        var groups: [String: [String]] = [:]
         for name in fullNames where name.utf8.contains(UInt8(ascii: "<")) {
-            unfolded.insert(ShortName.of(name, foldDepth: nil))
+            groups[ShortName.of(name, foldDepth: Self.depths[0]), default: []].append(name)
         }
-        ambiguous = Self.depths.map { depth in
-            var owner: [String: String] = [:]
-            var shared = Set<String>()
-            for name in unfolded {
-                let folded = ShortName.of(name, foldDepth: depth)
-                if let first = owner[folded] {
-                    if first != name { shared.insert(folded) }
-                } else {
-                    owner[folded] = name
+        var ambiguous = Self.depths.map { _ in Set<String>() }
+        for (folded, names) in groups where names.count > 1 {
+            let distinct = Set(names.map { ShortName.of($0, foldDepth: nil) })
+            guard distinct.count > 1 else { continue }
+            ambiguous[0].insert(folded)
+            // Deeper depths only among the names that met at the shallower one.
+            var candidates = Array(distinct)
+            for position in Self.depths.indices.dropFirst() {
+                var owner: [String: String] = [:]
+                var shared = Set<String>()
+                for name in candidates {
+                    let form = ShortName.of(name, foldDepth: Self.depths[position])
+                    if let first = owner[form], first != name { shared.insert(form) } else { owner[form] = name }
                 }
+                ambiguous[position].formUnion(shared)
+                candidates = candidates.filter { shared.contains(ShortName.of($0, foldDepth: Self.depths[position])) }
+                if candidates.isEmpty { break }
             }
-            return shared
         }
+        self.ambiguous = ambiguous
     }
 
     /// True when some folded form needed its arguments kept.
