@@ -10,6 +10,8 @@ public final class ModuleCache: Sendable {
         var identity: ModuleIdentity
         /// Another set of debug roots may find another debug file.
         var debugDirectories: [String]
+        /// So do debuginfod servers.
+        var debuginfodURLs: String? = nil
     }
 
     private let modules = Mutex<[Key: ModuleSymbols]>([:])

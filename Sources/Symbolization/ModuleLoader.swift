@@ -6,6 +6,8 @@ struct ModuleLoader {
     let locator: DebugFileLocator
     /// See `SymbolizerOptions.maximumDecompressedDWARFBytes`.
     var maximumDecompressedDWARFBytes: Int?
+    /// Asked for the debug file when no local folder has it.
+    var debuginfod: DebuginfodFetcher? = nil
 
     /// - Parameters:
     ///   - path: where the file can be read now (maybe /proc/PID/map_files/…).
@@ -32,6 +34,8 @@ struct ModuleLoader {
             return ModuleSymbols(name: name, symbols: .success(table), debugInfo: info, debugFile: candidate,
                                  debugSymbols: debugTable.hasFullSymbolTable ? debugTable : nil, path: path)
         }
-        return ModuleSymbols(name: name, symbols: .success(table), path: path)
+        let remote = debuginfod.flatMap { fetcher in table.buildIDHex.map { (fetcher: fetcher, buildID: $0) } }
+        return ModuleSymbols(name: name, symbols: .success(table), path: path, debuginfod: remote,
+                             maximumDecompressedDWARFBytes: maximumDecompressedDWARFBytes)
     }
 }

@@ -114,8 +114,10 @@ public final class Symbolizer {
                 }
                 if let mapping {
                     resolution = resolve(address, in: mapping, pid: pid, process: process)
-                    // JIT code not yet in the perf map may be there at the next look.
-                    if resolution.unresolved == nil || mapping.path != nil || mapping.backing == .vdso {
+                    // JIT code not yet in the perf map may be there at the next look, and a
+                    // debug file still on its way from debuginfod.
+                    if !resolution.isProvisional,
+                       resolution.unresolved == nil || mapping.path != nil || mapping.backing == .vdso {
                         process.memo[address] = resolution
                     }
                 } else if let name = perfMapName(address, pid: pid, process: process) {
@@ -264,6 +266,7 @@ public final class Symbolizer {
     private func frames(for lookup: ModuleSymbols.Lookup, module: String) -> Resolution {
         if let (reason, offset) = lookup.unresolved {
             var resolution = Resolution.unresolved(reason, prefix: module, offset: offset, module: module)
+            resolution.isProvisional = lookup.isProvisional
             resolution.frames[0].sourceFile = lookup.file
             resolution.frames[0].line = lookup.line
             return resolution
@@ -350,9 +353,12 @@ public final class Symbolizer {
 
     private func sharedModule(identity: ModuleIdentity, path: String, originalPath: String, root: String?,
                               name: String) -> ModuleSymbols {
-        let key = ModuleCache.Key(identity: identity, debugDirectories: options.debugDirectories)
+        let key = ModuleCache.Key(identity: identity, debugDirectories: options.debugDirectories,
+                                  debuginfodURLs: options.debuginfodURLs)
         let (module, loaded) = cache.module(for: key) {
-            ModuleLoader(locator: locator, maximumDecompressedDWARFBytes: options.maximumDecompressedDWARFBytes)
+            ModuleLoader(locator: locator, maximumDecompressedDWARFBytes: options.maximumDecompressedDWARFBytes,
+                         debuginfod: options.debuginfodURLs.map {
+                             DebuginfodFetcher.shared(urls: $0, cachePath: options.debuginfodCachePath) })
                 .load(path: path, originalPath: originalPath, root: root, name: name)
         }
         if loaded {

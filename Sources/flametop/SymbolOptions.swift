@@ -33,8 +33,10 @@ struct SymbolOptions: ParsableArguments {
     }
 
     var symbolizerOptions: SymbolizerOptions {
+        // debuginfod as elfutils' own tools use it: on when DEBUGINFOD_URLS names servers.
         SymbolizerOptions(inlineFrames: !noInline, demangle: !rawNames, debugDirectories: debugDir,
-                          maximumDecompressedDWARFBytes: dwarfMemory == 0 ? nil : dwarfMemory << 20)
+                          maximumDecompressedDWARFBytes: dwarfMemory == 0 ? nil : dwarfMemory << 20,
+                          debuginfodURLs: ProcessInfo.processInfo.environment["DEBUGINFOD_URLS"])
     }
 
     var foldedOptions: FoldedWriter.Options {
