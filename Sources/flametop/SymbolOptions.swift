@@ -15,7 +15,7 @@ struct SymbolOptions: ParsableArguments {
     var rawNames = false
 
     @Option(name: .long, parsing: .singleValue,
-            help: ArgumentHelp("A folder of separate debug files laid out like /usr/lib/debug (.build-id/xx/yyyy.debug); repeatable.",
+            help: ArgumentHelp("A folder of separate debug files laid out like /usr/lib/debug (.build-id/xx/yyyy.debug); repeatable. With DEBUGINFOD_URLS set, debug files no folder holds are fetched from those debuginfod servers.",
                                valueName: "path"))
     var debugDir: [String] = []
 
