@@ -25,7 +25,12 @@ enum FewSamplesNote {
     static func text(for snapshot: SessionSnapshot) -> String? {
         let wholeSystem: Bool
         if case .allProcesses = snapshot.settings.target { wholeSystem = true } else { wholeSystem = false }
-        return text(samples: snapshot.counts.totalSamples, seconds: snapshot.elapsed,
-                    frequency: snapshot.settings.frequency, wholeSystem: wholeSystem)
+        // Samples the kernel took but the profile lost (counted, or walked, and then not kept)
+        // mean the target did run: the note would not be true then.
+        let taken = max(snapshot.counts.totalSamples, snapshot.statistics.samplesCounted,
+                        snapshot.statistics.framePointerStacks)
+        guard let note = text(samples: taken, seconds: snapshot.elapsed, frequency: snapshot.settings.frequency,
+                              wholeSystem: wholeSystem) else { return nil }
+        return note
     }
 }
