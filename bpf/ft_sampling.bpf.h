@@ -4,6 +4,18 @@
 #define FT_SAMPLING_BPF_H
 
 #include <linux/bpf_perf_event.h>
+#include <bpf/bpf_helpers.h>
+#include "profiler_abi.h"
+
+/* How each process's user stacks are walked (see profiler_abi.h). Both objects
+ * declare it; user space loads the DWARF object with the frame-pointer
+ * object's map (bpf_map__reuse_fd), so the two read one table. */
+struct {
+    __uint(type, BPF_MAP_TYPE_HASH);
+    __uint(max_entries, FT_PROCESS_UNWIND_ENTRIES);
+    __type(key, __u32);
+    __type(value, struct ft_process_unwind);
+} ft_process_unwind SEC(".maps");
 
 /* Adds one to a counter of this CPU's counters value (per-CPU: no atomics). */
 #define bump(counters, index) ((counters)->values[(index)] += 1)

@@ -57,6 +57,16 @@ struct {
  * with one map update per drain. Global data costs no helper call to read. */
 __u32 ft_active_buffer = 0;
 
+/* Slot 0: the DWARF program (bpf/unwind.bpf.c), inserted by user space once
+ * that object is loaded. Empty when DWARF unwinding is unavailable: the tail
+ * call then fails and the sample is counted with frame pointers. */
+struct {
+    __uint(type, BPF_MAP_TYPE_PROG_ARRAY);
+    __uint(max_entries, 1);
+    __type(key, __u32);
+    __type(value, __u32);
+} ft_dwarf_program SEC(".maps");
+
 /* All counters in one per-CPU value: one lookup per sample, then plain adds
  * (per-CPU: no atomics needed). */
 struct {
@@ -165,6 +175,20 @@ int ft_sample(struct bpf_perf_event_data *ctx)
     if (!ft_admit(counters->values, ft_cfg.target_tgid, tgid, tid,
                   FT_SAMPLES_SEEN, FT_SAMPLES_IDLE, FT_SAMPLES_FILTERED))
         return 0;
+
+    if (ft_cfg.flags & FT_FLAG_PER_PROCESS_UNWIND) {
+        __u32 mode = ft_cfg.default_mode;
+        struct ft_process_unwind *process = bpf_map_lookup_elem(&ft_process_unwind, &tgid);
+        if (process)
+            mode = process->mode;
+        if (mode == FT_UNWIND_MODE_DWARF) {
+            bump(counters, FT_SAMPLES_TO_DWARF);
+            bpf_tail_call(ctx, &ft_dwarf_program, 0);
+            /* Only reached when the slot is empty: keep the sample. */
+            counters->values[FT_SAMPLES_TO_DWARF] -= 1;
+            bump(counters, FT_SAMPLES_DWARF_UNAVAILABLE);
+        }
+    }
 
     struct ft_stack_key key = {};
     key.pid = tgid;

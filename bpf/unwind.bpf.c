@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
-/* flametop's DWARF-mode sampler: for every cpu-clock sample of the target it
+/* flametop's DWARF-mode sampler: for every cpu-clock sample of a process that
+ * user space put in DWARF mode (the frame-pointer program tail-calls this one) it
  * sends the user registers, the kernel stack and a bounded copy of the user
  * stack through a ring buffer; user space unwinds the copy with the binaries'
  * CFI (.eh_frame/.debug_frame), which works without frame pointers.
@@ -118,7 +119,7 @@ int ft_sample_dwarf(struct bpf_perf_event_data *ctx)
     header->flags = 0;
     header->stack_size = 0;
     header->kernel_depth = 0;
-    header->reserved = 0;
+    header->stack_wanted = 0;
     bpf_get_current_comm(header->comm, sizeof(header->comm));
 
     struct pt_regs user_regs;
@@ -143,8 +144,12 @@ int ft_sample_dwarf(struct bpf_perf_event_data *ctx)
     if (!(header->flags & FT_UNWIND_SAMPLE_NO_USER) && (ft_unwind_cfg.flags & FT_FLAG_USER_STACKS)) {
         copy_registers(header->regs, &user_regs);
         __u32 wanted = ft_unwind_cfg.stack_bytes;
+        struct ft_process_unwind *process = bpf_map_lookup_elem(&ft_process_unwind, &tgid);
+        if (process && process->stack_bytes != 0)
+            wanted = process->stack_bytes;
         if (wanted > FT_UNWIND_MAX_STACK_BYTES)
             wanted = FT_UNWIND_MAX_STACK_BYTES;
+        header->stack_wanted = wanted;
         header->stack_size = copy_stack(sample, user_regs.rsp, wanted);
         if (header->stack_size == 0)
             bump(counters, FT_UNWIND_STACK_UNREADABLE);

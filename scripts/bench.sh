@@ -180,3 +180,7 @@ fi
 
 # DWARF unwinding: completeness fp vs dwarf, and cost vs perf --call-graph dwarf.
 FLAMETOP="$FLAMETOP" DURATION="$DURATION" RATES="$RATES" bash scripts/bench-unwind.sh
+
+# System-wide on a busy host: samples kept, CPU and memory vs perf; auto vs dwarf.
+echo
+FLAMETOP="$FLAMETOP" RATES="$RATES" bash scripts/bench-system-wide.sh

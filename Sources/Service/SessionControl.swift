@@ -1,16 +1,25 @@
 import Sampling
+import Symbolization
 
-/// What the service needs of a sampling session: ProfilingSession, or a test
-/// double that lets the registry's bookkeeping be tested without BPF.
+/// What the service needs of a sampling session: a BackgroundSession (the
+/// runner the TUI and `record` use too), or a test double that lets the
+/// registry's bookkeeping be tested without BPF.
 protocol SessionControl: AnyObject, Sendable {
     func snapshot() -> SessionSnapshot
     func requestStop()
 }
 
-extension ProfilingSession: SessionControl {}
+extension BackgroundSession: SessionControl {}
 
 /// Starts a session for `settings`; calls the second argument once with the
-/// final snapshot when the session ends. `SessionRunner.start` in the service.
+/// final snapshot when the session ends. `SessionStarters.background` in the service.
 typealias SessionStarter = @Sendable (
     _ settings: SessionSettings, _ onEnd: @escaping @Sendable (SessionSnapshot) -> Void
 ) async throws(SamplingError) -> any SessionControl
+
+enum SessionStarters {
+    /// Real sessions: each on a thread of its own, which creates and owns its symbolizer.
+    static let background: SessionStarter = { (settings, onEnd) throws(SamplingError) -> any SessionControl in
+        try await BackgroundSession.start(settings: settings, makeSymbolizer: { Symbolizer() }, onEnd: onEnd)
+    }
+}

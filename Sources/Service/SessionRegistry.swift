@@ -48,7 +48,7 @@ public final class SessionRegistry: Sendable {
     }
 
     public convenience init(limits: ServiceConfiguration.Profiler, logger: Logger = Logger(label: "flametop.service")) {
-        self.init(limits: limits, logger: logger, starter: SessionRunner.start)
+        self.init(limits: limits, logger: logger, starter: SessionStarters.background)
     }
 
     init(limits: ServiceConfiguration.Profiler, logger: Logger, starter: @escaping SessionStarter) {

@@ -10,6 +10,8 @@ public final class ModuleCache: Sendable {
         var identity: ModuleIdentity
         /// Another set of debug roots may find another debug file.
         var debugDirectories: [String]
+        /// Loaded under a memory budget: its DWARF may have been left out.
+        var budgeted = false
         /// So do debuginfod servers.
         var debuginfodURLs: String? = nil
     }

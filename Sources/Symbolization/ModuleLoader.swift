@@ -1,4 +1,5 @@
 import Glibc
+import Profile
 
 /// Reads one mapped file into a `ModuleSymbols`: its ELF symbols, then DWARF from the
 /// file itself or from a separate debug file found by build-id or `.gnu_debuglink`.
@@ -6,6 +7,9 @@ struct ModuleLoader {
     let locator: DebugFileLocator
     /// See `SymbolizerOptions.maximumDecompressedDWARFBytes`.
     var maximumDecompressedDWARFBytes: Int?
+    /// Debug information is indexed only where the symbolizer's share of the
+    /// budget has room for it; elsewhere names come from the symbol table.
+    var budget: MemoryBudget?
     /// Asked for the debug file when no local folder has it.
     var debuginfod: DebuginfodFetcher? = nil
 
@@ -20,7 +24,7 @@ struct ModuleLoader {
         } catch {
             return ModuleSymbols(name: name, symbols: .failure(error))
         }
-        if table.hasDebugInfo, let info = DebugInfo(path: path, maximumDecompressedBytes: maximumDecompressedDWARFBytes) {
+        if table.hasDebugInfo, fitsBudget(path), let info = DebugInfo(path: path, maximumDecompressedBytes: maximumDecompressedDWARFBytes) {
             return ModuleSymbols(name: name, symbols: .success(table), debugInfo: info, path: path)
         }
         for candidate in locator.candidates(buildID: table.buildIDHex, debugLink: table.debugLink,
@@ -28,7 +32,7 @@ struct ModuleLoader {
             guard access(candidate, R_OK) == 0, let debugTable = try? ElfSymbolTable(path: candidate) else { continue }
             // A debug file for another build would name the wrong code.
             if let ours = table.buildID, let theirs = debugTable.buildID, ours != theirs { continue }
-            let info = debugTable.hasDebugInfo
+            let info = debugTable.hasDebugInfo && fitsBudget(candidate)
                 ? DebugInfo(path: candidate, maximumDecompressedBytes: maximumDecompressedDWARFBytes) : nil
             guard info != nil || debugTable.hasFullSymbolTable else { continue }
             return ModuleSymbols(name: name, symbols: .success(table), debugInfo: info, debugFile: candidate,
@@ -37,5 +41,10 @@ struct ModuleLoader {
         let remote = debuginfod.flatMap { fetcher in table.buildIDHex.map { (fetcher: fetcher, buildID: $0) } }
         return ModuleSymbols(name: name, symbols: .success(table), path: path, debuginfod: remote,
                              maximumDecompressedDWARFBytes: maximumDecompressedDWARFBytes)
+    }
+
+    private func fitsBudget(_ path: String) -> Bool {
+        guard let budget else { return true }
+        return budget.reserve(DebugSectionBytes.of(path: path), for: .symbolizer)
     }
 }

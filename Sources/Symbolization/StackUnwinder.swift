@@ -1,5 +1,6 @@
 import CElfutils
 import Glibc
+import Profile
 
 /// Why an unwind ended. `.complete` means the CFI marked the outermost frame
 /// (glibc's `_start` and `clone3` leave the return address undefined).
@@ -41,12 +42,22 @@ public struct StackSnapshot {
 /// return address minus one (so a call ending a function stays in it).
 public final class StackUnwinder {
     public let maxDepth: Int
+    /// Processes whose modules are kept at most, budget or not (an --all session meets many).
+    public static let maximumProcesses = 64
     private var processes: [Int32: ProcessUnwinder] = [:]
     private let clock = ContinuousClock()
+    /// Each process's CFI is reserved from the unwinder's share; when it is full,
+    /// the processes unwound longest ago go first.
+    private let budget: MemoryBudget?
+    private var useCounter: UInt64 = 0
 
-    public init(maxDepth: Int = 127) {
+    public init(maxDepth: Int = 127, budget: MemoryBudget? = nil) {
         self.maxDepth = maxDepth
+        self.budget = budget
     }
+
+    /// Processes whose modules and CFI are held now.
+    public var processCount: Int { processes.count }
 
     public func unwind(pid: Int32, tid: Int32, snapshot: StackSnapshot) -> (addresses: [UInt64], stop: UnwindStop) {
         guard let process = process(pid) else {
@@ -56,7 +67,7 @@ public final class StackUnwinder {
         // A pc outside every module: code mapped after the Dwfl was built (dlopen).
         // Rebuild at most once a second per process, then retry once.
         if result.stop == .unmapped, clock.now - process.builtAt > .seconds(1) {
-            processes[pid] = nil
+            forget(pid: pid)
             if let fresh = self.process(pid) {
                 result = fresh.unwind(tid: tid, snapshot: snapshot, maxDepth: maxDepth)
             }
@@ -66,16 +77,36 @@ public final class StackUnwinder {
 
     /// Drops a process's modules (it exited, or the session ended).
     public func forget(pid: Int32) {
-        processes[pid] = nil
+        if let gone = processes.removeValue(forKey: pid) { budget?.release(gone.estimatedBytes, for: .unwinder) }
     }
 
     private func process(_ pid: Int32) -> ProcessUnwinder? {
-        if let known = processes[pid] { return known }
-        // --all sessions meet many short-lived processes: bound what is kept.
-        if processes.count >= 256 { processes.removeAll() }
+        useCounter += 1
+        if let known = processes[pid] {
+            known.lastUsed = useCounter
+            return known
+        }
         guard let created = ProcessUnwinder(pid: pid, builtAt: clock.now) else { return nil }
+        created.lastUsed = useCounter
+        if processes.count >= Self.maximumProcesses { evictLeastRecentlyUsed() }
+        if let budget {
+            while !budget.reserve(created.estimatedBytes, for: .unwinder) {
+                guard !processes.isEmpty else {
+                    // Alone over the share: kept anyway (a profile without its
+                    // stacks would be worse), and charged so the usage stays true.
+                    budget.charge(created.estimatedBytes, for: .unwinder)
+                    break
+                }
+                evictLeastRecentlyUsed()
+            }
+        }
         processes[pid] = created
         return created
+    }
+
+    private func evictLeastRecentlyUsed() {
+        guard let oldest = processes.min(by: { $0.value.lastUsed < $1.value.lastUsed })?.key else { return }
+        forget(pid: oldest)
     }
 }
 
@@ -83,6 +114,7 @@ public final class StackUnwinder {
 /// callbacks that serve the sample currently being unwound.
 final class ProcessUnwinder {
     let builtAt: ContinuousClock.Instant
+    private let pid: Int32
     private let dwfl: OpaquePointer
     /// libdwfl keeps pointers to both callback tables: they live as long as the Dwfl.
     private let callbacks: UnsafeMutablePointer<Dwfl_Callbacks>
@@ -91,12 +123,15 @@ final class ProcessUnwinder {
 
     init?(pid: Int32, builtAt: ContinuousClock.Instant) {
         self.builtAt = builtAt
+        self.pid = pid
         let current = CurrentSample()
         self.current = current
         let callbacks = UnsafeMutablePointer<Dwfl_Callbacks>.allocate(capacity: 1)
         callbacks.initialize(to: Dwfl_Callbacks(find_elf: dwfl_linux_proc_find_elf,
                                                 find_debuginfo: dwfl_standard_find_debuginfo,
-                                                section_address: nil, debuginfo_path: nil))
+                                                // libdwfl calls it for a relocatable (ET_REL) module: a nil
+                                                // callback there is a jump to address 0.
+                                                section_address: dwfl_offline_section_address, debuginfo_path: nil))
         let threadCallbacks = UnsafeMutablePointer<Dwfl_Thread_Callbacks>.allocate(capacity: 1)
         threadCallbacks.initialize(to: Dwfl_Thread_Callbacks(
             next_thread: unwinderNextThread, get_thread: unwinderGetThread, memory_read: unwinderMemoryRead,
@@ -129,6 +164,27 @@ final class ProcessUnwinder {
         threadCallbacks.deallocate()
     }
 
+    var lastUsed: UInt64 = 0
+
+    /// What its parsed CFI may take: the `.eh_frame` and `.debug_frame` bytes of
+    /// every module it reported (libdw parses them lazily, so an upper bound),
+    /// read from section headers without loading the modules into libdwfl.
+    private(set) lazy var estimatedBytes: Int = {
+        var paths: [String] = []
+        var cursor: ptrdiff_t = 0
+        repeat {
+            cursor = withUnsafeMutablePointer(to: &paths) { pointer in
+                dwfl_getmodules(dwfl, { _, _, name, _, argument in
+                    if let name, let argument, name.pointee == UInt8(ascii: "/") {
+                        argument.assumingMemoryBound(to: [String].self).pointee.append(String(cString: name))
+                    }
+                    return Int32(DWARF_CB_OK)
+                }, pointer, cursor)
+            }
+        } while cursor > 0
+        return max(1, paths.reduce(0) { $0 + FrameSectionBytes.of(path: "/proc/\(pid)/root" + $1) })
+    }()
+
     func unwind(tid: Int32, snapshot: StackSnapshot, maxDepth: Int) -> (addresses: [UInt64], stop: UnwindStop) {
         current.tid = tid
         current.snapshot = snapshot
@@ -140,15 +196,45 @@ final class ProcessUnwinder {
         current.snapshot = nil
         let addresses = current.addresses
         if addresses.isEmpty { return ([snapshot.registers[16]], .unmapped) }
-        if result == 1 || addresses.count >= maxDepth { return (addresses, .depthLimit) }
-        // Checked before the result: libdw ends a walk "normally" (0) when the
-        // return address cannot be read (it takes that for the outermost frame),
-        // which a read beyond the copy is not.
-        if let failure = current.readFailure { return (addresses, failure) }
-        if result == 0 { return (addresses, .complete) }
-        // The last frame's pc (its lookup address lies in the same module).
-        if dwfl_addrmodule(dwfl, addresses[addresses.count - 1]) == nil { return (addresses, .unmapped) }
-        return (addresses, .noCFI)
+        // The last frame's lookup address lies in the same module and function as its pc.
+        let outermost = addresses[addresses.count - 1]
+        let module = dwfl_addrmodule(dwfl, outermost)
+        let classifier = UnwindStopClassifier(
+            frames: addresses.count, maxDepth: maxDepth, libdwResult: result, readFailure: current.readFailure,
+            outermostIsEntryFunction: module.map { entryFunction(of: $0).contains(outermost) } ?? false,
+            outermostIsMapped: module != nil)
+        return (addresses, classifier.stop)
+    }
+
+    /// Per module (by its load address), the bounds of the function holding the
+    /// ELF entry point: the FDE that covers e_entry, or its first 64 bytes where
+    /// the module has no CFI for it.
+    private var entryFunctions: [UInt64: Range<UInt64>] = [:]
+
+    private func entryFunction(of module: OpaquePointer) -> Range<UInt64> {
+        var low: Dwarf_Addr = 0
+        _ = dwfl_module_info(module, nil, &low, nil, nil, nil, nil, nil)
+        if let known = entryFunctions[low] { return known }
+        var bounds: Range<UInt64> = 0..<0
+        var bias: Dwarf_Addr = 0
+        var header = GElf_Ehdr()
+        if let elf = dwfl_module_getelf(module, &bias), gelf_getehdr(elf, &header) != nil, header.e_entry != 0 {
+            let entry = header.e_entry &+ bias
+            bounds = entry..<(entry &+ 64)
+            var cfiBias: Dwarf_Addr = 0
+            let cfi = dwfl_module_eh_cfi(module, &cfiBias) ?? dwfl_module_dwarf_cfi(module, &cfiBias)
+            var frame: OpaquePointer?
+            if let cfi, dwarf_cfi_addrframe(cfi, entry &- cfiBias, &frame) == 0, let frame {
+                var start: Dwarf_Addr = 0
+                var end: Dwarf_Addr = 0
+                if dwarf_frame_info(frame, &start, &end, nil) >= 0, end > start {
+                    bounds = (start &+ cfiBias)..<(end &+ cfiBias)
+                }
+                free(UnsafeMutableRawPointer(frame))
+            }
+        }
+        entryFunctions[low] = bounds
+        return bounds
     }
 }
 
@@ -158,7 +244,7 @@ final class CurrentSample {
     var snapshot: StackSnapshot?
     var addresses: [UInt64] = []
     var maxDepth = 127
-    var readFailure: UnwindStop?
+    var readFailure: UnwindStopClassifier.ReadFailure?
 }
 
 private func sample(_ argument: UnsafeMutableRawPointer?) -> CurrentSample {
@@ -187,7 +273,11 @@ private let unwinderMemoryRead: @convention(c) (OpaquePointer?, Dwarf_Addr, Unsa
     let stackPointer = snapshot.registers[7]
     let end = stackPointer &+ UInt64(snapshot.stack.count)
     guard address >= stackPointer, address <= end &- 8, end >= 8 else {
-        current.readFailure = address >= end && snapshot.copyIsFull ? .stackCopyTooSmall : .unmapped
+        if address < stackPointer {
+            current.readFailure = .belowStackPointer
+        } else {
+            current.readFailure = snapshot.copyIsFull ? .aboveFullCopy : .aboveStackTop
+        }
         return false
     }
     result.pointee = snapshot.stack.loadUnaligned(fromByteOffset: Int(address - stackPointer), as: UInt64.self)

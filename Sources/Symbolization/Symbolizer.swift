@@ -20,6 +20,10 @@ public final class Symbolizer {
     private var processes: [Int32: ProcessState] = [:]
     private var modules: [FileKey: ModuleSymbols] = [:]
     private var kernelSymbols: Result<KernelSymbols, SymbolizationError>?
+    private var pendingKernelSymbols: PendingKernelSymbols?
+    /// Where DWARF indexes draw memory from; nil: no limit. Modules loaded under a
+    /// budget are cached apart from those loaded without one.
+    public var memoryBudget: MemoryBudget?
     private var kernelMemo: [UInt64: Resolution] = [:]
     private var lastSweep: ContinuousClock.Instant
     private var lastPublished: ContinuousClock.Instant
@@ -52,6 +56,13 @@ public final class Symbolizer {
     }
 
     /// Why kernel symbols are missing, once a kernel lookup has tried to load them.
+    /// Starts reading the kernel's symbols on a thread of its own; the first
+    /// kernel frame waits for them.
+    public func preloadKernelSymbols() {
+        guard kernelSymbols == nil, pendingKernelSymbols == nil else { return }
+        pendingKernelSymbols = PendingKernelSymbols(path: kallsymsPath)
+    }
+
     public var kernelSymbolsError: SymbolizationError? {
         if case let .failure(error) = kernelSymbols { return error }
         return nil
@@ -283,7 +294,9 @@ public final class Symbolizer {
 
     private func resolveKernel(_ address: UInt64) -> Resolution {
         if kernelSymbols == nil {
-            kernelSymbols = Result { () throws(SymbolizationError) in try KernelSymbols.load(path: kallsymsPath) }
+            kernelSymbols = pendingKernelSymbols?.wait()
+                ?? Result { () throws(SymbolizationError) in try KernelSymbols.load(path: kallsymsPath) }
+            pendingKernelSymbols = nil
         }
         switch kernelSymbols {
         case let .success(symbols)?:
@@ -354,9 +367,10 @@ public final class Symbolizer {
     private func sharedModule(identity: ModuleIdentity, path: String, originalPath: String, root: String?,
                               name: String) -> ModuleSymbols {
         let key = ModuleCache.Key(identity: identity, debugDirectories: options.debugDirectories,
-                                  debuginfodURLs: options.debuginfodURLs)
+                                  budgeted: memoryBudget != nil, debuginfodURLs: options.debuginfodURLs)
         let (module, loaded) = cache.module(for: key) {
             ModuleLoader(locator: locator, maximumDecompressedDWARFBytes: options.maximumDecompressedDWARFBytes,
+                         budget: memoryBudget,
                          debuginfod: options.debuginfodURLs.map {
                              DebuginfodFetcher.shared(urls: $0, cachePath: options.debuginfodCachePath) })
                 .load(path: path, originalPath: originalPath, root: root, name: name)

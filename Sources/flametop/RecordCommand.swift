@@ -5,6 +5,7 @@ import Profile
 import Sampling
 import Symbolization
 import Synchronization
+import TerminalUI
 
 struct RecordCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -82,11 +83,14 @@ struct RecordCommand: ParsableCommand {
         var logger = Logger(label: "flametop.record")
         logger.logLevel = verbose ? .debug : .notice
         let final = session.run { snapshot in
+            for decision in snapshot.newUnwindDecisions {
+                logger.debug("unwind decision: \(SamplingWords.decision(decision)) at \(String(format: "%.2f", snapshot.elapsed)) s")
+            }
             logger.debug("drain", metadata: [
                 "samples": "\(snapshot.counts.totalSamples)",
                 "stacks": "\(snapshot.counts.uniqueStacks)",
                 "drain_us": "\(snapshot.statistics.lastDrainMicroseconds)",
-                "lost": "\(snapshot.statistics.nonZeroLosses.reduce(0) { $0 + $1.count })",
+                "lost": "\(snapshot.statistics.totalLost)",
             ])
         }
         FoldedWriter(options: symbols.foldedOptions).write(final.counts) { line in file.write(line + "\n") }

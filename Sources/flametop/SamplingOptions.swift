@@ -1,4 +1,5 @@
 import ArgumentParser
+import Profile
 import Sampling
 
 /// Options every sampling command shares (record, the TUI, later the service).
@@ -18,11 +19,14 @@ struct SamplingOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Distinct stacks each kernel stacks map holds between two drains; raise when stacks are lost to a full map.", valueName: "n"))
     var stackMapSize = 16_384
 
-    @Option(name: .long, help: ArgumentHelp("User stack walking: auto (frame pointers; DWARF when the first stacks are incomplete), fp (frame pointers, in the kernel) or dwarf (copy the stack, unwind with CFI; x86-64).", valueName: "mode"))
+    @Option(name: .long, help: ArgumentHelp("User stack walking: auto (per process: frame pointers, DWARF for a process whose first stacks are incomplete), fp (frame pointers, in the kernel) or dwarf (copy the stack, unwind with CFI; x86-64).", valueName: "mode"))
     var unwind: String = "auto"
 
-    @Option(name: .long, help: ArgumentHelp("DWARF mode (dwarf, or auto once it switches): bytes of user stack copied per sample, 512–65536.", valueName: "bytes"))
-    var stackCopy = 8192
+    @Option(name: .long, help: ArgumentHelp("DWARF unwinding: bytes of user stack copied per sample, 512–65536 (default 8192, growing by itself up to 65536 for a process whose stacks need more; a size given here stays fixed).", valueName: "bytes"))
+    var stackCopy: Int?
+
+    @Option(name: .long, help: ArgumentHelp("Memory budget in MB (16–16384): past it, DWARF indexes are left out (names from symbol tables), fewer processes' unwinding tables are kept, and the summary says so.", valueName: "MB"))
+    var memoryLimit = MemoryBudget.defaultLimitBytes >> 20
 
     @Option(name: .long, help: .hidden)
     var drainInterval = 500
@@ -57,8 +61,11 @@ struct SamplingOptions: ParsableArguments {
         if unwind == "dwarf" && !SessionSettings.UnwindMode.dwarfSupported {
             throw ValidationError("--unwind dwarf supports x86-64 only; use --unwind fp or auto")
         }
-        guard SessionSettings.stackCopyRange.contains(stackCopy) else {
+        if let stackCopy, !SessionSettings.stackCopyRange.contains(stackCopy) {
             throw ValidationError("--stack-copy must be between 512 and 65536 bytes (got \(stackCopy))")
+        }
+        guard (16...16384).contains(memoryLimit) else {
+            throw ValidationError("--memory-limit must be between 16 and 16384 MB (got \(memoryLimit))")
         }
         _ = try fallbacks()
     }
@@ -86,7 +93,12 @@ struct SamplingOptions: ParsableArguments {
         settings.eventScope = SessionSettings.EventScope(rawValue: eventScope) ?? .automatic
         settings.forcedFallbacks = try fallbacks()
         settings.unwind = SessionSettings.UnwindMode(rawValue: unwind) ?? .auto
-        settings.stackCopyBytes = stackCopy
+        settings.memoryLimitBytes = memoryLimit << 20
+        if let stackCopy {
+            settings.stackCopyBytes = stackCopy
+            settings.adaptsStackCopy = false
+        }
+        try settings.validate()
         return settings
     }
 }

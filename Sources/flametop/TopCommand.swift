@@ -43,15 +43,13 @@ struct TopCommand: ParsableCommand {
         let target: SessionSettings.Target? = pid.map { .process(pid: $0) } ?? (all ? .allProcesses : nil)
         let initial = try sampling.settings(target: target ?? .allProcesses, duration: duration == 0 ? nil : duration)
         let symbolizerOptions = symbols.symbolizerOptions
-        var options = TerminalUIOptions(start: target == nil ? .processList : .profile(initial)) { settings in
-            var settings = settings
-            // The UI picks target, frequency and duration; the rest comes from the command line.
-            settings.userStacks = initial.userStacks
-            settings.kernelStacks = initial.kernelStacks
-            settings.maxUniqueStacksPerDrain = initial.maxUniqueStacksPerDrain
-            settings.stackMapEntries = initial.stackMapEntries
-            settings.forcedFallbacks = initial.forcedFallbacks
-            settings.eventScope = initial.eventScope
+        var options = TerminalUIOptions(start: target == nil ? .processList : .profile(initial)) { picked in
+            // The UI picks target, frequency and duration; everything else (unwinding,
+            // stack copy, map sizes, …) comes from the command line.
+            var settings = initial
+            settings.target = picked.target
+            settings.frequency = picked.frequency
+            settings.duration = picked.duration
             let session = try ProfilingSession(settings: settings, symbolizer: Symbolizer(options: symbolizerOptions))
             return BackgroundSession(session: session)
         }

@@ -52,6 +52,6 @@ struct DwarfSessionSystemTests {
         #expect(final.statistics.droppedRingFull > 100, "dropped \(final.statistics.droppedRingFull)")
         #expect(final.statistics.samplesCounted > 50, "kept \(final.statistics.samplesCounted)")
         #expect(final.counts.totalSamples == final.statistics.samplesCounted)
-        #expect(final.statistics.nonZeroLosses.contains { $0.name.contains("ring buffer full") })
+        #expect(final.statistics.nonZeroLosses.contains { $0.loss == .ringBufferFull })
     }
 }

@@ -56,82 +56,21 @@ struct SamplingStatisticsTests {
         statistics.userStackMapFull = 3
         statistics.droppedMapFull = 2
         statistics.framePointerStacksIncomplete = 7
-        let names = statistics.nonZeroLosses.map(\.name)
-        #expect(names.count == 2, "incomplete frame-pointer stacks are not a loss: \(names)")
-        #expect(names.contains { $0.contains("counts map full") })
-        #expect(names.contains { $0.contains("user stack map full") })
+        let losses = statistics.nonZeroLosses.map(\.loss)
+        #expect(losses == [.countsMapFull, .userStackMapFull], "incomplete frame-pointer stacks are not a loss")
+        #expect(statistics.totalLost == 2, "a lost user stack keeps its sample")
     }
 }
 
-struct RecordSummaryTests {
-    func snapshot(state: SessionSnapshot.State, statistics: SamplingStatistics = SamplingStatistics()) -> SessionSnapshot {
-        var counts = StackCounts()
-        counts.add(Stack([Frame(function: "main", module: "app"),
-                          Frame(function: "hot", module: "app", sourceFile: "/src/app/hot.c", line: 42)]), count: 75)
-        counts.add(Stack([Frame(function: "main", module: "app"), Frame(function: "vfs_read", module: "[kernel]", kind: .kernel)]),
-                   count: 25)
-        var settings = SessionSettings(target: .process(pid: 42))
-        settings.frequency = 99
-        return SessionSnapshot(settings: settings, counts: counts, statistics: statistics, state: state,
-                               startedAt: Date(), elapsed: 1.0, targetName: "app", generation: 3)
-    }
-
-    @Test func summarisesSamplesTopFunctionsAndEnding() {
-        let text = RecordSummary(snapshot: snapshot(state: .finished), outputPath: "out.folded", stopSignal: nil).text
-        #expect(text.contains("recorded PID 42 (app) for 1.0 s at 99 Hz: 100 samples, 2 unique stacks"))
-        #expect(text.contains("ended: duration elapsed"))
-        #expect(text.contains("wrote out.folded"))
-        #expect(text.contains(" 75.0%   75.0%        75  hot  [app]  hot.c:42"))
-        #expect(text.contains("vfs_read [k]  [kernel]"))
-        #expect(!text.contains("  main"), "functions without self time are not in the top list")
-        #expect(text.contains("losses: none"))
-    }
-
-    @Test func namesTheUnwindModeAndSuggestsDwarf() {
-        var auto = snapshot(state: .finished)
-        auto.unwind = .dwarf
-        auto.unwindDecision = "auto: DWARF from 0.5 s on (frame pointers: 0% of 250 stacks complete)"
-        #expect(RecordSummary(snapshot: auto, outputPath: nil, stopSignal: nil).text
-            .contains("unwind: auto: DWARF from 0.5 s on"))
-
-        var statistics = SamplingStatistics()
-        statistics.framePointerStacks = 100
-        statistics.framePointerStacksIncomplete = 80
-        var manual = snapshot(state: .finished, statistics: statistics)
-        manual.settings.unwind = .framePointers
-        manual.unwind = .framePointers
-        #expect(RecordSummary(snapshot: manual, outputPath: nil, stopSignal: nil).text
-            .contains("unwind: frame pointers; 80% of 100 stacks reach no thread entry (code without frame pointers): try --unwind dwarf"))
-    }
-
-    @Test func namesTheSignalAndEveryLoss() {
-        var statistics = SamplingStatistics()
-        statistics.kernelStackMapFull = 4
-        let text = RecordSummary(snapshot: snapshot(state: .stopped, statistics: statistics), outputPath: nil,
-                                 stopSignal: "SIGTERM").text
-        #expect(text.contains("ended: stopped by SIGTERM"))
-        #expect(text.contains("kernel stack map full (raise --stack-map-size): 4"))
-        #expect(!text.contains("wrote"))
-    }
-}
-
-struct AutoUnwindRuleTests {
-    @Test func decidesOnlyWithEnoughStacks() {
-        #expect(AutoUnwindRule.verdict(stacks: 49, incomplete: 49) == .undecided)
-        #expect(AutoUnwindRule.verdict(stacks: 50, incomplete: 4) == .keepFramePointers)
-        #expect(AutoUnwindRule.verdict(stacks: 50, incomplete: 5) == .switchToDwarf)
-        #expect(AutoUnwindRule.verdict(stacks: 1000, incomplete: 0) == .keepFramePointers)
-        #expect(AutoUnwindRule.verdict(stacks: 1000, incomplete: 1000) == .switchToDwarf)
-    }
-
+struct ThreadEntryFramesTests {
     @Test func threadEntriesIncludeVersionedAndThreadStarts() {
         func frames(_ names: String...) -> [Frame] { names.map { Frame(function: $0, module: "m") } }
-        #expect(AutoUnwindRule.reachesThreadEntry(frames("__libc_start_main@@GLIBC_2.34", "leaf")))
-        #expect(AutoUnwindRule.reachesThreadEntry(frames("start_thread", "worker", "leaf")))
-        #expect(AutoUnwindRule.reachesThreadEntry(frames("runtime.goexit", "main.work")))
-        #expect(!AutoUnwindRule.reachesThreadEntry(frames("leaf")))
-        #expect(!AutoUnwindRule.reachesThreadEntry(frames("0x7f0000001234", "leaf")))
-        #expect(!AutoUnwindRule.reachesThreadEntry(frames("domain_main", "leaf")), "only whole names count")
+        #expect(ThreadEntryFrames.reached(frames("__libc_start_main@@GLIBC_2.34", "leaf")))
+        #expect(ThreadEntryFrames.reached(frames("start_thread", "worker", "leaf")))
+        #expect(ThreadEntryFrames.reached(frames("runtime.goexit", "main.work")))
+        #expect(!ThreadEntryFrames.reached(frames("leaf")))
+        #expect(!ThreadEntryFrames.reached(frames("0x7f0000001234", "leaf")))
+        #expect(!ThreadEntryFrames.reached(frames("domain_main", "leaf")), "only whole names count")
     }
 }
 

@@ -46,6 +46,8 @@ enum ft_counter {
     FT_KSTACK_MAP_FULL,
     FT_KSTACK_EFAULT,             /* kernel stack unreadable (kernel mode only) */
     FT_KSTACK_OTHER,
+    FT_SAMPLES_TO_DWARF,          /* handed to the DWARF program (tail call) */
+    FT_SAMPLES_DWARF_UNAVAILABLE, /* the tail call failed: counted with frame pointers instead */
     FT_COUNTER_COUNT
 };
 
@@ -64,10 +66,29 @@ struct ft_counters {
 struct ft_config {
     __u32 target_tgid;    /* 0: every process */
     __u32 flags;          /* FT_FLAG_* */
+    __u32 default_mode;   /* FT_UNWIND_MODE_* of a process with no ft_process_unwind entry */
+    __u32 reserved;
 };
 
 #define FT_FLAG_USER_STACKS   (1u << 0)
 #define FT_FLAG_KERNEL_STACKS (1u << 1)
+/* The frame-pointer program looks up each sample's process in ft_process_unwind
+ * and hands DWARF processes to the DWARF program. */
+#define FT_FLAG_PER_PROCESS_UNWIND (1u << 2)
+
+/* ---- Per-process unwinding ----
+ * User space decides per process how its user stacks are walked and writes the
+ * decision to the ft_process_unwind hash map (pid -> struct ft_process_unwind),
+ * which both programs read: the frame-pointer program, attached to every perf
+ * event, tail-calls the DWARF program for a process in DWARF mode. */
+#define FT_UNWIND_MODE_FRAME_POINTERS 0
+#define FT_UNWIND_MODE_DWARF 1
+#define FT_PROCESS_UNWIND_ENTRIES 8192
+
+struct ft_process_unwind {
+    __u32 mode;           /* FT_UNWIND_MODE_* */
+    __u32 stack_bytes;    /* DWARF: user stack to copy; 0: ft_unwind_config.stack_bytes */
+};
 
 /* Double buffering: the program writes to buffer `ft_active_buffer` (.bss),
  * user space flips it and drains the other one. */
@@ -98,7 +119,7 @@ struct ft_unwind_sample_header {
     __u32 flags;            /* FT_UNWIND_SAMPLE_* */
     __u32 stack_size;       /* bytes of user stack copied, from regs[7] (sp) up */
     __s32 kernel_depth;     /* bytes of kernel_ips filled, or a negative errno; 0: user mode */
-    __u32 reserved;
+    __u32 stack_wanted;     /* bytes of user stack the copy asked for (the process's copy size) */
     __u64 regs[FT_UNWIND_REGISTER_COUNT];
     __u64 kernel_ips[FT_MAX_STACK_DEPTH];
 };

@@ -220,24 +220,22 @@ final class TerminalApp {
         needsDraw = true
     }
 
-    /// Restarts sampling with the other unwind mode; the old profile is autosaved
-    /// like any profile that is left.
+    /// Walks the target's stacks the other way from the next drain on; the
+    /// profile so far is kept (its stacks are what they were).
     private func switchUnwind() {
-        guard let active = profile, active.source.isLive else { return }
+        guard var active = profile, active.source.isLive else { return }
         let current = active.source.snapshot()
-        var settings = current.settings
-        settings.unwind = current.unwind == .dwarf ? .framePointers : .dwarf
-        let saved = stopProfile()
-        do {
-            try startProfile(settings, quitsOnClose: active.quitsOnClose)
-            let name = settings.unwind == .dwarf ? "DWARF" : "frame pointers"
-            profile?.screen.show(message: "unwinding with \(name): sampling restarted"
-                                 + (saved.map { "; the previous profile is in \($0)" } ?? ""), isError: false)
-        } catch {
-            processList.show(message: "cannot restart with --unwind \(settings.unwind.rawValue): \(error)", isError: true)
-            nextProcessScan = 0
-            layout()
+        guard case .process = current.settings.target else {
+            active.screen.show(message: "w switches one process's unwinding; system-wide, each process has its own", isError: false)
+            profile = active
+            return
         }
+        let mode: SessionSettings.UnwindMode = current.unwind == .dwarf ? .framePointers : .dwarf
+        active.source.switchUnwind(to: mode)
+        active.screen.show(message: "unwinding with \(mode == .dwarf ? "DWARF" : "frame pointers") from now on; "
+                           + "the profile so far is kept", isError: false)
+        profile = active
+        nextProfileRefresh = 0
     }
 
     /// Stops the session, saves it one last time, and notes where it went.

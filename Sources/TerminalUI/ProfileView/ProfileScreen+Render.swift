@@ -78,7 +78,11 @@ extension ProfileScreen {
                 second.append(("flametop \(NumberFormat.percent(selfUsage.cpuPercent))% CPU "
                                + NumberFormat.bytes(selfUsage.residentBytes), .dim))
             }
-            let losses = snapshot.statistics.nonZeroLosses
+            if let memory = snapshot.memory, !memory.degraded.isEmpty {
+                let names = memory.degraded.map(\.rawValue).joined(separator: ", ")
+                second.append(("over memory budget (\(names)): degraded, see --memory-limit", .warning))
+            }
+            let losses = SamplingWords.losses(snapshot.statistics)
             if losses.isEmpty {
                 second.append(("no samples lost", .dim))
             } else {
@@ -109,20 +113,34 @@ extension ProfileScreen {
         }
     }
 
-    /// "unwind fp", "unwind dwarf", "unwind auto→dwarf", "unwind auto (deciding)".
+    /// "unwind fp", "unwind dwarf", "unwind auto→dwarf", "unwind auto (deciding)";
+    /// system-wide under auto: how many processes went to DWARF.
     static func unwindDescription(_ snapshot: SessionSnapshot) -> String {
-        let inUse = snapshot.unwind == .dwarf ? "dwarf" : "fp"
-        switch (snapshot.settings.unwind, snapshot.unwind) {
-        case (_, .auto): return "unwind auto (deciding)"
-        case (.auto, _): return "unwind auto→\(inUse)"
-        default: return "unwind \(inUse)"
+        if case .allProcesses = snapshot.settings.target, snapshot.settings.unwind == .auto {
+            let log = snapshot.unwindDecisions
+            return "unwind auto (\(log.processesOnDwarf) dwarf, \(log.processesOnFramePointers) fp)"
         }
+        let inUse = snapshot.unwind == .dwarf ? "dwarf" : "fp"
+        var text: String
+        switch (snapshot.settings.unwind, snapshot.unwind) {
+        case (_, .auto): text = "unwind auto (deciding)"
+        case (.auto, _): text = "unwind auto→\(inUse)"
+        default: text = "unwind \(inUse)"
+        }
+        if snapshot.unwind == .dwarf, let copy = snapshot.stackCopyBytes, copy != snapshot.settings.stackCopyBytes {
+            text += " \(copy / 1024)K"
+        }
+        return text
     }
 
     /// Frame pointers chosen by hand on code without them: say so and how to fix it.
     static func unwindHint(_ snapshot: SessionSnapshot) -> String? {
-        guard snapshot.unwind == .framePointers, let percent = AutoUnwindRule.incompletePercent(snapshot.statistics)
+        let statistics = snapshot.statistics
+        guard snapshot.unwind == .framePointers, statistics.framePointerStacks >= UnwindPolicy.decisionStacks,
+              Double(statistics.framePointerStacksIncomplete)
+                >= Double(statistics.framePointerStacks) * UnwindPolicy.incompleteShareForDwarf
         else { return nil }
+        let percent = Double(statistics.framePointerStacksIncomplete) * 100 / Double(statistics.framePointerStacks)
         return "\(NumberFormat.fixed(percent, digits: 0))% of stacks incomplete (no frame pointers): w for DWARF"
     }
 

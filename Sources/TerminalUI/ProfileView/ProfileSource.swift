@@ -13,6 +13,8 @@ public protocol ProfileSource: AnyObject, Sendable {
     func stop()
     /// False for a saved profile: no sampling, nothing to stop or autosave.
     var isLive: Bool { get }
+    /// Walks the target's stacks with `mode` from now on (live one-process sessions).
+    func switchUnwind(to mode: SessionSettings.UnwindMode)
 }
 
 extension BackgroundSession: ProfileSource {
@@ -21,6 +23,10 @@ extension BackgroundSession: ProfileSource {
     }
 
     public var isLive: Bool { true }
+
+    public func switchUnwind(to mode: SessionSettings.UnwindMode) {
+        session.requestUnwind(mode)
+    }
 }
 
 /// A profile that does not change: a folded file opened with `flametop view`.
@@ -40,4 +46,5 @@ public final class StaticProfileSource: ProfileSource {
     public func reset() {}
     public func stop() {}
     public var isLive: Bool { false }
+    public func switchUnwind(to mode: SessionSettings.UnwindMode) {}
 }

@@ -1,4 +1,5 @@
 import CProfilerABI
+import Profile
 
 /// What to profile and how; validated before any kernel object is created.
 public struct SessionSettings: Sendable, Equatable {
@@ -19,8 +20,8 @@ public struct SessionSettings: Sendable, Equatable {
     /// kernel (bpf_get_stack): cheap, but stops at the first frame built without
     /// frame pointers. `dwarf` copies registers and the top of the user stack to
     /// user space and unwinds it with the binaries' CFI (.eh_frame/.debug_frame).
-    /// `auto` starts with frame pointers and switches to DWARF when the first
-    /// stacks are incomplete (`AutoUnwindRule`).
+    /// `auto` starts every process with frame pointers and moves a process to
+    /// DWARF when its first stacks are incomplete (`UnwindPolicy`).
     public enum UnwindMode: String, Sendable, CaseIterable {
         case auto, framePointers = "fp", dwarf
 
@@ -60,22 +61,34 @@ public struct SessionSettings: Sendable, Equatable {
     /// 8 KB doubles that; deeper stacks end in a counted "stack copy too small" stop.
     public var stackCopyBytes = 8192
     public static let stackCopyRange: ClosedRange<Int> = 512...65536
+    /// Whether a process's copy grows when its samples stop for a too-small copy
+    /// (false when the size was given by hand).
+    public var adaptsStackCopy = true
+    public static let stacksCapacityRange: ClosedRange<Int> = 64...1_048_576
+    public static let drainIntervalRange: ClosedRange<Int> = 10...5000
     /// DWARF mode: the ring buffer's size in bytes (rounded up to a power of two);
     /// nil sizes it from the rate (`ringBufferBytes(cpus:)`).
     public var ringBufferBytes: Int?
 
     /// The ring holds ~100 ms of full records from every CPU at the frequency:
-    /// five times the 20 ms the consumer takes between two empties. At 1000 Hz on
+    /// twenty times the 5 ms between two empties by the consumer thread. At 1000 Hz on
     /// 2 CPUs records of an 8 KB copy are ~9.3 KB, ~18 MB/s: 2 MB. The kernel maps
     /// the ring's data pages twice into flametop and they become resident as the
     /// ring wraps, so the size is paid twice in RSS: at 99 Hz the 256 KB floor
     /// instead of 2 MB saves ~3.5 MB.
     public func ringBufferBytes(cpus: Int) -> Int {
         if let ringBufferBytes { return ringBufferBytes }
+        // Sized for the default copy: a grown copy fills it faster, but the consumer
+        // empties it every 5 ms, twenty times within the 100 ms it holds.
         let recordBytes = MemoryLayout<ft_unwind_sample_header>.size + stackCopyBytes
         let perSecond = frequency * max(cpus, 1) * recordBytes
         return min(max(perSecond / 10, 256 << 10), 8 << 20)
     }
+    /// The session's memory budget (`MemoryBudget`): DWARF indexes, unwinding
+    /// state and stacks draw on it and degrade, saying so, when it is spent.
+    public var memoryLimitBytes = MemoryBudget.defaultLimitBytes
+    public static let memoryLimitRange: ClosedRange<Int> = (16 << 20)...(16 << 30)
+
     /// Busy-polls the kernel counters after attaching until the first sample lands,
     /// to time start → first sample (`make bench`). Costs a few syscalls.
     public var measureFirstSample = false
@@ -84,5 +97,40 @@ public struct SessionSettings: Sendable, Equatable {
 
     public init(target: Target) {
         self.target = target
+    }
+
+    /// The one check of a session's settings, before any kernel object exists: the
+    /// CLI, the TUI and the service all go through it.
+    public func validate() throws(SamplingError) {
+        func invalid(_ what: String, _ valid: String) -> SamplingError {
+            SamplingError(.invalidSettings, operation: what, hint: valid)
+        }
+        if case .process(let pid) = target, pid <= 0 {
+            throw invalid("process id \(pid)", "a process id is a positive number")
+        }
+        guard Self.frequencyRange.contains(frequency) else {
+            throw invalid("frequency \(frequency) Hz", "choose 1–1000 Hz")
+        }
+        if let duration, !Self.durationRange.contains(duration) {
+            throw invalid("duration \(duration) s", "choose 1–300 s")
+        }
+        guard userStacks || kernelStacks else {
+            throw invalid("no user and no kernel stacks", "capture at least one of them")
+        }
+        guard Self.stackCopyRange.contains(stackCopyBytes) else {
+            throw invalid("stack copy \(stackCopyBytes) bytes", "choose 512–65536 bytes")
+        }
+        guard Self.stacksCapacityRange.contains(maxUniqueStacksPerDrain), Self.stacksCapacityRange.contains(stackMapEntries) else {
+            throw invalid("stack map sizes \(maxUniqueStacksPerDrain) and \(stackMapEntries)", "choose 64–1048576 entries")
+        }
+        guard Self.drainIntervalRange.contains(drainIntervalMilliseconds) else {
+            throw invalid("drain interval \(drainIntervalMilliseconds) ms", "choose 10–5000 ms")
+        }
+        guard Self.memoryLimitRange.contains(memoryLimitBytes) else {
+            throw invalid("memory limit \(memoryLimitBytes >> 20) MB", "choose 16 MB–16 GB")
+        }
+        if unwind == .dwarf && !UnwindMode.dwarfSupported {
+            throw invalid("DWARF unwinding", "DWARF unwinding supports x86-64 only; walk stacks with frame pointers")
+        }
     }
 }

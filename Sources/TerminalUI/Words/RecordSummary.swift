@@ -1,5 +1,6 @@
 import Foundation
 import Profile
+import Sampling
 
 /// The one-screen report `record` prints when it ends: what was sampled, why it
 /// stopped, the hottest functions, and every loss counter that is not zero.
@@ -29,6 +30,7 @@ public struct RecordSummary {
                             counts.totalSamples, counts.uniqueStacks))
         lines.append("ended: \(ending)")
         lines.append("unwind: \(unwinding)")
+        if let memory = snapshot.memory { lines.append(SamplingWords.memory(memory)) }
         if let outputPath { lines.append("wrote \(outputPath)") }
 
         let top = FunctionStats(counts).sorted(by: .selfSamples).filter { $0.selfSamples > 0 }.prefix(topCount)
@@ -45,7 +47,7 @@ public struct RecordSummary {
             }
         }
 
-        let losses = snapshot.statistics.nonZeroLosses
+        let losses = SamplingWords.losses(snapshot.statistics)
         lines.append("")
         if losses.isEmpty {
             lines.append("losses: none")
@@ -56,17 +58,7 @@ public struct RecordSummary {
         return lines.joined(separator: "\n") + "\n"
     }
 
-    private var unwinding: String {
-        if let decision = snapshot.unwindDecision { return decision }
-        switch snapshot.unwind {
-        case .dwarf: return "DWARF"
-        case .auto: return "auto: frame pointers (too few stacks to decide)"
-        case .framePointers:
-            guard let percent = AutoUnwindRule.incompletePercent(snapshot.statistics) else { return "frame pointers" }
-            return "frame pointers; \(Int(percent.rounded()))% of \(snapshot.statistics.framePointerStacks) stacks "
-                + "reach no thread entry (code without frame pointers): try --unwind dwarf"
-        }
-    }
+    private var unwinding: String { SamplingWords.unwinding(snapshot) }
 
     private var ending: String {
         switch snapshot.state {

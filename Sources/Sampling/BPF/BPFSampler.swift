@@ -13,6 +13,8 @@ final class BPFSampler {
         var kernelStacks: Bool
         var countsCapacity: Int
         var stackMapEntries: Int
+        /// The mode of a process the per-process table does not name.
+        var defaultMode: UnwindPolicy.ProcessMode
     }
 
     private let bpf: EmbeddedBPFProgram
@@ -23,13 +25,33 @@ final class BPFSampler {
         var flags: UInt32 = 0
         if configuration.userStacks { flags |= UInt32(FT_FLAG_USER_STACKS) }
         if configuration.kernelStacks { flags |= UInt32(FT_FLAG_KERNEL_STACKS) }
-        try bpf.writeReadOnlyData(ft_config(target_tgid: configuration.targetTGID, flags: flags))
+        // Per-process modes cost one hash lookup per sample; without user stacks there is nothing to decide.
+        if configuration.userStacks { flags |= UInt32(FT_FLAG_PER_PROCESS_UNWIND) }
+        let defaultMode = configuration.defaultMode == .framePointers ? FT_UNWIND_MODE_FRAME_POINTERS : FT_UNWIND_MODE_DWARF
+        try bpf.writeReadOnlyData(ft_config(target_tgid: configuration.targetTGID, flags: flags,
+                                            default_mode: UInt32(defaultMode), reserved: 0))
         for index in 0..<Int(FT_BUFFER_COUNT) {
             try bpf.setMaxEntries("ft_counts_\(index)", configuration.countsCapacity)
             try bpf.setMaxEntries("ft_stacks_\(index)", configuration.stackMapEntries)
         }
         try bpf.load(failure: Self.loadError)
         maps = try SamplerMaps(object: bpf.object)
+        processTableFD = try bpf.mapFD("ft_process_unwind")
+        dwarfSlotFD = try bpf.mapFD("ft_dwarf_program")
+    }
+
+    /// The ft_process_unwind map both programs read.
+    let processTableFD: Int32
+    private let dwarfSlotFD: Int32
+
+    /// Puts the DWARF program in the tail-call slot: from now on, samples of
+    /// DWARF-mode processes go to it.
+    func installDwarfProgram(fd programFD: Int32) throws(SamplingError) {
+        var key: UInt32 = 0
+        var value = UInt32(bitPattern: programFD)
+        if bpf_map_update_elem(dwarfSlotFD, &key, &value, UInt64(BPF_ANY)) != 0 {
+            throw .system("bpf_map_update_elem(ft_dwarf_program)", errno: errno)
+        }
     }
 
     func attach(to events: PerfEventSet) throws(SamplingError) {

@@ -3,41 +3,55 @@ import CProfilerABI
 import Foundation
 import Profile
 import Symbolization
+import Synchronization
 
-/// DWARF mode's consumer: unwinds each ring-buffer record as it is read (the
-/// record's bytes are valid only during the callback, so nothing is copied),
-/// aggregates identical (thread, user pcs, kernel pcs, stop) into counts, and at
-/// each drain symbolizes the unique stacks into the profile.
+/// DWARF mode's consumer. On the ring consumer's thread each record is unwound
+/// as it is read (its bytes are valid only during the callback, so nothing is
+/// copied) and identical (thread, user pcs, kernel pcs, stop) are counted; on
+/// the session's thread `drain` takes those counts and symbolizes them. The
+/// consumer never waits on symbolization, only on the short lock that hands the
+/// counts over.
 ///
 /// A stack whose unwind stopped early keeps the frames found, under a marker
 /// frame naming the reason, and is counted by reason in the statistics.
-final class DwarfStackCollector {
-    private let unwinder = StackUnwinder()
+final class DwarfStackCollector: @unchecked Sendable {
+    /// Owned by the consumer thread.
+    private let unwinder: StackUnwinder
     private let symbolizer: AddressSymbolizer
     private let rootByProcess: Bool
-    private var pending: [UnwoundKey: UInt64] = [:]
     private var kernelThreads = KernelThreadCache()
-    /// Records handled since the session (or the last reset) started.
-    private(set) var recordsHandled: UInt64 = 0
+    private let shared = Mutex(Shared())
 
-    private let stackCopyBytes: Int
+    private struct Shared {
+        var pending: [UnwoundKey: UInt64] = [:]
+        var recordsHandled: UInt64 = 0
+        var forgotten: [Int32] = []
+    }
 
-    init(symbolizer: AddressSymbolizer, rootByProcess: Bool, stackCopyBytes: Int) {
-        self.stackCopyBytes = stackCopyBytes
+    init(symbolizer: AddressSymbolizer, rootByProcess: Bool, budget: MemoryBudget?) {
+        unwinder = StackUnwinder(budget: budget)
         self.symbolizer = symbolizer
         self.rootByProcess = rootByProcess
     }
 
+    /// Records handled since the start (or the last reset).
+    var recordsHandled: UInt64 { shared.withLock { $0.recordsHandled } }
+
+    /// Safe from any thread: the consumer drops the process's modules before its next record.
     func forget(pid: Int32) {
-        unwinder.forget(pid: pid)
+        shared.withLock { $0.forgotten.append(pid) }
     }
 
-    /// The ring buffer callback's body: one record.
+    /// The ring buffer callback's body: one record. Consumer thread only.
     func handle(record: UnsafeRawPointer, size: Int) {
         let headerSize = MemoryLayout<ft_unwind_sample_header>.size
         guard size >= headerSize else { return }
+        let forgotten = shared.withLock { state -> [Int32] in
+            defer { state.forgotten.removeAll() }
+            return state.forgotten
+        }
+        for pid in forgotten { unwinder.forget(pid: pid) }
         let header = record.load(as: ft_unwind_sample_header.self)
-        recordsHandled += 1
         var key = UnwoundKey(pid: Int32(bitPattern: header.pid), tid: Int32(bitPattern: header.tid),
                              comm: SampleFields.comm(header.comm), user: [], kernel: [], stop: nil, kernelError: 0)
         if header.kernel_depth > 0 {
@@ -49,24 +63,36 @@ final class DwarfStackCollector {
         }
         if header.flags & UInt32(FT_UNWIND_SAMPLE_NO_USER) == 0 {
             let stackBytes = min(Int(header.stack_size), size - headerSize)
+            let wanted = Int(header.stack_wanted)
             withUnsafeBytes(of: header.regs) { registers in
                 let snapshot = StackSnapshot(registers: registers.bindMemory(to: UInt64.self),
                                              stack: UnsafeRawBufferPointer(start: record + headerSize, count: stackBytes),
-                                             copyIsFull: stackBytes >= stackCopyBytes)
+                                             copyIsFull: wanted > 0 && stackBytes >= wanted)
                 let unwound = unwinder.unwind(pid: key.pid, tid: key.tid, snapshot: snapshot)
                 key.user = unwound.addresses
                 key.stop = unwound.stop
             }
         }
-        pending[key, default: 0] += 1
+        shared.withLock { state in
+            state.pending[key, default: 0] += 1
+            state.recordsHandled += 1
+        }
     }
 
-    /// Symbolizes what was collected since the last drain into `profile`.
-    func drain(into profile: inout StackCounts, statistics: inout SamplingStatistics) {
+    /// Symbolizes what was collected since the last drain into `output`. Session thread.
+    func drain(into output: inout DrainOutput, statistics: inout SamplingStatistics) {
+        let pending = shared.withLock { state -> [UnwoundKey: UInt64] in
+            defer { state.pending.removeAll(keepingCapacity: true) }
+            return state.pending
+        }
         for (key, count) in pending {
             var frames: [Frame] = []
             if rootByProcess { frames.append(Frame(function: key.comm, kind: .process)) }
             if let stop = key.stop {
+                var seen = output.dwarf[key.pid] ?? (0, 0)
+                seen.samples += count
+                if stop == .stackCopyTooSmall { seen.copyTooSmall += count }
+                output.dwarf[key.pid] = seen
                 if stop != .complete {
                     statistics.countUnwindStop(stop, count: count)
                     frames.append(Frame(function: "[unwind stopped: \(stop.rawValue)]"))
@@ -82,15 +108,16 @@ final class DwarfStackCollector {
                 statistics.kernelStackUnavailable += count
                 frames.append(Frame(function: "[lost kernel stack: error \(-key.kernelError)]", kind: .kernel))
             }
-            profile.add(Stack(frames), count: count)
+            output.counts.add(Stack(frames), count: count)
         }
-        pending.removeAll(keepingCapacity: true)
     }
 
     /// Discards what was collected and not yet drained.
     func reset() {
-        pending.removeAll(keepingCapacity: true)
-        recordsHandled = 0
+        shared.withLock { state in
+            state.pending.removeAll(keepingCapacity: true)
+            state.recordsHandled = 0
+        }
     }
 
     private struct UnwoundKey: Hashable {

@@ -16,7 +16,7 @@ public enum DrainBenchmark {
     public static func run(keys: Int, repetitions: Int) throws(SamplingError) -> Result {
         let sampler = try BPFSampler(configuration: .init(
             targetTGID: UInt32(getpid()), userStacks: true, kernelStacks: true,
-            countsCapacity: keys, stackMapEntries: 64))
+            countsCapacity: keys, stackMapEntries: 64, defaultMode: .framePointers))
         let fd = sampler.maps.counts[0]
         var result = Result(keys: keys, batchMicroseconds: [], keyLoopMicroseconds: [], batchSupported: true)
         for _ in 0..<repetitions {

@@ -82,6 +82,21 @@ final class EmbeddedBPFProgram {
         }
     }
 
+    /// Before load: use an existing map (of another object) for `mapName`, so two
+    /// objects share one table.
+    func reuseMap(_ mapName: String, fd: Int32) throws(SamplingError) {
+        let result = bpf_map__reuse_fd(try map(named: mapName), fd)
+        if result != 0 { throw .system("bpf_map__reuse_fd(\(mapName))", errno: -result) }
+    }
+
+    /// After load: a map's descriptor.
+    func mapFD(_ mapName: String) throws(SamplingError) -> Int32 {
+        bpf_map__fd(try map(named: mapName))
+    }
+
+    /// After load: the program's descriptor (for a prog array slot).
+    var programFD: Int32 { bpf_program__fd(program) }
+
     func map(named mapName: String) throws(SamplingError) -> OpaquePointer {
         guard let map = bpf_object__find_map_by_name(object, mapName) else {
             throw SamplingError(.system, operation: "find BPF map \(mapName) in \(name)")

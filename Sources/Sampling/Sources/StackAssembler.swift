@@ -7,6 +7,10 @@ import Profile
 /// where code was inlined (the inlined calls before the function holding them).
 public protocol AddressSymbolizer: AnyObject {
     func prepare(pid: Int32)
+    /// Starts loading kernel symbols in the background (a session that captures kernel stacks).
+    func preloadKernelSymbols()
+    /// Draws what grows with the input (DWARF indexes) from `budget`.
+    func useMemoryBudget(_ budget: MemoryBudget)
     func forget(pid: Int32)
     func symbolizeUser(pid: Int32, addresses: [UInt64]) -> [Frame]
     func symbolizeKernel(addresses: [UInt64]) -> [Frame]
@@ -17,6 +21,8 @@ public protocol AddressSymbolizer: AnyObject {
 
 extension AddressSymbolizer {
     public func unresolvedModules() -> [String] { [] }
+    public func preloadKernelSymbols() {}
+    public func useMemoryBudget(_ budget: MemoryBudget) {}
 }
 
 /// Turns drained (pid, tid, stack hashes) counts into symbolic stacks, root → leaf:
@@ -25,18 +31,54 @@ extension AddressSymbolizer {
 final class StackAssembler {
     private let symbolizer: AddressSymbolizer
     private let rootByProcess: Bool
+    /// `auto`: a stack that reached no thread entry says so in a marker frame.
+    private let marksIncompleteStacks: Bool
     private var kernelThreads = KernelThreadCache()
-    private var scratch = [UInt64](repeating: 0, count: Int(FT_MAX_STACK_DEPTH))
 
-    init(symbolizer: AddressSymbolizer, rootByProcess: Bool) {
+    init(symbolizer: AddressSymbolizer, rootByProcess: Bool, marksIncompleteStacks: Bool = false) {
         self.symbolizer = symbolizer
         self.rootByProcess = rootByProcess
+        self.marksIncompleteStacks = marksIncompleteStacks
     }
 
-    /// Assembles one drain's counts into `profile` and `statistics`; returns the
-    /// stack hashes it read, for the caller to free.
-    func assemble(_ drained: [DrainedCount], maps: SamplerMaps, buffer: Int,
-                  into profile: inout StackCounts, statistics: inout SamplingStatistics) -> Set<Int64> {
+    /// The marker above a frame-pointer walk that broke before a thread entry.
+    static let incompleteMarker = Frame(function: "[unwind stopped: frame pointers]")
+
+    /// Only whether each stack reached a thread entry, per process (user frames
+    /// only, no kernel stack), busiest process first, until `deadline`: what the
+    /// unwinding policy needs before the drain symbolizes everything. Returns the
+    /// processes observed. (Every user frame is looked at: a frame-pointer walk
+    /// goes on past `__libc_start_call_main` into whatever rbp held there.)
+    func observe(_ drained: [DrainedCount], stacks: [Int64: [UInt64]], into output: inout DrainOutput,
+                 until deadline: ContinuousClock.Instant?) -> Set<Int32> {
+        var byProcess: [Int32: [DrainedCount]] = [:]
+        for entry in drained where entry.key.user_stack >= 0 {
+            byProcess[Int32(bitPattern: entry.key.pid), default: []].append(entry)
+        }
+        let busiest = byProcess.sorted { $0.value.reduce(0) { $0 + $1.count } > $1.value.reduce(0) { $0 + $1.count } }
+        var observed = Set<Int32>()
+        for (pid, entries) in busiest {
+            if let deadline, ContinuousClock.now >= deadline { break }
+            observed.insert(pid)
+            var seen = output.framePointer[pid] ?? (0, 0)
+            for entry in entries {
+                guard let addresses = stacks[entry.key.user_stack] else { continue }
+                let complete = ThreadEntryFrames.reached(
+                    symbolizer.symbolizeUser(pid: pid, addresses: SampleFields.lookupAddresses(addresses)))
+                seen.stacks += entry.count
+                if !complete { seen.incomplete += entry.count }
+            }
+            output.framePointer[pid] = seen
+        }
+        return observed
+    }
+
+    /// Assembles counts into `output` (stacks, and per process how many reached a
+    /// thread entry) and `statistics`, with the stacks copied out of the kernel's
+    /// maps (by hash); returns the hashes it read.
+    func assemble(_ drained: some Collection<DrainedCount>, stacks: [Int64: [UInt64]],
+                  into output: inout DrainOutput, statistics: inout SamplingStatistics,
+                  observed: (Int32) -> Bool = { _ in false }) -> Set<Int64> {
         // Per unique user stack: its frames, and whether they reach a thread entry.
         var userStacks: [StackKey: (frames: [Frame], complete: Bool)?] = [:]
         var kernelStacks: [Int64: [Frame]?] = [:]
@@ -58,16 +100,23 @@ final class StackAssembler {
                 if let known = userStacks[stackKey] {
                     resolved = known
                 } else {
-                    resolved = maps.stack(hash: userID, buffer: buffer, into: &scratch).map {
+                    resolved = stacks[userID].map {
                         let symbolized = Array(symbolizer.symbolizeUser(pid: pid, addresses: SampleFields.lookupAddresses($0)).reversed())
-                        return (symbolized, AutoUnwindRule.reachesThreadEntry(symbolized))
+                        return (symbolized, ThreadEntryFrames.reached(symbolized))
                     }
                     userStacks[stackKey] = resolved
                 }
                 if let resolved {
+                    if marksIncompleteStacks && !resolved.complete { frames.append(Self.incompleteMarker) }
                     frames.append(contentsOf: resolved.frames)
                     statistics.framePointerStacks += entry.count
                     if !resolved.complete { statistics.framePointerStacksIncomplete += entry.count }
+                    if !observed(pid) {
+                        var seen = output.framePointer[pid] ?? (0, 0)
+                        seen.stacks += entry.count
+                        if !resolved.complete { seen.incomplete += entry.count }
+                        output.framePointer[pid] = seen
+                    }
                 } else {
                     statistics.stacksMissingAtDrain += entry.count
                     frames.append(Frame(function: "[lost user stack: gone at drain]"))
@@ -82,7 +131,7 @@ final class StackAssembler {
             if kernelID >= 0 {
                 usedIDs.insert(kernelID)
                 if kernelStacks[kernelID] == nil {
-                    kernelStacks[kernelID] = maps.stack(hash: kernelID, buffer: buffer, into: &scratch).map {
+                    kernelStacks[kernelID] = stacks[kernelID].map {
                         symbolizer.symbolizeKernel(addresses: SampleFields.lookupAddresses($0)).reversed()
                     }
                 }
@@ -95,7 +144,7 @@ final class StackAssembler {
             } else if kernelID != FT_STACK_NOT_CAPTURED {
                 frames.append(classifyKernelError(kernelID, count: entry.count, statistics: &statistics))
             }
-            profile.add(Stack(frames), count: entry.count)
+            output.counts.add(Stack(frames), count: entry.count)
         }
         return usedIDs
     }

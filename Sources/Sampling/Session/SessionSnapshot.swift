@@ -29,10 +29,20 @@ public struct SessionSnapshot: Sendable {
     public var generation: UInt64
     /// Modules whose frames stayed unresolved, with the reason and the fix (worst first).
     public var unresolvedModules: [String] = []
-    /// The unwind mode sampling uses now (`auto` until its rule has decided).
+    /// The unwind mode the target's stacks are walked with now (`auto` until the
+    /// policy has decided; for system-wide sessions, the setting: each process has its own).
     public var unwind: SessionSettings.UnwindMode = .framePointers
-    /// What `auto` decided and why, once it has (`frame pointers: 97% of 120 stacks complete`).
-    public var unwindDecision: String?
+    /// What the unwinding policy decided, per process, and on what evidence.
+    public var unwindDecisions = UnwindDecisionLog()
+    /// The decisions made since the previous snapshot (all of them, where
+    /// `unwindDecisions` keeps only the first in full).
+    public var newUnwindDecisions: [UnwindDecision] = []
+    /// Why DWARF unwinding could not be loaded, when a process needed it.
+    public var dwarfUnavailable: SamplingError?
+    /// The memory budget's figures at the last drain.
+    public var memory: MemoryReport?
+    /// The target's stack copy in DWARF mode (grows when copies prove too small).
+    public var stackCopyBytes: Int?
 
     public init(settings: SessionSettings, counts: StackCounts, statistics: SamplingStatistics,
                 state: State, startedAt: Date, elapsed: Double, targetName: String, generation: UInt64) {

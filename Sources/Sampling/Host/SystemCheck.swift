@@ -135,10 +135,10 @@ public struct SystemCheck: Sendable {
     }
 
     static func loadSampler() -> Item {
-        do {
+        do throws(SamplingError) {
             let sampler = try BPFSampler(configuration: .init(
                 targetTGID: UInt32(getpid()), userStacks: true, kernelStacks: true,
-                countsCapacity: 64, stackMapEntries: 64))
+                countsCapacity: 64, stackMapEntries: 64, defaultMode: .framePointers))
             let events = PerfEventSet()
             try events.openPerCPU(frequency: 1)
             try sampler.attach(to: events)
@@ -155,17 +155,18 @@ public struct SystemCheck: Sendable {
             return Item(name: name, status: .warning, detail: "x86-64 only",
                         fix: "--unwind auto and fp walk frame pointers; stacks through code without them stay incomplete")
         }
-        do {
+        do throws(SamplingError) {
+            let framePointers = try BPFSampler(configuration: .init(
+                targetTGID: UInt32(getpid()), userStacks: true, kernelStacks: true,
+                countsCapacity: 64, stackMapEntries: 64, defaultMode: .framePointers))
             let sampler = try DwarfSampler(configuration: .init(
-                targetTGID: UInt32(getpid()), userStacks: true, kernelStacks: true, stackBytes: 512, ringBytes: 65536))
-            let events = PerfEventSet()
-            try events.openPerCPU(frequency: 1)
-            try sampler.attach(to: events)
-            events.closeAll()
-            return Item(name: name, status: .ok, detail: "the unwind program loads, verifies and attaches", fix: "")
+                targetTGID: UInt32(getpid()), userStacks: true, kernelStacks: true, stackBytes: 512, ringBytes: 65536,
+                processTableFD: framePointers.processTableFD))
+            try framePointers.installDwarfProgram(fd: sampler.programFD)
+            return Item(name: name, status: .ok, detail: "the unwind program loads, verifies and takes the tail-call slot", fix: "")
         } catch {
             return Item(name: name, status: .warning, detail: error.description,
-                        fix: "--unwind dwarf is unavailable and --unwind auto stays with frame pointers: " + error.hint)
+                        fix: "--unwind dwarf is unavailable and --unwind auto keeps every process on frame pointers: " + error.hint)
         }
     }
 }

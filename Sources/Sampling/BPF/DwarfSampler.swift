@@ -4,7 +4,9 @@ import CProfilerABI
 import Foundation
 
 /// The loaded DWARF-mode program (bpf/unwind.bpf.c) and its ring buffer: open →
-/// configure rodata → size maps → load → attach, like `BPFSampler`. Owned by one thread.
+/// configure rodata → size maps → load, like `BPFSampler`; instead of attaching,
+/// it goes into the frame-pointer program's tail-call slot. The ring is consumed
+/// by `RingConsumer`'s thread, the counters read from the session's.
 final class DwarfSampler {
     struct Configuration {
         var targetTGID: UInt32
@@ -12,6 +14,8 @@ final class DwarfSampler {
         var kernelStacks: Bool
         var stackBytes: Int
         var ringBytes: Int
+        /// The frame-pointer object's ft_process_unwind map, shared with this object.
+        var processTableFD: Int32
     }
 
     private let bpf: EmbeddedBPFProgram
@@ -31,10 +35,11 @@ final class DwarfSampler {
                                                    reserved: 0))
         try bpf.setMaxEntries("ft_unwind_ring", Self.ringSize(configuration.ringBytes))
         try bpf.setMaxEntries("ft_unwind_scratch", max(Int(libbpf_num_possible_cpus()), 1))
+        try bpf.reuseMap("ft_process_unwind", fd: configuration.processTableFD)
         try bpf.load { code, log in
             SamplingError(code == EPERM || code == EACCES ? .insufficientPrivileges : .bpfUnavailable,
                           operation: "load the DWARF-mode BPF program", errno: code,
-                          hint: "--unwind dwarf needs Linux 5.15 with BTF (ring buffer, bpf_task_pt_regs); try --unwind fp"
+                          hint: "DWARF unwinding needs Linux 5.15 with BTF (ring buffer, bpf_task_pt_regs)"
                               + (log.isEmpty ? "" : "\nlibbpf said:\n\(log)"))
         }
         countersFD = bpf_map__fd(try bpf.map(named: "ft_unwind_counters"))
@@ -45,9 +50,8 @@ final class DwarfSampler {
         if let ring { ring_buffer__free(ring) }
     }
 
-    func attach(to events: PerfEventSet) throws(SamplingError) {
-        try bpf.attach(to: events)
-    }
+    /// The program, for the frame-pointer program's tail-call slot.
+    var programFD: Int32 { bpf.programFD }
 
     /// Opens the consumer side of the ring buffer; `handler` gets each record's
     /// bytes, valid only during the call. `context` must outlive this sampler.

@@ -1,0 +1,330 @@
+import CLibbpf
+import CProfilerABI
+import Foundation
+import Profile
+import Synchronization
+
+/// One profiling session: perf events, the stack sources they feed, a drain on a
+/// clock, and immutable snapshots published after each drain. What to do with a
+/// drain (profile, unwinding policy, per-process table) is `SessionEngine`'s;
+/// this type owns the kernel objects and the loop.
+///
+/// `run` blocks the calling thread (it is the only thread that touches libbpf
+/// handles, except the DWARF source's ring consumer); `requestStop`,
+/// `requestReset`, `requestUnwind` and `snapshot` are safe from any thread.
+public final class ProfilingSession: @unchecked Sendable {
+    public let settings: SessionSettings
+    public let target: TargetProcess?
+    /// Whether draining uses the batch map API (false when the kernel lacks it or it was forced off).
+    public var usesBatchDrain: Bool { framePointers.usesBatchDrain }
+    /// How the perf events were opened, after `.automatic` was resolved.
+    public let eventScope: SessionSettings.EventScope
+    /// When the first sample was counted (only with `settings.measureFirstSample`).
+    public private(set) var firstSampleDate: Date?
+
+    private let events = PerfEventSet()
+    private let framePointers: FramePointerSource
+    private let engine: SessionEngine
+    private let symbolizer: AddressSymbolizer
+    private let wakeup: EventFD
+    private let budget: MemoryBudget
+    /// `auto`: the DWARF program, loading in the background from the start.
+    private let pendingDwarf: PendingStackSource?
+    private let control = Mutex(Control())
+    private let published: Mutex<SessionSnapshot>
+    private var generation: UInt64 = 0
+
+    private struct Control {
+        var stopRequested = false
+        var resetRequested = false
+        var unwindRequested: UnwindPolicy.ProcessMode?
+    }
+
+    /// How often processes that left the per-process table's view are swept.
+    private static let sweepInterval = Duration.seconds(5)
+    /// While a process waits for its unwinding decision, drains come this often:
+    /// at 999 Hz its first 20 stacks take 20 ms, and every sample before the
+    /// decision keeps its frame-pointer stack. A system-wide session does so for
+    /// its first seconds only (short-lived processes would keep it fast forever).
+    private static let decisionDrainInterval = Duration.milliseconds(50)
+    private static let systemWideDecisionWindow = Duration.seconds(2)
+    private static let bytesPerUniqueStack = 1200
+
+    /// Validates the settings, the target and privileges, loads the program and
+    /// opens the events (disabled until `run`). Throws with a reason and a hint.
+    public init(settings: SessionSettings, symbolizer: AddressSymbolizer) throws(SamplingError) {
+        try settings.validate()
+        self.settings = settings
+        self.symbolizer = symbolizer
+        let budget = MemoryBudget(limitBytes: settings.memoryLimitBytes)
+        self.budget = budget
+        symbolizer.useMemoryBudget(budget)
+
+        let targetTGID: UInt32
+        switch settings.target {
+        case .process(let pid):
+            target = try TargetProcess(pid: pid, usePidfd: !settings.forcedFallbacks.contains(.pidfd))
+            targetTGID = UInt32(bitPattern: pid)
+            eventScope = settings.eventScope == .perCPU ? .perCPU : .perTask
+        case .allProcesses:
+            target = nil
+            targetTGID = 0
+            eventScope = .perCPU
+        }
+        try Capabilities.current().requireProfiling()
+        if settings.kernelStacks { symbolizer.preloadKernelSymbols() }
+
+        let frequency = settings.frequency
+        let perTaskPID = eventScope == .perTask ? target?.pid : nil
+        let opener = PerfEventOpener(events) { (events) throws(SamplingError) in
+            if let perTaskPID {
+                try events.openPerTask(pid: perTaskPID, frequency: frequency)
+            } else {
+                try events.openPerCPU(frequency: frequency)
+            }
+        }
+        let policy = UnwindPolicy(setting: settings.unwind, defaultStackCopy: settings.stackCopyBytes,
+                                  adaptsStackCopy: settings.adaptsStackCopy)
+        let rootByProcess = target == nil
+        // The opener thread must be done with the events before an error leaves init.
+        let sampler: BPFSampler
+        let firstSources: [StackSource]
+        do {
+            sampler = try BPFSampler(configuration: .init(
+                targetTGID: targetTGID, userStacks: settings.userStacks, kernelStacks: settings.kernelStacks,
+                countsCapacity: settings.maxUniqueStacksPerDrain, stackMapEntries: settings.stackMapEntries,
+                defaultMode: policy.defaultMode))
+            framePointers = FramePointerSource(sampler: sampler, symbolizer: symbolizer, rootByProcess: rootByProcess,
+                                               marksIncompleteStacks: settings.unwind == .auto,
+                                               allowBatch: !settings.forcedFallbacks.contains(.batchMapOps))
+            var sources: [StackSource] = [framePointers]
+            // --unwind dwarf: every process starts on DWARF, so it must load now.
+            if settings.unwind == .dwarf {
+                sources.append(try Self.loadDwarf(settings: settings, targetTGID: targetTGID, sampler: sampler,
+                                                  symbolizer: symbolizer, rootByProcess: rootByProcess, budget: budget))
+            }
+            firstSources = sources
+            wakeup = try EventFD()
+        } catch {
+            try? opener.wait()
+            throw error
+        }
+        try opener.wait()
+        let dwarfPossible = settings.userStacks && SessionSettings.UnwindMode.dwarfSupported
+        let load = { () throws(SamplingError) -> StackSource in
+            try Self.loadDwarf(settings: settings, targetTGID: targetTGID, sampler: sampler,
+                               symbolizer: symbolizer, rootByProcess: rootByProcess, budget: budget)
+        }
+        // Under auto most sessions meet a process without frame pointers (most of
+        // libc has none): have the program ready before the first decision.
+        let pending = dwarfPossible && settings.unwind == .auto ? PendingStackSource(load: load) : nil
+        pendingDwarf = pending
+        var loadDwarf: (() throws(SamplingError) -> StackSource)?
+        if let pending {
+            loadDwarf = { () throws(SamplingError) -> StackSource in try pending.take() }
+        } else if dwarfPossible {
+            loadDwarf = load
+        }
+        engine = SessionEngine(
+            sources: firstSources, table: KernelProcessUnwindTable(fd: sampler.processTableFD), policy: policy,
+            dwarfLoaded: settings.unwind == .dwarf, loadDwarf: loadDwarf)
+        try sampler.attach(to: events)
+        if let target { symbolizer.prepare(pid: target.pid) }
+
+        published = Mutex(SessionSnapshot(
+            settings: settings, counts: StackCounts(), statistics: SamplingStatistics(), state: .running,
+            startedAt: Date(), elapsed: 0, targetName: target?.name ?? "all", generation: 0))
+        published.withLock { $0.unwind = unwindInUse }
+    }
+
+    /// The latest published snapshot.
+    public func snapshot() -> SessionSnapshot {
+        published.withLock { $0 }
+    }
+
+    /// Asks `run` to stop after a final drain. Safe from any thread (and the way a
+    /// signal-watching thread ends a session).
+    public func requestStop() {
+        control.withLock { $0.stopRequested = true }
+        wakeup.signal()
+    }
+
+    /// Asks `run` to discard what was collected so far at its next drain.
+    public func requestReset() {
+        control.withLock { $0.resetRequested = true }
+        wakeup.signal()
+    }
+
+    /// Asks `run` to walk the target's stacks with `mode` from its next drain on
+    /// (one-process sessions; the profile so far is kept).
+    public func requestUnwind(_ mode: SessionSettings.UnwindMode) {
+        let processMode: UnwindPolicy.ProcessMode = mode == .dwarf
+            ? .dwarf(stackBytes: settings.stackCopyBytes) : .framePointers
+        control.withLock { $0.unwindRequested = processMode }
+        wakeup.signal()
+    }
+
+    /// Samples until the duration elapses, `requestStop` is called, or the target
+    /// exits; drains every `drainIntervalMilliseconds` and calls `onDrain` with
+    /// each new snapshot (on this thread). Returns the final snapshot.
+    @discardableResult
+    public func run(onDrain: (SessionSnapshot) -> Void = { _ in }) -> SessionSnapshot {
+        let clock = ContinuousClock()
+        let start = clock.now
+        let startDate = Date()
+        let deadline = settings.duration.map { start + .seconds($0) }
+        let interval = Duration.milliseconds(max(settings.drainIntervalMilliseconds, 10))
+        var state = SessionSnapshot.State.running
+
+        do {
+            try events.enableAll()
+        } catch {
+            return finish(state: .failed(error.description), startDate: startDate, elapsed: 0)
+        }
+        if settings.measureFirstSample { waitForFirstSample() }
+
+        var nextDrain = start + drainInterval(interval, since: start, clock: clock)
+        var nextSweep = start + Self.sweepInterval
+        while state == .running {
+            let wakeAt = deadline.map { min($0, nextDrain) } ?? nextDrain
+            let event = wait(until: wakeAt, clock: clock)
+            let requests = control.withLock { control in
+                defer { control.unwindRequested = nil }
+                return (stop: control.stopRequested, unwind: control.unwindRequested)
+            }
+            if requests.stop {
+                state = .stopped
+            } else if event == .targetExited || (target.map { $0.exitFD < 0 && $0.hasExited } ?? false) {
+                state = .targetExited
+            } else if let deadline, clock.now >= deadline {
+                state = .finished
+            }
+            if let mode = requests.unwind, let pid = target?.pid {
+                engine.request(mode, for: pid)
+            }
+            if state == .running && clock.now < nextDrain && requests.unwind == nil { continue }
+            nextDrain = clock.now + drainInterval(interval, since: start, clock: clock)
+            let reset = control.withLock { control in
+                defer { control.resetRequested = false }
+                return state == .running && control.resetRequested
+            }
+            do {
+                if reset { try engine.reset() } else { try engine.drain() }
+            } catch {
+                state = .failed(error.description)
+            }
+            if target == nil, clock.now >= nextSweep {
+                nextSweep = clock.now + Self.sweepInterval
+                engine.sweep { kill($0, 0) == 0 || errno != ESRCH }
+            }
+            if state == .running {
+                onDrain(publish(state: .running, startDate: startDate, elapsed: (clock.now - start).seconds))
+            }
+        }
+        events.disableAll()
+        // Samples may still sit in the buffers the programs wrote last: drain them too.
+        engine.close()
+        if case .failed = state {} else { try? engine.drain(final: true) }
+        let elapsed = min((clock.now - start).seconds, Double(settings.duration ?? Int.max))
+        return finish(state: state, startDate: startDate, elapsed: elapsed)
+    }
+
+    private func drainInterval(_ interval: Duration, since start: ContinuousClock.Instant, clock: ContinuousClock) -> Duration {
+        guard settings.unwind == .auto, interval > Self.decisionDrainInterval else { return interval }
+        let deciding: Bool
+        if let pid = target?.pid {
+            deciding = engine.policy.isUndecided(pid)
+        } else {
+            deciding = clock.now - start < Self.systemWideDecisionWindow && engine.policy.hasUndecidedProcesses
+        }
+        return deciding ? Self.decisionDrainInterval : interval
+    }
+
+    private func finish(state: SessionSnapshot.State, startDate: Date, elapsed: Double) -> SessionSnapshot {
+        events.closeAll()
+        engine.close()
+        pendingDwarf?.discard()
+        if let target {
+            symbolizer.forget(pid: target.pid)
+        }
+        return publish(state: state, startDate: startDate, elapsed: elapsed)
+    }
+
+    private func waitForFirstSample() {
+        let giveUp = Date().addingTimeInterval(2)
+        while Date() < giveUp {
+            if framePointers.samplesSeen > 0 {
+                firstSampleDate = Date()
+                return
+            }
+            usleep(50)
+        }
+    }
+
+    private enum WaitEvent { case timeout, wakeup, targetExited }
+
+    private func wait(until instant: ContinuousClock.Instant, clock: ContinuousClock) -> WaitEvent {
+        let remaining = instant - clock.now
+        let milliseconds = max(0, Int32(clamping: Int64((remaining.seconds * 1000).rounded(.up))))
+        var fds = [pollfd(fd: wakeup.fd, events: Int16(POLLIN), revents: 0)]
+        if let exitFD = target?.exitFD, exitFD >= 0 {
+            fds.append(pollfd(fd: exitFD, events: Int16(POLLIN), revents: 0))
+        }
+        let ready = poll(&fds, nfds_t(fds.count), milliseconds)
+        guard ready > 0 else { return .timeout }
+        if fds[0].revents != 0 {
+            wakeup.drain()
+            return .wakeup
+        }
+        return fds.count > 1 && fds[1].revents != 0 ? .targetExited : .timeout
+    }
+
+    private static func loadDwarf(settings: SessionSettings, targetTGID: UInt32, sampler: BPFSampler,
+                                  symbolizer: AddressSymbolizer, rootByProcess: Bool,
+                                  budget: MemoryBudget) throws(SamplingError) -> StackSource {
+        let dwarfSampler = try DwarfSampler(configuration: .init(
+            targetTGID: targetTGID, userStacks: settings.userStacks, kernelStacks: settings.kernelStacks,
+            stackBytes: settings.stackCopyBytes,
+            ringBytes: settings.ringBufferBytes(cpus: OnlineCPUs.list().count),
+            processTableFD: sampler.processTableFD))
+        let source = try DwarfSource(sampler: dwarfSampler, symbolizer: symbolizer, rootByProcess: rootByProcess,
+                                     budget: budget)
+        try sampler.installDwarfProgram(fd: dwarfSampler.programFD)
+        return source
+    }
+
+    /// The mode the target's stacks are walked with now; `auto` while undecided
+    /// (and for system-wide sessions under auto, where each process has its own).
+    private var unwindInUse: SessionSettings.UnwindMode {
+        guard let pid = target?.pid else { return settings.unwind }
+        if engine.policy.isUndecided(pid) { return .auto }
+        if case .dwarf = engine.policy.mode(of: pid) { return .dwarf }
+        return .framePointers
+    }
+
+    private func publish(state: SessionSnapshot.State, startDate: Date, elapsed: Double) -> SessionSnapshot {
+        generation += 1
+        var snapshot = SessionSnapshot(
+            settings: settings, counts: engine.profile, statistics: engine.statistics, state: state,
+            startedAt: startDate, elapsed: elapsed, targetName: target?.name ?? "all", generation: generation)
+        snapshot.unresolvedModules = symbolizer.unresolvedModules()
+        snapshot.unwind = unwindInUse
+        snapshot.unwindDecisions = engine.decisions
+        snapshot.newUnwindDecisions = engine.lastDecisions
+        snapshot.dwarfUnavailable = engine.dwarfError
+        // ~1.2 KB per unique stack: measured with a generated many-stacks workload (issue 14).
+        budget.set(engine.profile.uniqueStacks * Self.bytesPerUniqueStack, for: .stacks)
+        if let resident = ResidentMemory.bytes() { budget.noteResident(resident) }
+        snapshot.memory = MemoryReport(budget)
+        if let pid = target?.pid, case .dwarf(let bytes) = engine.policy.mode(of: pid) { snapshot.stackCopyBytes = bytes }
+        published.withLock { $0 = snapshot }
+        return snapshot
+    }
+}
+
+extension Duration {
+    var seconds: Double {
+        let parts = components
+        return Double(parts.seconds) + Double(parts.attoseconds) / 1e18
+    }
+}

@@ -1,0 +1,61 @@
+import Foundation
+import Profile
+import Sampling
+import TerminalUI
+import Testing
+
+struct RecordSummaryTests {
+    func snapshot(state: SessionSnapshot.State, statistics: SamplingStatistics = SamplingStatistics()) -> SessionSnapshot {
+        var counts = StackCounts()
+        counts.add(Stack([Frame(function: "main", module: "app"),
+                          Frame(function: "hot", module: "app", sourceFile: "/src/app/hot.c", line: 42)]), count: 75)
+        counts.add(Stack([Frame(function: "main", module: "app"), Frame(function: "vfs_read", module: "[kernel]", kind: .kernel)]),
+                   count: 25)
+        var settings = SessionSettings(target: .process(pid: 42))
+        settings.frequency = 99
+        return SessionSnapshot(settings: settings, counts: counts, statistics: statistics, state: state,
+                               startedAt: Date(), elapsed: 1.0, targetName: "app", generation: 3)
+    }
+
+    @Test func summarisesSamplesTopFunctionsAndEnding() {
+        let text = RecordSummary(snapshot: snapshot(state: .finished), outputPath: "out.folded", stopSignal: nil).text
+        #expect(text.contains("recorded PID 42 (app) for 1.0 s at 99 Hz: 100 samples, 2 unique stacks"))
+        #expect(text.contains("ended: duration elapsed"))
+        #expect(text.contains("wrote out.folded"))
+        #expect(text.contains(" 75.0%   75.0%        75  hot  [app]  hot.c:42"))
+        #expect(text.contains("vfs_read [k]  [kernel]"))
+        #expect(!text.contains("  main"), "functions without self time are not in the top list")
+        #expect(text.contains("losses: none"))
+    }
+
+    @Test func namesTheUnwindModeAndSuggestsDwarf() {
+        var auto = snapshot(state: .finished)
+        auto.unwind = .dwarf
+        var log = UnwindDecisionLog()
+        log.record(.dwarf(pid: 42, stacks: 20, incomplete: 20))
+        log.record(.stackCopyGrown(pid: 42, from: 8192, to: 16384))
+        auto.unwindDecisions = log
+        auto.stackCopyBytes = 16384
+        let text = RecordSummary(snapshot: auto, outputPath: nil, stopSignal: nil).text
+        #expect(text.contains("unwind: auto: DWARF (only 0% of the first 20 frame-pointer stacks were complete); stack copy grown to 16 KB"), "\(text)")
+
+        var statistics = SamplingStatistics()
+        statistics.framePointerStacks = 100
+        statistics.framePointerStacksIncomplete = 80
+        var manual = snapshot(state: .finished, statistics: statistics)
+        manual.settings.unwind = .framePointers
+        manual.unwind = .framePointers
+        #expect(RecordSummary(snapshot: manual, outputPath: nil, stopSignal: nil).text
+            .contains("unwind: frame pointers; 80% of 100 stacks reach no thread entry (code without frame pointers): try --unwind auto or dwarf"))
+    }
+
+    @Test func namesTheSignalAndEveryLoss() {
+        var statistics = SamplingStatistics()
+        statistics.kernelStackMapFull = 4
+        let text = RecordSummary(snapshot: snapshot(state: .stopped, statistics: statistics), outputPath: nil,
+                                 stopSignal: "SIGTERM").text
+        #expect(text.contains("ended: stopped by SIGTERM"))
+        #expect(text.contains("kernel stack map full (raise --stack-map-size): 4"))
+        #expect(!text.contains("wrote"))
+    }
+}
