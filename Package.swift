@@ -24,6 +24,7 @@ let package = Package(
                        providers: [.apt(["libbpf-dev"])]),
         .systemLibrary(name: "CElfutils", pkgConfig: "libdw",
                        providers: [.apt(["libelf-dev", "libdw-dev"])]),
+        .systemLibrary(name: "CDebuginfod", providers: [.apt(["libdebuginfod-dev"])]),
         // The one header the BPF program and Swift share.
         .target(name: "CProfilerABI"),
 
@@ -35,7 +36,7 @@ let package = Package(
 
         // Pure Swift profile model: no C, no I/O beyond strings.
         .target(name: "Profile"),
-        .target(name: "Symbolization", dependencies: ["CElfutils", "Profile"]),
+        .target(name: "Symbolization", dependencies: ["CElfutils", "CDebuginfod", "Profile"]),
         .target(name: "Sampling",
                 dependencies: ["CLibbpf", "CProfilerABI", "BPFObject", "Profile", "Symbolization"]),
         // No pkgConfig: ncursesw.pc carries -D flags SwiftPM rejects; the module map links it.

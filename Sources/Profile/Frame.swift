@@ -1,4 +1,6 @@
-/// One frame of a symbolic stack: what a person reads in a flame graph.
+/// One frame of a symbolic stack: what a person reads in a flame graph. Equality leaves
+/// `forms` out: they follow from the name within a session, and a clone mark must not make
+/// a frame of its own.
 public struct Frame: Hashable, Sendable {
     /// Where the frame executes; decides the folded suffix and the colour.
     public enum Kind: UInt8, Hashable, Sendable {
@@ -20,14 +22,35 @@ public struct Frame: Hashable, Sendable {
     /// Source location where debug information has one.
     public var sourceFile: String?
     public var line: Int?
+    /// The short form and clone mark the symbolizer decided; nil for frames read from a
+    /// folded file (the screen derives a short form from `function` then).
+    public var forms: NameForms?
 
     public init(function: String, module: String? = nil, kind: Kind = .user, isInlined: Bool = false,
-                sourceFile: String? = nil, line: Int? = nil) {
+                sourceFile: String? = nil, line: Int? = nil, forms: NameForms? = nil) {
         self.function = function
         self.module = module
         self.kind = kind
         self.isInlined = isInlined
         self.sourceFile = sourceFile
         self.line = line
+        self.forms = forms
     }
 }
+
+extension Frame {
+    public static func == (lhs: Frame, rhs: Frame) -> Bool {
+        lhs.function == rhs.function && lhs.module == rhs.module && lhs.kind == rhs.kind && lhs.isInlined == rhs.isInlined
+            && lhs.sourceFile == rhs.sourceFile && lhs.line == rhs.line
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(function)
+        hasher.combine(module)
+        hasher.combine(kind)
+        hasher.combine(isInlined)
+        hasher.combine(sourceFile)
+        hasher.combine(line)
+    }
+}
+

@@ -1,14 +1,28 @@
 /// What makes two frames "the same function" for statistics and trees: the name, the module it
-/// lives in and where it runs. Source lines and inlining do not split a function.
+/// lives in and where it runs. Source lines, inlining and compiler clones do not split a
+/// function; its short form rides along without taking part in equality.
 public struct FunctionIdentity: Hashable, Sendable, Comparable, CustomStringConvertible {
     public var function: String
     public var module: String?
     public var kind: Frame.Kind
+    /// The short form the symbolizer decided for `function` (nil: derive one with `ShortName`).
+    public var shortFunction: String?
 
-    public init(function: String, module: String? = nil, kind: Frame.Kind = .user) {
+    public init(function: String, module: String? = nil, kind: Frame.Kind = .user, shortFunction: String? = nil) {
         self.function = function
         self.module = module
         self.kind = kind
+        self.shortFunction = shortFunction
+    }
+
+    public static func == (lhs: FunctionIdentity, rhs: FunctionIdentity) -> Bool {
+        lhs.function == rhs.function && lhs.module == rhs.module && lhs.kind == rhs.kind
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(function)
+        hasher.combine(module)
+        hasher.combine(kind)
     }
 
     /// Name first so sorted lists read alphabetically; module and kind only break ties.
@@ -31,7 +45,7 @@ public struct FunctionIdentity: Hashable, Sendable, Comparable, CustomStringConv
 extension Frame {
     /// The function this frame belongs to, without its source position.
     public var identity: FunctionIdentity {
-        FunctionIdentity(function: function, module: module, kind: kind)
+        FunctionIdentity(function: function, module: module, kind: kind, shortFunction: forms?.short)
     }
 
     /// The frame's source position when debug information gave both file and line.

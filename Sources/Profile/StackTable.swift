@@ -73,8 +73,14 @@ public struct StackTable: Sendable {
     /// Share (0–100) of samples whose stack holds a function whose lowercased name contains
     /// `query` (already lowercased).
     public func share(matching query: String) -> Double {
+        share { $0.function.lowercased().contains(query) }
+    }
+
+    /// The share (0–100) of samples whose stack has a frame `matches` accepts; each
+    /// distinct frame is asked once.
+    public func share(where matches: (Frame) -> Bool) -> Double {
         guard totalSamples > 0 else { return 0 }
-        let matches = interner.frames.map { $0.function.lowercased().contains(query) }
+        let matches = interner.frames.map(matches)
         var matching: UInt64 = 0
         for index in ends.indices where stack(index).contains(where: { matches[Int(frameIndices[$0])] }) {
             matching += counts[index]

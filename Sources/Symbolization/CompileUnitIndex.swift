@@ -6,6 +6,13 @@ struct CompileUnitIndex {
     /// A function (DW_TAG_subprogram) or an inlined call (DW_TAG_inlined_subroutine).
     struct Scope {
         var name: Int32
+        /// True when `name` is a linkage (mangled) name; false for a plain DW_AT_name made
+        /// qualified by the declaration's enclosing namespaces and classes.
+        var isLinkageName: Bool
+        /// For a plain name: where an out-of-line instance of the same function starts (its
+        /// own entry for a function, a sibling instance's for an inlined call), 0 for none.
+        /// Its ELF symbol carries the linkage name DWARF left out.
+        var outOfLineEntry: UInt64
         /// Where the inlined call sits in its caller (DW_AT_call_file/line); -1/0 for functions.
         var callFile: Int32
         var callLine: Int32
@@ -47,6 +54,7 @@ struct CompileUnitIndex {
         var paths = SourcePaths(compilationDirectory: Self.compilationDirectory(of: &unit))
         var walker = Walker(files: files, fileCount: fileCount, paths: paths)
         walker.walkChildren(of: &unit, parent: -1, function: -1, depth: 0, into: &self, strings: &strings)
+        walker.nameScopes(of: &self, strings: &strings)
         functions.sort { $0.start < $1.start }
         paths = walker.paths
         readLines(unit: &unit, paths: &paths, strings: &strings)
@@ -135,7 +143,9 @@ struct CompileUnitIndex {
         while true {
             let current = scopes[Int(scope)]
             frames.append(SourceFrame(name: strings.string(current.name), file: location.file,
-                                      line: location.line, isInlined: current.parent >= 0))
+                                      line: location.line, isInlined: current.parent >= 0,
+                                      isLinkageName: current.isLinkageName,
+                                      outOfLineEntry: current.outOfLineEntry == 0 ? nil : current.outOfLineEntry))
             guard current.parent >= 0 else { break }
             location = (strings.string(current.callFile), current.callLine > 0 ? Int(current.callLine) : nil)
             scope = current.parent
@@ -152,6 +162,14 @@ struct CompileUnitIndex {
     fileprivate mutating func addInlineRange(_ range: AddressRange) { inlineRanges.append(range) }
     fileprivate var inlineRangeCount: Int32 { Int32(inlineRanges.count) }
     fileprivate mutating func setInlines(of scope: Int32, _ range: Range<Int32>) { scopes[Int(scope)].inlines = range }
+    fileprivate mutating func setLinkageName(of scope: Int32, _ name: Int32) {
+        scopes[Int(scope)].name = name
+        scopes[Int(scope)].isLinkageName = true
+    }
+    fileprivate mutating func setName(of scope: Int32, _ name: Int32, entry: UInt64) {
+        scopes[Int(scope)].name = name
+        scopes[Int(scope)].outOfLineEntry = entry
+    }
 }
 
 /// The DIE walk behind `CompileUnitIndex`: descends only into DIEs that can hold code.
@@ -159,6 +177,19 @@ private struct Walker {
     let files: OpaquePointer?
     let fileCount: Int
     var paths: SourcePaths
+    /// The enclosing namespaces and classes while walking, outermost first.
+    private var enclosing: [String] = []
+    /// The `enclosing::` prefix of every subprogram DIE seen (declarations included), by DIE offset.
+    private var prefixes: [Dwarf_Off: String] = [:]
+    /// Scopes DWARF names without a linkage name: named once the whole unit is seen, since
+    /// a declaration may come after the DIEs that refer to it.
+    private var plainScopes: [(scope: Int32, name: String, declaration: Dwarf_Die, origin: Dwarf_Off?, entry: UInt64?)] = []
+
+    init(files: OpaquePointer?, fileCount: Int, paths: SourcePaths) {
+        self.files = files
+        self.fileCount = fileCount
+        self.paths = paths
+    }
 
     mutating func walkChildren(of die: inout Dwarf_Die, parent: Int32, function: Int32, depth: Int32,
                                into index: inout CompileUnitIndex, strings: inout StringTable) {
@@ -176,11 +207,13 @@ private struct Walker {
                                 into index: inout CompileUnitIndex, strings: inout StringTable) {
         switch Int(dwarf_tag(&die)) {
         case DW_TAG_subprogram:
+            if !enclosing.isEmpty { prefixes[dwarf_dieoffset(&die)] = enclosing.joined(separator: "::") + "::" }
             let ranges = DwarfDIE.ranges(of: &die)
             // No code: a declaration or the abstract instance of an inlined function.
             guard !ranges.isEmpty else { return }
-            let scope = index.addScope(.init(name: Self.name(of: &die, strings: &strings), callFile: -1,
+            let scope = index.addScope(.init(name: -1, isLinkageName: false, outOfLineEntry: 0, callFile: -1,
                                              callLine: 0, parent: -1, inlines: 0..<0))
+            name(scope, of: &die, entry: DwarfDIE.entry(of: &die) ?? ranges[0].start, into: &index, strings: &strings)
             for range in ranges {
                 index.addFunctionRange(.init(start: range.start, end: range.end, scope: scope, depth: 0, function: scope))
             }
@@ -191,10 +224,11 @@ private struct Walker {
             guard function >= 0 else { return }
             let ranges = DwarfDIE.ranges(of: &die)
             guard !ranges.isEmpty else { return }
-            let scope = index.addScope(.init(name: Self.name(of: &die, strings: &strings),
+            let scope = index.addScope(.init(name: -1, isLinkageName: false, outOfLineEntry: 0,
                                              callFile: callFile(of: &die, strings: &strings),
                                              callLine: Self.unsigned(DW_AT_call_line, of: &die).map { Int32(truncatingIfNeeded: $0) } ?? 0,
                                              parent: parent, inlines: 0..<0))
+            name(scope, of: &die, entry: nil, into: &index, strings: &strings)
             for range in ranges {
                 index.addInlineRange(.init(start: range.start, end: range.end, scope: scope, depth: depth + 1,
                                            function: function))
@@ -204,7 +238,15 @@ private struct Walker {
             walkChildren(of: &die, parent: parent, function: function, depth: depth, into: &index, strings: &strings)
         case DW_TAG_namespace, DW_TAG_class_type, DW_TAG_structure_type, DW_TAG_union_type, DW_TAG_module:
             // Member functions defined in a class body; local classes inside functions.
+            // A scope named inside a function (a local class, a lambda) has no prefix that
+            // reads like the demangler's (`main::{lambda(int, int)#1}`): leave it bare.
+            let isLocal = function >= 0
+            let scopeName = DwarfDIE.string(DW_AT_name, of: &die)
+                ?? (dwarf_tag(&die) == DW_TAG_namespace ? "(anonymous namespace)" : nil)
+            let pushed = !isLocal && scopeName != nil
+            if pushed, let scopeName { enclosing.append(scopeName) }
             walkChildren(of: &die, parent: -1, function: -1, depth: 0, into: &index, strings: &strings)
+            if pushed { enclosing.removeLast() }
         default:
             return
         }
@@ -216,16 +258,41 @@ private struct Walker {
         return paths.intern(path, into: &strings)
     }
 
-    /// The linkage (mangled) name where there is one, else the plain name; both followed
-    /// through DW_AT_abstract_origin and DW_AT_specification.
-    static func name(of die: inout Dwarf_Die, strings: inout StringTable) -> Int32 {
+    /// Names `scope` by its linkage (mangled) name where DWARF has one, followed through
+    /// DW_AT_abstract_origin and DW_AT_specification. GCC gives none to some functions (a
+    /// template instantiated with a lambda: `sort_all<main(int, char**)::<lambda(int, int)> >`),
+    /// and then the plain name is qualified once the unit is read (`nameScopes`).
+    private mutating func name(_ scope: Int32, of die: inout Dwarf_Die, entry: UInt64?,
+                               into index: inout CompileUnitIndex, strings: inout StringTable) {
         var attribute = Dwarf_Attribute()
-        for code in [DW_AT_linkage_name, DW_AT_MIPS_linkage_name, DW_AT_name] {
+        for code in [DW_AT_linkage_name, DW_AT_MIPS_linkage_name] {
             if dwarf_attr_integrate(&die, UInt32(code), &attribute) != nil, let text = dwarf_formstring(&attribute) {
-                return strings.intern(text)
+                index.setLinkageName(of: scope, strings.intern(text))
+                return
             }
         }
-        return -1
+        guard dwarf_attr_integrate(&die, UInt32(DW_AT_name), &attribute) != nil,
+              let text = dwarf_formstring(&attribute) else { return }
+        let origin = DwarfDIE.reference(DW_AT_abstract_origin, of: &die).map { reference in
+            var target = reference
+            return dwarf_dieoffset(&target)
+        }
+        plainScopes.append((scope, String(cString: text), DwarfDIE.declaration(of: die), origin, entry))
+    }
+
+    /// Qualifies the plain names by the namespaces and classes around their declarations,
+    /// and gives inlined calls the entry of an out-of-line instance of the same function.
+    mutating func nameScopes(of index: inout CompileUnitIndex, strings: inout StringTable) {
+        var entries: [Dwarf_Off: UInt64] = [:]
+        for scope in plainScopes {
+            if let origin = scope.origin, let entry = scope.entry, entries[origin] == nil { entries[origin] = entry }
+        }
+        for scope in plainScopes {
+            var declaration = scope.declaration
+            let prefix = prefixes[dwarf_dieoffset(&declaration)] ?? ""
+            let entry = scope.entry ?? scope.origin.flatMap { entries[$0] } ?? 0
+            index.setName(of: scope.scope, strings.intern(prefix + scope.name), entry: entry)
+        }
     }
 
     static func unsigned(_ code: Int, of die: inout Dwarf_Die) -> UInt64? {

@@ -35,6 +35,11 @@ public struct ElfSymbolTable: Sendable {
 
     public var symbolCount: Int { index.count }
 
+    /// Every function symbol's name as stored, in address order.
+    public var functionNames: LazyMapSequence<Range<Int>, String> {
+        (0..<index.count).lazy.map { [index] in index.name(at: $0) }
+    }
+
     /// The build-id as lowercase hex (as `file` and debuginfod print it).
     public var buildIDHex: String? {
         buildID.map { bytes in bytes.map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined() }

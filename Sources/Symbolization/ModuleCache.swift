@@ -12,6 +12,8 @@ public final class ModuleCache: Sendable {
         var debugDirectories: [String]
         /// Loaded under a memory budget: its DWARF may have been left out.
         var budgeted = false
+        /// So do debuginfod servers.
+        var debuginfodURLs: String? = nil
     }
 
     private let modules = Mutex<[Key: ModuleSymbols]>([:])

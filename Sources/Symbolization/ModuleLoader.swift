@@ -10,6 +10,8 @@ struct ModuleLoader {
     /// Debug information is indexed only where the symbolizer's share of the
     /// budget has room for it; elsewhere names come from the symbol table.
     var budget: MemoryBudget?
+    /// Asked for the debug file when no local folder has it.
+    var debuginfod: DebuginfodFetcher? = nil
 
     /// - Parameters:
     ///   - path: where the file can be read now (maybe /proc/PID/map_files/…).
@@ -23,7 +25,7 @@ struct ModuleLoader {
             return ModuleSymbols(name: name, symbols: .failure(error))
         }
         if table.hasDebugInfo, fitsBudget(path), let info = DebugInfo(path: path, maximumDecompressedBytes: maximumDecompressedDWARFBytes) {
-            return ModuleSymbols(name: name, symbols: .success(table), debugInfo: info)
+            return ModuleSymbols(name: name, symbols: .success(table), debugInfo: info, path: path)
         }
         for candidate in locator.candidates(buildID: table.buildIDHex, debugLink: table.debugLink,
                                             binaryPath: originalPath, processRoot: root) {
@@ -34,9 +36,11 @@ struct ModuleLoader {
                 ? DebugInfo(path: candidate, maximumDecompressedBytes: maximumDecompressedDWARFBytes) : nil
             guard info != nil || debugTable.hasFullSymbolTable else { continue }
             return ModuleSymbols(name: name, symbols: .success(table), debugInfo: info, debugFile: candidate,
-                                 debugSymbols: debugTable.hasFullSymbolTable ? debugTable : nil)
+                                 debugSymbols: debugTable.hasFullSymbolTable ? debugTable : nil, path: path)
         }
-        return ModuleSymbols(name: name, symbols: .success(table))
+        let remote = debuginfod.flatMap { fetcher in table.buildIDHex.map { (fetcher: fetcher, buildID: $0) } }
+        return ModuleSymbols(name: name, symbols: .success(table), path: path, debuginfod: remote,
+                             maximumDecompressedDWARFBytes: maximumDecompressedDWARFBytes)
     }
 
     private func fitsBudget(_ path: String) -> Bool {

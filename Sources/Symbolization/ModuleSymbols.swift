@@ -1,3 +1,4 @@
+import Profile
 import Synchronization
 
 /// Everything known about one mapped file: its ELF symbols (or why they could not be
@@ -7,9 +8,12 @@ import Synchronization
 final class ModuleSymbols: Sendable {
     /// One frame of a lookup, before display options apply.
     struct Symbolic: Hashable, Sendable {
+        /// As the binary stores it (mangled), without a symbol version.
         var name: String
-        /// The readable form of a mangled `name`.
-        var demangled: String?
+        /// The full readable name: demangled, without `[clone …]`.
+        var readable: String
+        /// The short form and clone mark.
+        var forms: NameForms
         var file: String?
         var line: Int?
         var isInlined: Bool
@@ -20,32 +24,53 @@ final class ModuleSymbols: Sendable {
     struct Lookup: Sendable {
         var frames: [Symbolic]
         var unresolved: (reason: UnresolvedReason, offset: UInt64)?
+        /// Unresolved for now: a debug file is on its way from debuginfod. Not to be memoised.
+        var isProvisional = false
         /// For an unresolved address the line table still covers (code without a DWARF function).
         var file: String?
         var line: Int?
     }
+
+    /// Template symbols beyond which a module's short names are not disambiguated.
+    static let maximumShortNameCandidates = 2_000
 
     /// The basename frames show as their module.
     let name: String
     let symbols: Result<ElfSymbolTable, SymbolizationError>
     /// The separate debug file's path when one was found.
     let debugFile: String?
-    private let debugSymbols: ElfSymbolTable?
+    /// Where a missing debug file may still come from, by the file's build-id.
+    private let debuginfod: (fetcher: DebuginfodFetcher, buildID: String)?
+    private let maximumDecompressedDWARFBytes: Int?
+    /// Where the file itself can be read, for its call-frame information.
+    private let path: String?
     private let state: Mutex<State>
 
     private struct State {
         var debugInfo: DebugInfo?
+        var debugSymbols: ElfSymbolTable?
+        /// True while debuginfod may still deliver the debug file.
+        var awaitsDebugFile = false
+        var fetchedDebugFile: String?
         var memo: [UInt64: Lookup] = [:]
-        var demangled: [String: String?] = [:]
+        var names: [String: SymbolName] = [:]
+        var forms: [SymbolName: NameForms] = [:]
+        /// Decided from every symbol name at the first lookup, then fixed.
+        var shortNames: ShortNameTable?
+        /// nil until first needed; `.none` inside when the file has no call-frame information.
+        var bounds: FunctionBoundsIndex??
     }
 
     init(name: String, symbols: Result<ElfSymbolTable, SymbolizationError>, debugInfo: sending DebugInfo? = nil,
-         debugFile: String? = nil, debugSymbols: ElfSymbolTable? = nil) {
+         debugFile: String? = nil, debugSymbols: ElfSymbolTable? = nil, path: String? = nil,
+         debuginfod: (fetcher: DebuginfodFetcher, buildID: String)? = nil, maximumDecompressedDWARFBytes: Int? = nil) {
         self.name = name
         self.symbols = symbols
         self.debugFile = debugFile
-        self.debugSymbols = debugSymbols
-        state = Mutex(State(debugInfo: debugInfo))
+        self.path = path
+        self.debuginfod = debuginfod
+        self.maximumDecompressedDWARFBytes = maximumDecompressedDWARFBytes
+        state = Mutex(State(debugInfo: debugInfo, debugSymbols: debugSymbols, awaitsDebugFile: debuginfod != nil))
     }
 
     var isLoaded: Bool {
@@ -57,16 +82,20 @@ final class ModuleSymbols: Sendable {
 
     func resolve(fileOffset: UInt64) -> Lookup {
         state.withLock { state in
+            adoptFetchedDebugFile(state: &state)
             if let known = state.memo[fileOffset] { return known }
             let lookup = lookUp(fileOffset: fileOffset, state: &state)
-            state.memo[fileOffset] = lookup
+            if !lookup.isProvisional { state.memo[fileOffset] = lookup }
             return lookup
         }
     }
 
     /// Looks up an ELF virtual address directly (what `addr2line -e FILE` takes).
     func resolve(virtualAddress: UInt64) -> Lookup {
-        state.withLock { state in lookUp(virtualAddress: virtualAddress, state: &state) }
+        state.withLock { state in
+            adoptFetchedDebugFile(state: &state)
+            return lookUp(virtualAddress: virtualAddress, state: &state)
+        }
     }
 
     /// Indexes all of the DWARF now.
@@ -94,7 +123,7 @@ final class ModuleSymbols: Sendable {
         func symbol() -> String? {
             if !symbolRead {
                 symbolRead = true
-                symbolName = (debugSymbols?.symbol(at: address) ?? (try? symbols.get())?.symbol(at: address))?.name
+                symbolName = elfSymbol(at: address, state: state)?.name
             }
             return symbolName
         }
@@ -103,26 +132,101 @@ final class ModuleSymbols: Sendable {
         for (position, frame) in sourceFrames.enumerated() {
             // The outermost frame may lack a DWARF name (assembly with line info only): the ELF symbol names it.
             let isOutermost = position == sourceFrames.count - 1
-            guard let name = frame.name ?? (isOutermost ? symbol() : nil) else { continue }
-            frames.append(Symbolic(name: name, demangled: demangled(name, state: &state), file: frame.file,
-                                   line: frame.line, isInlined: frame.isInlined))
+            guard var name = frame.name ?? (isOutermost ? symbol() : nil) else { continue }
+            // DWARF without a linkage name: an out-of-line instance's symbol has it, and
+            // names the function as `nm -C` does (scope, template arguments, parameters).
+            if !frame.isLinkageName, let entry = frame.outOfLineEntry, let stored = elfSymbol(at: entry, state: state),
+               stored.address == entry, stored.name.hasPrefix("_Z") {
+                name = stored.name
+            }
+            frames.append(symbolic(name, file: frame.file, line: frame.line, isInlined: frame.isInlined, state: &state))
         }
         if frames.isEmpty, let name = symbol() {
             let source = sourceFrames.last
-            frames.append(Symbolic(name: name, demangled: demangled(name, state: &state),
-                                   file: source?.file, line: source?.line, isInlined: false))
+            frames.append(symbolic(name, file: source?.file, line: source?.line, isInlined: false, state: &state))
         }
         if !frames.isEmpty { return Lookup(frames: frames, unresolved: nil) }
         // A file with neither .symtab nor DWARF is stripped: debug files would name it.
-        let stripped = state.debugInfo == nil && debugSymbols == nil && !((try? symbols.get())?.hasFullSymbolTable ?? false)
-        return Lookup(frames: [], unresolved: (stripped ? .noDebugInfo : .noSymbols, address),
-                      file: sourceFrames.last?.file, line: sourceFrames.last?.line)
+        let stripped = state.debugInfo == nil && state.debugSymbols == nil && !((try? symbols.get())?.hasFullSymbolTable ?? false)
+        // Without a symbol, the FDE covering the address still tells which function it is in:
+        // one name per function, not one per address.
+        let start = functionBounds(state: &state)?.function(containing: address)?.lowerBound ?? address
+        return Lookup(frames: [], unresolved: (stripped ? .noDebugInfo : .noSymbols, start),
+                      isProvisional: state.awaitsDebugFile, file: sourceFrames.last?.file, line: sourceFrames.last?.line)
     }
 
-    private func demangled(_ name: String, state: inout State) -> String? {
-        if let known = state.demangled[name] { return known }
-        let text = Demangler.demangle(name)
-        state.demangled[name] = text
-        return text
+    private func elfSymbol(at address: UInt64, state: State) -> ElfSymbolTable.Symbol? {
+        state.debugSymbols?.symbol(at: address) ?? (try? symbols.get())?.symbol(at: address)
+    }
+
+    /// The debug file debuginfod fetched meanwhile, if any: read now, and the lookups made
+    /// without it forgotten. A debug file for another build is not taken.
+    private func adoptFetchedDebugFile(state: inout State) {
+        guard state.awaitsDebugFile, let debuginfod else { return }
+        switch debuginfod.fetcher.status(buildID: debuginfod.buildID) {
+        case .pending:
+            return
+        case .unavailable:
+            state.awaitsDebugFile = false
+        case let .found(path):
+            state.awaitsDebugFile = false
+            guard let table = try? ElfSymbolTable(path: path),
+                  table.buildIDHex == nil || table.buildIDHex == debuginfod.buildID else { return }
+            state.fetchedDebugFile = path
+            if table.hasFullSymbolTable { state.debugSymbols = table }
+            if table.hasDebugInfo { state.debugInfo = DebugInfo(path: path, maximumDecompressedBytes: maximumDecompressedDWARFBytes) }
+            state.memo.removeAll()
+        }
+    }
+
+    /// The debug file fetched from debuginfod, once it has arrived.
+    var fetchedDebugFile: String? { state.withLock { $0.fetchedDebugFile } }
+
+    private func functionBounds(state: inout State) -> FunctionBoundsIndex? {
+        if let known = state.bounds { return known }
+        let index = path.flatMap { try? FunctionBoundsIndex(path: $0) }
+        state.bounds = .some(index)
+        return index
+    }
+
+    private func symbolic(_ stored: String, file: String?, line: Int?, isInlined: Bool, state: inout State) -> Symbolic {
+        let name: SymbolName
+        if let known = state.names[stored] {
+            name = known
+        } else {
+            name = SymbolName(stored: stored)
+            state.names[stored] = name
+        }
+        let forms: NameForms
+        if let known = state.forms[name] {
+            forms = known
+        } else {
+            forms = NameForms(short: shortNames(state: &state).shortName(name.readable), clone: name.clone)
+            state.forms[name] = forms
+        }
+        return Symbolic(name: name.raw, readable: name.readable, forms: forms, file: file, line: line, isInlined: isInlined)
+    }
+
+    /// The module's short-name decisions, made once from all its symbols (and its debug file's).
+    private func shortNames(state: inout State) -> ShortNameTable {
+        if let known = state.shortNames { return known }
+        var candidates: [String] = []
+        for table in [try? symbols.get(), state.debugSymbols] {
+            guard let table else { continue }
+            // Itanium and Rust v0 template arguments open with `I` (Itanium ABI, 5.1.5): a
+            // name without one has none, and is not demangled here.
+            for stored in table.functionNames
+            where (stored.hasPrefix("_Z") || stored.hasPrefix("_R")) && stored.utf8.dropFirst(2).contains(UInt8(ascii: "I")) {
+                candidates.append(stored)
+                if candidates.count > Self.maximumShortNameCandidates { break }
+            }
+        }
+        // Deciding costs a demangling and a parse per name: seconds for a compiler's
+        // hundreds of thousands of template symbols, which would stall the drain. Such a
+        // module folds every name instead.
+        let table = candidates.count > Self.maximumShortNameCandidates
+            ? ShortNameTable() : ShortNameTable(fullNames: candidates.map { SymbolName(stored: $0).readable })
+        state.shortNames = table
+        return table
     }
 }

@@ -7,6 +7,8 @@ struct Resolution {
     var unresolved: UnresolvedReason?
     /// The module the statistics count the address under.
     var module: String?
+    /// Unresolved for now (a debug file is on its way): not to be memoised.
+    var isProvisional = false
 
     static func resolved(_ frame: Frame) -> Resolution {
         Resolution(frames: [frame], unresolved: nil, module: frame.module)

@@ -5,4 +5,9 @@ struct SourceFrame: Hashable, Sendable {
     var file: String?
     var line: Int?
     var isInlined: Bool
+    /// False when `name` is DWARF's plain name (qualified by its scopes) for want of a linkage name.
+    var isLinkageName: Bool = true
+    /// For a plain name: where an out-of-line instance of the function starts, whose ELF
+    /// symbol holds the linkage name.
+    var outOfLineEntry: UInt64?
 }

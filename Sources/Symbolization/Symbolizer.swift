@@ -125,8 +125,10 @@ public final class Symbolizer {
                 }
                 if let mapping {
                     resolution = resolve(address, in: mapping, pid: pid, process: process)
-                    // JIT code not yet in the perf map may be there at the next look.
-                    if resolution.unresolved == nil || mapping.path != nil || mapping.backing == .vdso {
+                    // JIT code not yet in the perf map may be there at the next look, and a
+                    // debug file still on its way from debuginfod.
+                    if !resolution.isProvisional,
+                       resolution.unresolved == nil || mapping.path != nil || mapping.backing == .vdso {
                         process.memo[address] = resolution
                     }
                 } else if let name = perfMapName(address, pid: pid, process: process) {
@@ -275,13 +277,14 @@ public final class Symbolizer {
     private func frames(for lookup: ModuleSymbols.Lookup, module: String) -> Resolution {
         if let (reason, offset) = lookup.unresolved {
             var resolution = Resolution.unresolved(reason, prefix: module, offset: offset, module: module)
+            resolution.isProvisional = lookup.isProvisional
             resolution.frames[0].sourceFile = lookup.file
             resolution.frames[0].line = lookup.line
             return resolution
         }
         var frames = lookup.frames.map { symbolic in
-            Frame(function: options.demangle ? (symbolic.demangled ?? symbolic.name) : symbolic.name,
-                  module: module, isInlined: symbolic.isInlined, sourceFile: symbolic.file, line: symbolic.line)
+            Frame(function: options.demangle ? symbolic.readable : symbolic.name, module: module,
+                  isInlined: symbolic.isInlined, sourceFile: symbolic.file, line: symbolic.line, forms: symbolic.forms)
         }
         if !options.inlineFrames, frames.count > 1, let function = frames.last {
             frames = [function]
@@ -364,10 +367,12 @@ public final class Symbolizer {
     private func sharedModule(identity: ModuleIdentity, path: String, originalPath: String, root: String?,
                               name: String) -> ModuleSymbols {
         let key = ModuleCache.Key(identity: identity, debugDirectories: options.debugDirectories,
-                                  budgeted: memoryBudget != nil)
+                                  budgeted: memoryBudget != nil, debuginfodURLs: options.debuginfodURLs)
         let (module, loaded) = cache.module(for: key) {
             ModuleLoader(locator: locator, maximumDecompressedDWARFBytes: options.maximumDecompressedDWARFBytes,
-                         budget: memoryBudget)
+                         budget: memoryBudget,
+                         debuginfod: options.debuginfodURLs.map {
+                             DebuginfodFetcher.shared(urls: $0, cachePath: options.debuginfodCachePath) })
                 .load(path: path, originalPath: originalPath, root: root, name: name)
         }
         if loaded {

@@ -16,15 +16,23 @@ public struct SymbolizerOptions: Hashable, Sendable {
     /// Debian's libc6-dbg inflates to ~7 MB (and costs ~15 MB of RSS with its mapping and
     /// symbol table), which alone would half again a session's memory.
     public var maximumDecompressedDWARFBytes: Int?
+    /// debuginfod servers (space-separated URLs) asked by build-id for a debug file no local
+    /// folder holds; nil: none asked. The CLI takes `DEBUGINFOD_URLS`; the service only its TOML.
+    public var debuginfodURLs: String?
+    /// Where libdebuginfod keeps what it fetched; nil: its default (`~/.cache/debuginfod_client`).
+    public var debuginfodCachePath: String?
 
     public static let defaultMaximumDecompressedDWARFBytes = 4 << 20
 
     public init(inlineFrames: Bool = true, demangle: Bool = true, debugDirectories: [String] = [],
-                perfMaps: Bool = true, maximumDecompressedDWARFBytes: Int? = defaultMaximumDecompressedDWARFBytes) {
+                perfMaps: Bool = true, maximumDecompressedDWARFBytes: Int? = defaultMaximumDecompressedDWARFBytes,
+                debuginfodURLs: String? = nil, debuginfodCachePath: String? = nil) {
         self.inlineFrames = inlineFrames
         self.demangle = demangle
         self.debugDirectories = debugDirectories
         self.perfMaps = perfMaps
         self.maximumDecompressedDWARFBytes = maximumDecompressedDWARFBytes
+        self.debuginfodURLs = debuginfodURLs.flatMap { $0.split(separator: " ").isEmpty ? nil : $0 }
+        self.debuginfodCachePath = debuginfodCachePath
     }
 }

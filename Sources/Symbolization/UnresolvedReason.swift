@@ -21,15 +21,19 @@ public enum UnresolvedReason: Int, CaseIterable, Hashable, Sendable, CustomStrin
         }
     }
 
-    /// What the user can do about frames of `module` unresolved for this reason.
+    /// What the user can do about frames of `module` unresolved for this reason. Only code
+    /// seen in an anonymous executable mapping (`[anon]`, `[memfd:…]`) suggests a perf map:
+    /// an address in no mapping at all is no JIT code (frame-pointer walks through code
+    /// without frame pointers read such addresses off the stack).
     public func hint(module: String) -> String {
-        if module.hasPrefix("[anon") || module.hasPrefix("[memfd:") || module == "[unknown]" {
+        if self != .unmapped, module.hasPrefix("[anon") || module.hasPrefix("[memfd:") {
             return "JIT code? have the runtime write /tmp/perf-PID.map (node --perf-basic-prof, "
                 + "JVM perf-map-agent, PYTHONPERFSUPPORT=1)"
         }
         switch self {
         case .unmapped:
-            return "addresses outside every mapping: code unmapped before the drain, or JIT code without a perf map"
+            return "addresses in no mapping: a frame-pointer walk through code without frame pointers "
+                + "(try --unwind dwarf), or code unmapped before the drain"
         case .noSymbols:
             return "no symbol covers these addresses (PLT stubs, padding or hand-written code)"
         case .unreadableFile:

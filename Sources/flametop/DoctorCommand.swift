@@ -9,6 +9,8 @@ struct DoctorCommand: ParsableCommand {
 
     func run() throws {
         let check = SystemCheck.run()
+        var advice = DoctorAdvice()
+        let kptrRestrict = Sysctl.kptrRestrict(), paranoid = Sysctl.perfEventParanoid()
         for item in check.items {
             let mark: String
             switch item.status {
@@ -16,8 +18,10 @@ struct DoctorCommand: ParsableCommand {
             case .warning: mark = "warn"
             case .failed: mark = "FAIL"
             }
-            print("[\(mark)] \(item.name): \(item.detail)")
-            if !item.fix.isEmpty && item.status != .ok { print("       fix: \(item.fix)") }
+            print("[\(mark)] \(item.name): \(DoctorAdvice.detail(of: item))")
+            if let fix = advice.fix(for: item, kptrRestrict: kptrRestrict, perfEventParanoid: paranoid) {
+                print("       fix: \(fix)")
+            }
         }
         if check.canProfile {
             print("verdict: eBPF profiling works here")

@@ -39,6 +39,10 @@ struct Flametop: ParsableCommand {
             handler.logLevel = .trace // each logger sets its own level
             return handler
         }
+        if let problem = CommandLineAdvice.problem(in: Array(CommandLine.arguments.dropFirst())) {
+            Console.error(problem)
+            exit(withError: ExitCode(64)) // EX_USAGE, as swift-argument-parser's own usage errors
+        }
         do {
             var command = try parseAsRoot()
             try command.run()

@@ -106,6 +106,7 @@ struct RecordCommand: ParsableCommand {
         var summary = RecordSummary(snapshot: final, outputPath: wrote, stopSignal: signal)
         summary.profileLost = wrote == nil
         Console.error(summary.text)
+        if let note = FewSamplesNote.text(for: final) { Console.error(note) }
         for module in symbolizer.statistics.unresolvedByModule(minimumShare: 0.05).prefix(5) {
             Console.error("unresolved: \(module)")
         }

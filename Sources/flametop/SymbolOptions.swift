@@ -15,7 +15,7 @@ struct SymbolOptions: ParsableArguments {
     var rawNames = false
 
     @Option(name: .long, parsing: .singleValue,
-            help: ArgumentHelp("A folder of separate debug files laid out like /usr/lib/debug (.build-id/xx/yyyy.debug); repeatable.",
+            help: ArgumentHelp("A folder of separate debug files laid out like /usr/lib/debug (.build-id/xx/yyyy.debug); repeatable. With DEBUGINFOD_URLS set, debug files no folder holds are fetched from those debuginfod servers.",
                                valueName: "path"))
     var debugDir: [String] = []
 
@@ -33,8 +33,10 @@ struct SymbolOptions: ParsableArguments {
     }
 
     var symbolizerOptions: SymbolizerOptions {
+        // debuginfod as elfutils' own tools use it: on when DEBUGINFOD_URLS names servers.
         SymbolizerOptions(inlineFrames: !noInline, demangle: !rawNames, debugDirectories: debugDir,
-                          maximumDecompressedDWARFBytes: dwarfMemory == 0 ? nil : dwarfMemory << 20)
+                          maximumDecompressedDWARFBytes: dwarfMemory == 0 ? nil : dwarfMemory << 20,
+                          debuginfodURLs: ProcessInfo.processInfo.environment["DEBUGINFOD_URLS"])
     }
 
     var foldedOptions: FoldedWriter.Options {

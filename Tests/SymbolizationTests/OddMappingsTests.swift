@@ -137,7 +137,9 @@ import Synchronization
         let report = Thread.detachNewThreadAndWait { feed.statistics.unresolvedByModule() }
         #expect(report == [UnresolvedModule(module: "[unknown]", frames: 2, unresolved: 2, reason: .unmapped,
                                             hint: UnresolvedReason.unmapped.hint(module: "[unknown]"))])
-        #expect(report.first?.description.hasPrefix("[unknown]: 100% of 2 frames unresolved (unmapped): JIT code?") == true)
+        #expect(report.first?.description.hasPrefix("[unknown]: 100% of 2 frames unresolved (unmapped): addresses in no mapping") == true)
+        // No mapping, so no JIT code: no perf map to suggest.
+        #expect(report.first?.hint.contains("perf-PID.map") == false)
     }
 }
 

@@ -309,6 +309,36 @@ import Testing
         #expect(wide.line(99).hasPrefix("Tab Pane"))
     }
 
+    /// Short names on screen, `f` for the full ones, and search over both forms.
+    @Test func shortAndFullNames() throws {
+        let full = "void app::sort_all<main::{lambda(int, int)#1}>(std::vector<int, std::allocator<int> >&, main::{lambda(int, int)#1})"
+        var screen = try screen(try Self.snapshot("main;\(full);std::sort<int*> 3\nmain;other 1"))
+        #expect(render(screen).text.contains("app::sort_all<…>"))
+        #expect(!render(screen).text.contains("void app::sort_all"))
+        _ = screen.handle(.character("f"))
+        #expect(render(screen, width: 300, height: 40).text.contains(full))
+        _ = screen.handle(.character("f"))
+        #expect(!render(screen).text.contains("void app::sort_all"))
+        for query in ["app::sort_all<…>", "void app::sort_all<main::", "std::sort"] {
+            _ = screen.handle(.character("/"))
+            for character in query { _ = screen.handle(.character(character)) }
+            _ = screen.handle(.enter)
+            #expect(screen.searchShare == 75, "\(query)")
+            _ = screen.handle(.escape)
+        }
+    }
+
+    @Test func longErrorShowsWholeAboveTheFooter() throws {
+        var screen = try screen()
+        let error = "export failed: cannot create /tmp/a/b/c/d/e/f/g/h/i/j/k/profile.folded: No such file or directory\n"
+            + "hint: choose a folder that exists"
+        screen.show(message: error, isError: true)
+        let lines = (0..<24).map { render(screen).line($0) }
+        #expect(lines[21...].joined(separator: " ").contains("export failed: cannot create"), "\(lines[20...])")
+        #expect(lines[21...].joined(separator: " ").contains("hint: choose a folder that exists"))
+        #expect(!lines.joined().contains("?"))
+    }
+
     @Test func helpListsEveryKey() throws {
         var screen = try screen()
         _ = screen.handle(.character("?"))

@@ -18,9 +18,12 @@ public enum Addr2Line {
         public var description: String { "\(function) \(file ?? "??"):\(line ?? 0)" }
     }
 
-    public static func run(file: String, addresses: [UInt64], timeout: Double = 600) throws -> [[Frame]] {
+    /// With `demangle`, `-C` too.
+    public static func run(file: String, addresses: [UInt64], demangle: Bool = false,
+                           timeout: Double = 600) throws -> [[Frame]] {
         let input = addresses.map { "0x" + String($0, radix: 16) }.joined(separator: "\n") + "\n"
-        let result = try Command.run(["eu-addr2line", "-a", "-f", "-i", "-e", file], timeout: timeout, input: input)
+        let result = try Command.run(["eu-addr2line", "-a", "-f", "-i"] + (demangle ? ["-C"] : []) + ["-e", file],
+                                     timeout: timeout, input: input)
         guard result.status == 0 else { throw TestFailure("eu-addr2line exited \(result.status): \(result.stderr)") }
         return parse(result.stdout)
     }

@@ -68,10 +68,17 @@ extension ProcessListScreen {
             prompt.editor.render(into: &canvas, row: row)
             return
         }
+        if let message, message.isError {
+            // Whole, on up to three lines from here (over the first rows until the next key).
+            for (offset, line) in MessageLines.wrap(message.text, width: max(1, canvas.width - 1)).enumerated() {
+                canvas.fill(row: row + offset, style: .plain)
+                canvas.write(line, row: row + offset, column: 1, style: .warning)
+            }
+            return
+        }
         if let message {
-            // An error reads from its start; a note about a file from its end (the name).
-            canvas.write(message.text, row: row, column: 1, style: message.isError ? .warning : .plain,
-                         truncation: message.isError ? .ellipsis : .head)
+            // A note about a file reads from its end (the name).
+            canvas.write(message.text, row: row, column: 1, style: .plain, truncation: .head)
             return
         }
         var text = "sorted by \(sortKey.title) (\(sortDescending ? "highest" : "lowest") first)"

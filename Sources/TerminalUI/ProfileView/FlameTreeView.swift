@@ -274,7 +274,7 @@ struct FlameTreeView {
         // Bounded: a pathological tree must not stall the UI.
         while let node = stack.popLast(), position < 200_000 {
             if node == selectedNode { current = position }
-            if let identity = tree.identity(of: node), identity.function.lowercased().contains(needle) {
+            if let identity = tree.identity(of: node), FunctionNameForm.matches(identity, query: needle) {
                 matches.append((position, node))
             }
             position += 1

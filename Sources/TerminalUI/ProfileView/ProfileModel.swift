@@ -81,6 +81,6 @@ struct ProfileModel: Sendable {
     }
 
     static func share(of query: String, in stacks: StackTable) -> Double? {
-        query.isEmpty ? nil : stacks.share(matching: query)
+        query.isEmpty ? nil : stacks.share { FunctionNameForm.matches($0, query: query) }
     }
 }

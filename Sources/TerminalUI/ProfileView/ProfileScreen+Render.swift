@@ -9,6 +9,7 @@ extension ProfileScreen {
             ("PgUp PgDn", "page up / down"),
             ("Home End", "first / last (g G)"),
             ("/", "search functions"),
+            ("f", "names: short ⇄ full"),
             ("n N", "next / previous match"),
             ("p", "pause, keep sampling"),
             ("r", "reset the counts"),
@@ -170,8 +171,8 @@ extension ProfileScreen {
         let style = paneTitleStyle(.tree)
         canvas.fill(row: row, style: style)
         var title = tree.mode.inverted ? " Flame tree: callers (bottom-up)" : " Flame tree"
-        if let focus = tree.mode.focus { title += "  focus \(focus.function)" }
-        if let zoomed = tree.zoomedFunction { title += "  zoom \(zoomed.function)" }
+        if let focus = tree.mode.focus { title += "  focus \(nameForm.name(of: focus))" }
+        if let zoomed = tree.zoomedFunction { title += "  zoom \(nameForm.name(of: zoomed))" }
         let used = canvas.write(title, row: row, column: 0, style: style)
         if !searchQuery.isEmpty {
             let share = searchShare.map { NumberFormat.percent($0) + "% of samples" } ?? ""
@@ -203,13 +204,13 @@ extension ProfileScreen {
             canvas.bar(fraction: percent / 100, row: row, column: column, width: barWidth, style: barStyle)
             column += barWidth + 1
             let node = callTree[entry.node]
-            let name = node.identity?.function ?? (isLive ? "all samples" : "all")
+            let name = node.identity.map(nameForm.name(of:)) ?? (isLive ? "all samples" : "all")
             var nameStyle: Style = switch node.identity?.kind {
             case .kernel: .kernel
             case .process: Style.plain.with(bold: true)
             default: .plain
             }
-            if !searchQuery.isEmpty, node.identity?.function.lowercased().contains(searchQuery) == true {
+            if !searchQuery.isEmpty, let identity = node.identity, FunctionNameForm.matches(identity, query: searchQuery) {
                 nameStyle = .match
             }
             let used = canvas.write(name, row: row, column: column, style: nameStyle)
@@ -274,8 +275,8 @@ extension ProfileScreen {
             column += canvas.write(pad(NumberFormat.grouped(samples), FunctionColumn.samples),
                                    row: row, column: column) + 1
             var nameStyle: Style = stat.identity.kind == .kernel ? .kernel : .plain
-            if !searchQuery.isEmpty, stat.identity.function.lowercased().contains(searchQuery) { nameStyle = .match }
-            canvas.write(stat.identity.function, row: row, column: column, maxWidth: widths.function, style: nameStyle)
+            if !searchQuery.isEmpty, FunctionNameForm.matches(stat.identity, query: searchQuery) { nameStyle = .match }
+            canvas.write(nameForm.name(of: stat.identity), row: row, column: column, maxWidth: widths.function, style: nameStyle)
             column += widths.function + 1
             var module = stat.identity.module ?? (stat.identity.kind == .kernel ? "[kernel]" : "")
             if let location = stat.location { module += module.isEmpty ? "\(location)" : " (\(location))" }
@@ -303,10 +304,20 @@ extension ProfileScreen {
         case nil:
             break
         }
+        if let message, message.isError {
+            // Whole, on up to three lines ending at the footer (over the table's last rows until the next key).
+            let lines = MessageLines.wrap(message.text, width: canvas.width)
+            for (offset, line) in lines.enumerated() {
+                let target = row - (lines.count - 1) + offset
+                canvas.fill(row: target, style: .warning)
+                canvas.write(line, row: target, column: 0, style: .warning)
+            }
+            return
+        }
         if let message {
+            // A note about a file reads from its end (the name).
             canvas.fill(row: row)
-            canvas.write(message.text, row: row, column: 0, style: message.isError ? .warning : .plain,
-                         truncation: .head)
+            canvas.write(message.text, row: row, column: 0, style: .plain, truncation: .head)
             return
         }
         var hints: [(key: String, label: String)] = [("Tab", "Pane")]
@@ -315,6 +326,7 @@ extension ProfileScreen {
                   ("q", isLive ? "Back" : "Quit")]
         if pane == .tree { hints += [("z", "Zoom"), ("i", "Invert")] }
         if isLive { hints += [("r", "Reset"), ("w", "Unwind")] }
+        hints.append(("f", nameForm == .short ? "Full names" : "Short names"))
         KeyHints.render(hints, into: &canvas, row: row)
     }
 

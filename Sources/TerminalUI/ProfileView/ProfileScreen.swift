@@ -40,6 +40,8 @@ public struct ProfileScreen {
     public private(set) var exportedPath: String?
     public private(set) var message: (text: String, isError: Bool)?
     public private(set) var showsHelp = false
+    /// Short names on screen unless `f` asked for the full ones.
+    private(set) var nameForm = FunctionNameForm.short
     private(set) var prompt: Prompt?
     private var searchBeforePrompt = ""
     /// The wall clock, set by the app each tick (export file names use it).
@@ -186,6 +188,9 @@ public struct ProfileScreen {
             if !tree.jumpToMatch(searchQuery, forward: key == .character("n")) {
                 message = ("no function matches \"\(searchQuery)\"", true)
             }
+        case .character("f"):
+            nameForm = nameForm == .short ? .full : .short
+            message = (nameForm == .full ? "full names (f: short names)" : "short names (f: full names)", false)
         case .character("i"):
             switchMode(to: FlameTreeView.Mode(inverted: !tree.mode.inverted, focus: tree.mode.focus))
             pane = .tree

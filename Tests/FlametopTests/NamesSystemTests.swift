@@ -1,0 +1,108 @@
+import Foundation
+import Profile
+import TestSupport
+import Testing
+
+/// Names as an engineer reads them in real recordings: C++ scopes and clones in the folded
+/// file, one row per function of Debian's stripped liblzma, and the TUI's short names,
+/// search and `f` toggle in tmux.
+@Suite(.serialized)
+struct NamesSystemTests {
+    static func buildScopes(in directory: TemporaryDirectory) throws -> String {
+        let binary = directory.file("scopes")
+        try Command.check(["g++", "-O2", "-g", "-fno-omit-frame-pointer", "-o", binary, DebugFixtures.source("cxx_scopes.cpp")])
+        return binary
+    }
+
+    static let sortAll = "void app::sort_all<main::{lambda(int, int)#1}>(std::vector<int, std::allocator<int> >&, main::{lambda(int, int)#1})"
+
+    @Test(.needsRoot) func cxxScopesInTheFoldedFile() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let workload = try Workloads.start(try Self.buildScopes(in: directory))
+        defer { workload.terminate() }
+        let recording = try Recording.run(["--pid", "\(workload.pid)", "--duration", "1", "--frequency", "499"], in: directory)
+        let names = Set(recording.counts.counts.keys.flatMap { $0.frames.map(\.function) })
+        #expect(recording.samples(containing: Self.sortAll) > 0, "\(names)")
+        #expect(names.contains { $0.hasPrefix("std::sort<") || $0.hasPrefix("void std::__introsort_loop<") }, "\(names)")
+        #expect(!names.contains { $0.contains("[clone") || $0.contains(".constprop") || $0.contains("@@") }, "\(names)")
+        #expect(!names.contains { $0.hasPrefix("sort<") || $0.hasPrefix("__introsort_loop<") }, "scope lost: \(names)")
+    }
+
+    /// Debian's xz links the stripped liblzma: every liblzma frame names an FDE's start
+    /// (`readelf --debug-dump=frames`), so the table holds one row per function.
+    @Test(.needsRoot) func strippedLiblzmaIsOneRowPerFunction() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let library = try #require(["/lib/x86_64-linux-gnu/liblzma.so.5", "/usr/lib/x86_64-linux-gnu/liblzma.so.5"]
+            .first { FileManager.default.fileExists(atPath: $0) })
+        let fdeStarts = try Self.fdeStarts(of: library)
+        let input = directory.file("input")
+        // Random bytes: the match finder searches hard and finds little, for seconds.
+        try Command.check(["sh", "-c", "head -c 48000000 /dev/urandom > \(input)"])
+        let xz = try RunningProcess(["sh", "-c", "exec xz -9 -T1 -c < \(input) > /dev/null"])
+        defer { xz.terminate() }
+        // Frame pointers: the leaf, which names the function sampled, is exact either way.
+        let recording = try Recording.run(["--pid", "\(xz.pid)", "--duration", "2", "--frequency", "499", "--unwind", "fp"],
+                                          in: directory)
+        var rows = Set<String>()
+        var offsets = Set<UInt64>()
+        for stack in recording.counts.counts.keys {
+            // The folded file keeps no module: the name says it.
+            for frame in stack.frames where frame.function.hasPrefix("liblzma") {
+                rows.insert(frame.function)
+                guard let plus = frame.function.range(of: "+0x") else { continue }
+                if let offset = UInt64(frame.function[plus.upperBound...], radix: 16) { offsets.insert(offset) }
+            }
+        }
+        print("xz: \(rows.count) liblzma rows, \(offsets.count) distinct FDE functions hit "
+              + "(\(offsets.filter(fdeStarts.contains).count) of them FDE starts)")
+        #expect(!offsets.isEmpty, "\(recording.result.stderr)")
+        #expect(offsets.allSatisfy(fdeStarts.contains), "\(offsets.subtracting(fdeStarts).sorted())")
+        #expect(rows.count == offsets.count)
+    }
+
+    /// `pc=START..END` of every FDE, as binutils reads `.eh_frame`.
+    static func fdeStarts(of file: String) throws -> Set<UInt64> {
+        let text = try Command.check(["readelf", "--debug-dump=frames", file]).stdout
+        var starts = Set<UInt64>()
+        for line in text.split(separator: "\n") where line.contains(" FDE ") {
+            guard let pc = line.range(of: "pc=") else { continue }
+            let range = line[pc.upperBound...].split(separator: ".").first ?? ""
+            if let start = UInt64(range, radix: 16) { starts.insert(start) }
+        }
+        return starts
+    }
+
+    @Test(.needsRoot) func tuiSearchFindsInlinedScopedNamesAndTogglesFullNames() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let state = try TemporaryDirectory()
+        defer { state.remove() }
+        let workload = try Workloads.start(try Self.buildScopes(in: directory))
+        defer { workload.terminate() }
+        let command = ["cd", directory.path, "&&", "exec", try FlametopBinary.path, "--pid", "\(workload.pid)", "-F", "499"]
+            .joined(separator: " ")
+        let tmux = try TmuxSession(["sh", "-c", command], width: 220, height: 50,
+                                   environment: ["LANG": "C.UTF-8", "TERM": "xterm-256color",
+                                                 "XDG_STATE_HOME": state.path, "SWIFT_BACKTRACE": "enable=no"])
+        defer { tmux.close() }
+        try tmux.waitUntil("short names of the sort path", timeout: 30) { $0.contains("app::sort_all<…>") }
+        #expect(!(try tmux.capture()).contains("void app::sort_all"))
+        // std::sort is only ever inlined: the search must find it by its namespace.
+        try tmux.sendKeys("/")
+        try tmux.type("std::sort")
+        try tmux.sendKeys("Enter")
+        let found = try tmux.waitUntil("the search finds std::sort's inlined frames", timeout: 10) {
+            $0.contains("\"std::sort\"") && $0.contains("% of samples") && !$0.contains("\"std::sort\" 0.0%")
+        }
+        #expect(found.contains("std::sort<…>"), "\(found)")
+        try tmux.sendKeys("Escape")
+        try tmux.sendKeys("f")
+        let full = try tmux.waitUntil("full names after f", timeout: 10) { $0.contains("void app::sort_all<main::{lambda") }
+        #expect(full.contains("full names"))
+        try tmux.sendKeys("f")
+        try tmux.waitUntil("short names again", timeout: 10) { !$0.contains("void app::sort_all<main::{lambda") }
+        try tmux.sendKeys("q")
+    }
+}
