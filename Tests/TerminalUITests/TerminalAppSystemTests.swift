@@ -50,7 +50,7 @@ import TestSupport
         try tmux.resize(width: 300, height: 100)
         try tmux.waitUntil("a 300×100 frame") { screen in
             let lines = screen.split(separator: "\n", omittingEmptySubsequences: false)
-            return lines.count >= 100 && lines[99].hasPrefix("Tab Pane") && lines[99].hasSuffix("w Unwind")
+            return lines.count >= 100 && lines[99].hasPrefix("Tab Pane") && lines[99].hasSuffix("f Full names")
         }
         try tmux.resize(width: 80, height: 24)
         try tmux.waitUntil("an 80×24 frame") { screen in

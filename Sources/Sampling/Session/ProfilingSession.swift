@@ -235,7 +235,9 @@ public final class ProfilingSession: @unchecked Sendable {
         if let pid = target?.pid {
             deciding = engine.policy.isUndecided(pid)
         } else {
-            deciding = clock.now - start < Self.systemWideDecisionWindow && engine.policy.hasUndecidedProcesses
+            // Every process is new at the start; later, only the undecided ones count.
+            deciding = clock.now - start < Self.systemWideDecisionWindow
+                && (engine.statistics.drains < 2 || engine.policy.hasUndecidedProcesses)
         }
         return deciding ? Self.decisionDrainInterval : interval
     }

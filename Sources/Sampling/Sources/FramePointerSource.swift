@@ -61,12 +61,11 @@ final class FramePointerSource: StackSource {
         }
         var done = 0
         while done < backlog.count {
-            let end = deadline == nil ? backlog.count : min(backlog.count, done + Self.assembleBatch)
-            for pending in backlog[done..<end] {
-                _ = assembler.assemble(CollectionOfOne(pending.count), stacks: stacks, into: &output,
-                                       statistics: &statistics, observed: { _ in pending.observed })
-            }
-            done = end
+            // One entry at a time: each may be the first to meet a large binary.
+            let pending = backlog[done]
+            _ = assembler.assemble(CollectionOfOne(pending.count), stacks: stacks, into: &output,
+                                   statistics: &statistics, observed: { _ in pending.observed })
+            done += 1
             if let deadline, ContinuousClock.now >= deadline { break }
         }
         backlog.removeFirst(done)
@@ -97,7 +96,6 @@ final class FramePointerSource: StackSource {
     /// by content in the kernel, so a hash names the same stack in every drain).
     private var stacks: [Int64: [UInt64]] = [:]
     private var scratch = [UInt64](repeating: 0, count: Int(FT_MAX_STACK_DEPTH))
-    private static let assembleBatch = 64
 
     func reset() throws(SamplingError) {
         var discarded = DrainOutput()
