@@ -32,6 +32,8 @@ public struct ProfileScreen {
     public private(set) var latest: SessionSnapshot?
     private(set) var tree = FlameTreeView()
     private(set) var functions = TopFunctionsView()
+    /// The diff view, while a baseline is set.
+    private(set) var diff: DiffScreen?
     public private(set) var pane: Pane = .tree
     public private(set) var isPaused = false
     /// Lowercased search text; empty when not searching.
@@ -53,6 +55,24 @@ public struct ProfileScreen {
     }
 
     public var isPrompting: Bool { prompt != nil }
+
+    /// What the shown profile is compared with; nil without a diff view.
+    public var baseline: ProfileBaseline? { diff?.baseline }
+    /// True while the diff view (not the plain profile) is on screen.
+    public var isShowingDiff: Bool { diff?.isShown ?? false }
+
+    /// Opens the diff view against `baseline` (nil closes it). The live screen's
+    /// "mark baseline" key and `view --baseline` both come through here.
+    public mutating func compare(with baseline: ProfileBaseline?) {
+        guard let baseline else {
+            diff = nil
+            return
+        }
+        var diff = DiffScreen(baseline: baseline)
+        diff.resize(ProfileLayout(width: width, height: height))
+        if let model { diff.update(current: model) }
+        self.diff = diff
+    }
 
     // MARK: Data
 
@@ -92,6 +112,7 @@ public struct ProfileScreen {
         self.model = model
         tree.update(tree: model.tree)
         functions.update(model.stats)
+        diff?.update(current: model)
         return true
     }
 
@@ -111,6 +132,7 @@ public struct ProfileScreen {
         let layout = ProfileLayout(width: width, height: height)
         tree.visibleRows = layout.treeRows.count
         functions.visibleRows = layout.functionRows.count
+        diff?.resize(layout)
     }
 
     /// The app wrote (or failed to write) the export the screen asked for.
@@ -143,6 +165,14 @@ public struct ProfileScreen {
         }
         if let prompt { return handlePrompt(prompt, key) }
         message = nil
+        if var diff, diff.isShown, let action = diff.handle(key) {
+            self.diff = diff
+            return action
+        }
+        if key == .character("b"), diff != nil {
+            diff?.isShown = true
+            return .redraw
+        }
         switch key {
         case .tab, .backTab:
             pane = pane == .tree ? .functions : .tree

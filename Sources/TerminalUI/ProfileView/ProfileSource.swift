@@ -13,6 +13,12 @@ public protocol ProfileSource: AnyObject, Sendable {
     func stop()
     /// False for a saved profile: no sampling, nothing to stop or autosave.
     var isLive: Bool { get }
+    /// A profile to compare with from the start (`view --baseline`); nil for most sources.
+    var baseline: ProfileBaseline? { get }
+}
+
+extension ProfileSource {
+    public var baseline: ProfileBaseline? { nil }
 }
 
 extension BackgroundSession: ProfileSource {
@@ -26,9 +32,12 @@ extension BackgroundSession: ProfileSource {
 /// A profile that does not change: a folded file opened with `flametop view`.
 public final class StaticProfileSource: ProfileSource {
     private let fixed: SessionSnapshot
+    public let baseline: ProfileBaseline?
 
-    /// `name` is what the status line shows (the file name).
-    public init(counts: StackCounts, name: String) {
+    /// `name` is what the status line shows (the file name); with a `baseline` the screen
+    /// opens on the diff view.
+    public init(counts: StackCounts, name: String, baseline: ProfileBaseline? = nil) {
+        self.baseline = baseline
         var settings = SessionSettings(target: .allProcesses)
         settings.duration = nil
         fixed = SessionSnapshot(settings: settings, counts: counts, statistics: SamplingStatistics(),
