@@ -136,9 +136,7 @@ public struct TimeSlices: Sendable {
                 sums[Int(id)] += count
             }
         }
-        var result = StackCounts()
-        for id in seen { result.add(table[id], count: sums[Int(id)]) }
-        return result
+        return StackCounts(distinct: seen.map { (table[$0], sums[Int($0)]) })
     }
 
     /// Samples per second over a window, oldest first (0 for a second without samples): the
