@@ -23,7 +23,7 @@ struct Flametop: ParsableCommand {
         version: version,
         subcommands: [TopCommand.self, RecordCommand.self, ViewCommand.self, DoctorCommand.self,
                       ServeCommand.self, RemoteCommand.self, GenerateConfigCommand.self,
-                      BenchDrainCommand.self, BenchSymbolizeCommand.self, DiffCommand.self],
+                      BenchDrainCommand.self, BenchSymbolizeCommand.self, BenchTimeSlicesCommand.self, DiffCommand.self],
         defaultSubcommand: TopCommand.self
     )
 
