@@ -69,17 +69,15 @@ struct DiffScreen {
         ]),
     ]
 
+    /// The plain profile's help gains this while a baseline is set.
+    static let toggleHelp: [HelpOverlay.Section] = [
+        .init(title: "Baseline", keys: [("b", "show the diff")]),
+    ]
+
     func hints(isLive: Bool, isPaused: Bool) -> [(key: String, label: String)] {
         var hints: [(key: String, label: String)] = [("Tab", "Pane")]
         if pane == .tree { hints.append(("Enter", "Fold")) }
         hints += [("b", "Profile"), ("p", isPaused ? "Resume" : "Pause"), ("?", "Help"), ("q", isLive ? "Back" : "Quit")]
         return hints
     }
-}
-
-extension DiffScreen {
-    /// The plain profile's help gains this while a baseline is set.
-    static let toggleHelp: [HelpOverlay.Section] = [
-        .init(title: "Baseline", keys: [("b", "show the diff")]),
-    ]
 }

@@ -46,7 +46,8 @@ extension ProfileScreen {
         }
         renderFooter(into: &canvas, row: layout.footer)
         if showsHelp {
-            let sections = isShowingDiff ? DiffScreen.helpSections : Self.helpSections + (diff == nil ? [] : DiffScreen.toggleHelp)
+            let sections = isShowingDiff ? DiffScreen.helpSections
+                : Self.helpSections + (diff == nil ? [] : DiffScreen.toggleHelp)
             HelpOverlay(title: "flametop: profile keys", sections: sections).render(into: &canvas)
         }
     }
