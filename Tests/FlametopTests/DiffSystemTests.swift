@@ -111,8 +111,9 @@ struct DiffSystemTests {
         let tmux = try TmuxSession([try FlametopBinary.path, "view", "--baseline", base, new], width: 100, height: 30,
                                    environment: ["LANG": "C.UTF-8", "XDG_STATE_HOME": state.path])
         defer { tmux.close() }
-        let screen = try tmux.waitFor("Diff tree: new.folded vs base.folded", timeout: 20)
-        #expect(screen.contains("2 findings"), "\(screen)")
+        // The first frame can show "building the profile…": wait for the built diff.
+        let screen = try tmux.waitFor("2 findings", timeout: 20)
+        #expect(screen.contains("Diff tree: new.folded vs base.folded"), "\(screen)")
         #expect(screen.contains("+   +20.0   50.0%   30.0%"), "\(screen)")
         #expect(screen.contains("-   -20.0   30.0%   50.0%"), "\(screen)")
         // b flips to the plain profile and back.
