@@ -8,7 +8,7 @@
 #   CPU s       the profiler's own user+sys CPU seconds (perf: record + script)
 #   peak RSS    the profiler's maximum resident set (perf: the larger of the two)
 #   ns/sample   BPF program run time per recorded sample (kernel.bpf_stats_enabled)
-# plus start → first sample, and drain time of 10k keys.
+# plus start → first sample, drain time of 10k keys, and the time slices' window and memory.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -124,6 +124,14 @@ for rate in $RATES; do
 done
 printf '\nstart → first sample (ms, each run): %s\n' "${first_sample_ms[*]}"
 "$FLAMETOP" bench-drain --keys 10000
+
+# Time slices (the profile's 1 s ring): re-aggregating a 10-minute window, and the memory of
+# 10 minutes at 99 Hz, on the ground truth's shape and on 10k distinct stacks (one busy CPU,
+# then two: what a system-wide session on this host adds at most).
+printf '\n## Time slices\n'
+"$FLAMETOP" bench-slices --ground-truth --seconds 600 --rate 99
+"$FLAMETOP" bench-slices --stacks 10000 --seconds 600 --rate 99
+"$FLAMETOP" bench-slices --stacks 10000 --seconds 600 --rate 198
 
 # The live UI's own cost: the profile screen at 120×40, redrawn every 0.5 s from live
 # snapshots, for 20 s (this includes sampling, draining and symbolizing: an upper bound).

@@ -95,7 +95,7 @@ struct FrameInterner {
 
     /// Module and file are left out: a profile has few of each, so they barely separate
     /// frames, and equality checks them anyway.
-    private static func hash(_ frame: Frame) -> UInt64 {
+    static func hash(_ frame: Frame) -> UInt64 {
         var hash = mix(0, UInt64(frame.kind.rawValue) << 8 | (frame.isInlined ? 1 : 0))
         hash = add(frame.function, to: hash)
         hash = mix(hash, UInt64(bitPattern: Int64(frame.line ?? -1)))

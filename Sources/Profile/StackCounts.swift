@@ -10,6 +10,16 @@ public struct StackCounts: Sendable, Equatable {
         for (stack, count) in pairs { add(stack, count: count) }
     }
 
+    /// Counts of stacks known to be distinct (a time window's, one entry per interned stack):
+    /// the table is sized once, so no key is hashed twice as it grows. Zero counts are left out.
+    init(distinct pairs: [(Stack, UInt64)]) {
+        counts.reserveCapacity(pairs.count)
+        for (stack, count) in pairs where count > 0 {
+            counts[stack] = count
+            totalSamples += count
+        }
+    }
+
     public mutating func add(_ stack: Stack, count: UInt64 = 1) {
         guard count > 0 else { return }
         counts[stack, default: 0] += count

@@ -16,6 +16,7 @@ struct Flametop: ParsableCommand {
               flametop                          # the live UI: pick a process, Enter profiles it
               flametop --pid 1234               # profile a process in the live UI at once
               flametop view app.folded          # browse a saved profile
+              flametop diff before.folded after.folded   # what changed: findings vs noise
               flametop record --pid 1234 --duration 10 --frequency 99 --output app.folded
               flametop record --all --duration 5 -o box.folded
               flametop doctor
@@ -23,7 +24,7 @@ struct Flametop: ParsableCommand {
         version: version,
         subcommands: [TopCommand.self, RecordCommand.self, ViewCommand.self, DoctorCommand.self,
                       ServeCommand.self, RemoteCommand.self, GenerateConfigCommand.self,
-                      BenchDrainCommand.self, BenchSymbolizeCommand.self],
+                      BenchDrainCommand.self, BenchSymbolizeCommand.self, BenchTimeSlicesCommand.self, DiffCommand.self],
         defaultSubcommand: TopCommand.self
     )
 

@@ -12,6 +12,10 @@ struct ViewCommand: ParsableCommand {
             Reads flametop's own files and those of stackcollapse-perf.pl, bcc `profile -f` and \
             py-spy `--format raw`. Kernel frames are recognised by their `_[k]` suffix. Reads regular \
             files up to 4 GiB and holds about three times the file in memory.
+
+            With --baseline BASE the screen opens on the diff view: each function's share in \
+            the file vs BASE, the change in points, findings marked (see `flametop diff`); \
+            b switches between the diff and the plain profile.
             """
     )
 
@@ -21,12 +25,20 @@ struct ViewCommand: ParsableCommand {
     @Flag(name: .long, help: "The first frame of each stack is a process name (files of `record --all`).")
     var processRoots = false
 
+    @Option(name: .long, help: ArgumentHelp("Compare with this folded file (the diff view).", valueName: "base.folded"))
+    var baseline: String?
+
     @OptionGroup var display: DisplayOptions
 
     func run() throws {
         let stacks = try FoldedFileLoader.load(file, processRoots: processRoots)
         guard !stacks.isEmpty else { throw CommandFailure("\(file) holds no stacks") }
-        let source = StaticProfileSource(stacks: stacks, name: URL(fileURLWithPath: file).lastPathComponent)
+        let base = try baseline.map {
+            ProfileBaseline(counts: try FoldedProfileFile.read($0, processRoots: processRoots),
+                            name: FoldedProfileFile.name(of: $0))
+        }
+        let source = StaticProfileSource(stacks: stacks, name: URL(fileURLWithPath: file).lastPathComponent,
+                                         baseline: base)
         var options = TerminalUIOptions(start: .view(source)) { _ in
             throw CommandFailure("a saved profile cannot start sampling")
         }

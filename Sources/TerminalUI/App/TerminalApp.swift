@@ -202,6 +202,7 @@ final class TerminalApp {
 
     private func show(_ source: any ProfileSource, quitsOnClose: Bool) {
         var screen = ProfileScreen(isLive: source.isLive)
+        screen.compare(with: source.baseline)
         screen.resize(width: terminal.width, height: terminal.height)
         let snapshot = source.snapshot()
         screen.now = Date()

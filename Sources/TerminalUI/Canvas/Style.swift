@@ -20,6 +20,10 @@ public enum ColorRole: UInt8, Sendable, CaseIterable, Hashable {
     case warning
     /// A key name in the footer or the help overlay.
     case key
+    /// A share that grew significantly (diff view); red.
+    case grew
+    /// A share that shrank significantly (diff view); green.
+    case shrank
 }
 
 /// How one cell is drawn: a role plus the attributes that also work without colour.

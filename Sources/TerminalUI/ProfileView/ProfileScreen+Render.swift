@@ -37,13 +37,19 @@ extension ProfileScreen {
         guard canvas.width > 0, canvas.height > 0 else { return }
         let layout = ProfileLayout(width: canvas.width, height: canvas.height)
         renderStatus(into: &canvas)
-        renderTreeHeader(into: &canvas, row: layout.treeHeader)
-        renderTree(into: &canvas, rows: layout.treeRows)
-        renderFunctionsHeader(into: &canvas, row: layout.functionsHeader, columnsRow: layout.functionsColumns)
-        renderFunctions(into: &canvas, rows: layout.functionRows)
+        if let diff, diff.isShown {
+            diff.render(into: &canvas, layout: layout, currentName: latest?.targetName ?? "profile")
+        } else {
+            renderTreeHeader(into: &canvas, row: layout.treeHeader)
+            renderTree(into: &canvas, rows: layout.treeRows)
+            renderFunctionsHeader(into: &canvas, row: layout.functionsHeader, columnsRow: layout.functionsColumns)
+            renderFunctions(into: &canvas, rows: layout.functionRows)
+        }
         renderFooter(into: &canvas, row: layout.footer)
         if showsHelp {
-            HelpOverlay(title: "flametop: profile keys", sections: Self.helpSections).render(into: &canvas)
+            let sections = isShowingDiff ? DiffScreen.helpSections
+                : Self.helpSections + (diff == nil ? [] : DiffScreen.toggleHelp)
+            HelpOverlay(title: "flametop: profile keys", sections: sections).render(into: &canvas)
         }
     }
 
@@ -320,6 +326,10 @@ extension ProfileScreen {
             canvas.write(message.text, row: row, column: 0, style: .plain, truncation: .head)
             return
         }
+        if let diff, diff.isShown {
+            KeyHints.render(diff.hints(isLive: isLive, isPaused: isPaused), into: &canvas, row: row)
+            return
+        }
         var hints: [(key: String, label: String)] = [("Tab", "Pane")]
         hints += pane == .tree ? [("Enter", "Fold")] : [("s", "Sort"), ("Enter", "Focus")]
         hints += [("/", "Search"), ("p", isPaused ? "Resume" : "Pause"), ("e", "Export"), ("?", "Help"),
@@ -327,6 +337,7 @@ extension ProfileScreen {
         if pane == .tree { hints += [("z", "Zoom"), ("i", "Invert")] }
         if isLive { hints += [("r", "Reset"), ("w", "Unwind")] }
         hints.append(("f", nameForm == .short ? "Full names" : "Short names"))
+        if diff != nil { hints.insert(("b", "Diff"), at: 1) }
         KeyHints.render(hints, into: &canvas, row: row)
     }
 

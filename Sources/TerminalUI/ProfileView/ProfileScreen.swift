@@ -32,6 +32,8 @@ public struct ProfileScreen {
     public private(set) var latest: SessionSnapshot?
     private(set) var tree = FlameTreeView()
     private(set) var functions = TopFunctionsView()
+    /// The diff view, while a baseline is set.
+    private(set) var diff: DiffScreen?
     public private(set) var pane: Pane = .tree
     public private(set) var isPaused = false
     /// Lowercased search text; empty when not searching.
@@ -56,6 +58,24 @@ public struct ProfileScreen {
 
     public var isPrompting: Bool { prompt != nil }
 
+    /// What the shown profile is compared with; nil without a diff view.
+    public var baseline: ProfileBaseline? { diff?.baseline }
+    /// True while the diff view (not the plain profile) is on screen.
+    public var isShowingDiff: Bool { diff?.isShown ?? false }
+
+    /// Opens the diff view against `baseline` (nil closes it). The live screen's
+    /// "mark baseline" key and `view --baseline` both come through here.
+    public mutating func compare(with baseline: ProfileBaseline?) {
+        guard let baseline else {
+            diff = nil
+            return
+        }
+        var diff = DiffScreen(baseline: baseline)
+        diff.resize(ProfileLayout(width: width, height: height))
+        if let model { diff.update(current: model) }
+        self.diff = diff
+    }
+
     // MARK: Data
 
     /// The snapshot the panes show.
@@ -70,9 +90,11 @@ public struct ProfileScreen {
 
     /// Takes a snapshot and builds its model at once (tests, saved profiles). The app
     /// builds models on a worker instead: `note(_:)`, `needsModel(for:)`, `apply(_:)`.
-    public mutating func update(_ snapshot: SessionSnapshot) {
+    public mutating func update(_ snapshot: SessionSnapshot, stacks: StackTable? = nil) {
         note(snapshot)
-        if needsModel(for: snapshot) { apply(ProfileModel(snapshot: snapshot, parameters: modelParameters)) }
+        if needsModel(for: snapshot) {
+            apply(ProfileModel(snapshot: snapshot, stacks: stacks, parameters: modelParameters))
+        }
     }
 
     /// Records the newest snapshot for the status line.
@@ -94,6 +116,7 @@ public struct ProfileScreen {
         self.model = model
         tree.update(tree: model.tree)
         functions.update(model.stats)
+        diff?.update(current: model)
         return true
     }
 
@@ -113,6 +136,7 @@ public struct ProfileScreen {
         let layout = ProfileLayout(width: width, height: height)
         tree.visibleRows = layout.treeRows.count
         functions.visibleRows = layout.functionRows.count
+        diff?.resize(layout)
     }
 
     /// The app wrote (or failed to write) the export the screen asked for.
@@ -145,6 +169,14 @@ public struct ProfileScreen {
         }
         if let prompt { return handlePrompt(prompt, key) }
         message = nil
+        if var diff, diff.isShown, let action = diff.handle(key) {
+            self.diff = diff
+            return action
+        }
+        if key == .character("b"), diff != nil {
+            diff?.isShown = true
+            return .redraw
+        }
         switch key {
         case .tab, .backTab:
             pane = pane == .tree ? .functions : .tree

@@ -18,10 +18,13 @@ public protocol ProfileSource: AnyObject, Sendable {
     /// The stacks already read into a compact table (a saved profile), so the model is built
     /// from them rather than from `snapshot().counts`; nil for a live session.
     var stacks: StackTable? { get }
+    /// A profile to compare with from the start (`view --baseline`); nil for most sources.
+    var baseline: ProfileBaseline? { get }
 }
 
 extension ProfileSource {
     public var stacks: StackTable? { nil }
+    public var baseline: ProfileBaseline? { nil }
 
     /// What an export writes.
     func countsToExport() -> StackCounts {
@@ -46,13 +49,16 @@ extension BackgroundSession: ProfileSource {
 public final class StaticProfileSource: ProfileSource {
     private let fixed: SessionSnapshot
     public let stacks: StackTable?
+    public let baseline: ProfileBaseline?
 
-    /// `name` is what the status line shows (the file name).
-    public convenience init(counts: StackCounts, name: String) {
-        self.init(stacks: StackTable(counts), name: name)
+    /// `name` is what the status line shows (the file name); with a `baseline` the screen
+    /// opens on the diff view.
+    public convenience init(counts: StackCounts, name: String, baseline: ProfileBaseline? = nil) {
+        self.init(stacks: StackTable(counts), name: name, baseline: baseline)
     }
 
-    public init(stacks: StackTable, name: String) {
+    public init(stacks: StackTable, name: String, baseline: ProfileBaseline? = nil) {
+        self.baseline = baseline
         var settings = SessionSettings(target: .allProcesses)
         settings.duration = nil
         self.stacks = stacks

@@ -17,6 +17,8 @@ struct ColorScheme {
         .dim: (Int16(COLOR_BLUE), -1),
         .warning: (Int16(COLOR_WHITE), Int16(COLOR_RED)),
         .key: (Int16(COLOR_BLACK), Int16(COLOR_CYAN)),
+        .grew: (Int16(COLOR_RED), -1),
+        .shrank: (Int16(COLOR_GREEN), -1),
     ]
 
     /// Sets up the pairs; call after start_color.
@@ -40,11 +42,11 @@ struct ColorScheme {
         } else {
             switch style.role {
             case .header, .selection: attributes |= flametop_a_reverse()
-            case .hot, .key: attributes |= flametop_a_bold()
+            case .hot, .key, .grew: attributes |= flametop_a_bold()
             case .warning: attributes |= flametop_a_bold() | flametop_a_reverse()
             case .dim: attributes |= flametop_a_dim()
             case .match: attributes |= flametop_a_underline()
-            case .normal, .warm, .kernel: break
+            case .normal, .warm, .kernel, .shrank: break
             }
         }
         if style.bold { attributes |= flametop_a_bold() }
