@@ -52,20 +52,10 @@ final class DebugInfo {
     /// inflates every compressed debug section into the heap when it opens a file
     /// (uncompressed sections stay file-backed mappings).
     static func decompressedDebugBytes(_ elf: OpaquePointer) -> Int {
-        var stringsIndex = 0
-        guard elf_getshdrstrndx(elf, &stringsIndex) == 0 else { return 0 }
-        var total = 0
-        var section = elf_nextscn(elf, nil)
-        while let current = section {
-            defer { section = elf_nextscn(elf, current) }
-            var header = GElf_Shdr()
-            guard gelf_getshdr(current, &header) != nil, header.sh_flags & UInt64(SHF_COMPRESSED) != 0,
-                  let name = elf_strptr(elf, stringsIndex, Int(header.sh_name)),
-                  String(cString: name).hasPrefix(".debug") else { continue }
-            var compression = GElf_Chdr()
-            if gelf_getchdr(current, &compression) != nil { total += Int(compression.ch_size) }
+        ElfSections.sum(elf) { name, header, section in
+            guard header.sh_flags & UInt64(SHF_COMPRESSED) != 0, name.hasPrefix(".debug") else { return 0 }
+            return ElfSections.inflatedSize(header, section)
         }
-        return total
     }
 
     var unitCount: Int { units.count }

@@ -1,5 +1,3 @@
-import CElfutils
-import Glibc
 import Synchronization
 
 /// The `.eh_frame` and `.debug_frame` bytes of a file, from its section
@@ -20,24 +18,8 @@ enum FrameSectionBytes {
     }
 
     private static func read(_ path: String) -> Int {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { return 0 }
-        defer { close(fd) }
-        _ = elf_version(UInt32(EV_CURRENT))
-        guard let elf = elf_begin(fd, ELF_C_READ_MMAP, nil) else { return 0 }
-        defer { elf_end(elf) }
-        var stringsIndex = 0
-        guard elf_getshdrstrndx(elf, &stringsIndex) == 0 else { return 0 }
-        var total = 0
-        var section = elf_nextscn(elf, nil)
-        while let current = section {
-            defer { section = elf_nextscn(elf, current) }
-            var header = GElf_Shdr()
-            guard gelf_getshdr(current, &header) != nil,
-                  let name = elf_strptr(elf, stringsIndex, Int(header.sh_name)) else { continue }
-            let text = String(cString: name)
-            if text == ".eh_frame" || text == ".debug_frame" { total += Int(header.sh_size) }
+        ElfSections.sum(path: path) { name, header, _ in
+            name == ".eh_frame" || name == ".debug_frame" ? Int(header.sh_size) : 0
         }
-        return total
     }
 }
