@@ -79,7 +79,9 @@ public enum SamplingWords {
     /// and what degraded when a share ran out.
     public static func memory(_ report: MemoryReport) -> String {
         func megabytes(_ bytes: Int) -> String {
-            bytes >= 10 << 20 || bytes == 0 ? "\(bytes >> 20) MB" : String(format: "%.1f MB", Double(bytes) / 1048576)
+            if bytes >= 10 << 20 { return "\(bytes >> 20) MB" }
+            if bytes >= 1 << 20 { return String(format: "%.1f MB", Double(bytes) / 1048576) }
+            return "\(max(1, bytes >> 10)) KB"
         }
         let parts: [String] = MemoryBudget.Category.allCases.compactMap { category in
             guard let usage = report.categories[category], usage.bytes > 0 else { return nil }
