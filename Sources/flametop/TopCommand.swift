@@ -53,6 +53,7 @@ struct TopCommand: ParsableCommand {
             let session = try ProfilingSession(settings: settings, symbolizer: Symbolizer(options: symbolizerOptions))
             return BackgroundSession(session: session)
         }
+        options.foldedOptions = symbols.foldedOptions
         options.ascii = display.ascii
         options.noColor = display.noColor
         options.frequency = sampling.frequency

@@ -14,7 +14,7 @@ struct ProfileAutosave {
 
     /// Writes the snapshot unless this generation is already on disk or it holds no
     /// samples. Returns an error message on failure.
-    mutating func save(_ snapshot: SessionSnapshot) -> String? {
+    mutating func save(_ snapshot: SessionSnapshot, options: FoldedWriter.Options = FoldedWriter.Options()) -> String? {
         guard snapshot.generation != savedGeneration, snapshot.counts.totalSamples > 0 else { return nil }
         let directory = (path as NSString).deletingLastPathComponent
         do {
@@ -23,7 +23,7 @@ struct ProfileAutosave {
         } catch {
             return "cannot create \(directory): \(error.localizedDescription)"
         }
-        if let error = FoldedExport.write(snapshot.counts, to: path) { return error }
+        if let error = FoldedExport.write(snapshot.counts, to: path, options: options) { return error }
         savedGeneration = snapshot.generation
         return nil
     }

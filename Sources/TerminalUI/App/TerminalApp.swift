@@ -110,7 +110,7 @@ final class TerminalApp {
 
     private func autosave(_ active: inout ActiveProfile) {
         guard var autosave = active.autosave else { return }
-        let error = autosave.save(active.source.snapshot())
+        let error = autosave.save(active.source.snapshot(), options: options.foldedOptions)
         active.autosave = autosave
         if let error, active.autosaveError == nil {
             active.autosaveError = error
@@ -180,7 +180,7 @@ final class TerminalApp {
             closeProfile()
         case .export(let path):
             guard var active = profile else { return }
-            let error = FoldedExport.write(active.source.countsToExport(), to: path)
+            let error = FoldedExport.write(active.source.countsToExport(), to: path, options: options.foldedOptions)
             active.screen.exportFinished(path: path, error: error)
             profile = active
         case .resetProfile:
@@ -246,7 +246,7 @@ final class TerminalApp {
         models.cancel()
         active.source.stop()
         guard active.source.isLive, var autosave = active.autosave else { return nil }
-        if let error = autosave.save(active.source.snapshot()) {
+        if let error = autosave.save(active.source.snapshot(), options: options.foldedOptions) {
             messages.append("flametop: autosave to \(autosave.path) failed: \(error)")
             return nil
         }

@@ -1,4 +1,5 @@
 import Foundation
+import Profile
 import Sampling
 
 /// How the CLI starts the live UI.
@@ -24,6 +25,8 @@ public struct TerminalUIOptions: Sendable {
     /// the user, so it should say what failed and what to do.
     public var startSession: @Sendable (SessionSettings) throws -> any ProfileSource
     /// Where live profiles are autosaved; nil disables autosave.
+    /// How exports and autosaves write frames (`--lines`, `--raw-names`, …), as `record` does.
+    public var foldedOptions = FoldedWriter.Options()
     public var autosaveDirectory: String?
     public var autosaveInterval: Double = 5
     public var processRefreshInterval: Double = 1
