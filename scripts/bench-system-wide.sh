@@ -77,7 +77,7 @@ for rate in $RATES; do
                 read -r u1 s1 m1 <"$work/time"
                 /usr/bin/time -f "%U %S %M" -o "$work/time2" perf script -i "$work/perf.data" >"$work/perf.txt" 2>/dev/null
                 read -r u2 s2 m2 <"$work/time2"
-                samples=$(grep -c -E '^\S.* [0-9]+ +[0-9.]+: ' "$work/perf.txt" || true)
+                samples=$(grep -v '^ *swapper ' "$work/perf.txt" | grep -c ' cpu-clock' || true)
                 losses=$(perf report -i "$work/perf.data" --stats 2>/dev/null | awk '/LOST/ {s += $NF} END {print s + 0}')
                 cpus="$u1 + $s1 + $u2 + $s2"; peakkb=$(( m1 > m2 ? m1 : m2 ))
             fi
@@ -111,7 +111,7 @@ a=$!
 "$FLAMETOP" record -p "${pids[1]}" -d 5 -F 999 --unwind dwarf -o "$work/dwarf.folded" 2>"$work/dwarf.err" &
 d=$!
 wait "$a" "$d"
-complete() { awk '{n = $NF; s += n; if ($0 ~ /(^|;)main;/ && $0 !~ /unwind stopped/) c += n} END {printf "%d %d", c, s}' "$1"; }
+complete() { awk '{n = $NF; s += n; if ($0 ~ /(^|;)main;/ && $0 !~ /unwind stopped/) c += n} END {printf "%d %d\n", c, s}' "$1"; }
 read -r ca sa < <(complete "$work/auto.folded")
 read -r cd sd < <(complete "$work/dwarf.folded")
 printf '| mode | complete stacks | of samples | share |\n|---|---|---|---|\n'
