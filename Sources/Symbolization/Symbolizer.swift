@@ -7,24 +7,24 @@ import Profile
 /// process here, symbols and DWARF per file in the `ModuleCache` all symbolizers share, so
 /// symbolizing stacks seen before costs dictionary lookups.
 public final class Symbolizer {
-    public private(set) var statistics = SymbolizerStatistics()
+    public internal(set) var statistics = SymbolizerStatistics()
     public let options: SymbolizerOptions
     /// `statistics` for other threads, refreshed at most every 250 ms and by `publishStatistics`.
     public let statisticsFeed = SymbolizerStatisticsFeed()
 
-    private let kallsymsPath: String
+    let kallsymsPath: String
     let mapsRefreshInterval: Duration
     private let cache: ModuleCache
     private let locator: DebugFileLocator
     let clock = ContinuousClock()
     private var processes: [Int32: ProcessState] = [:]
     private var modules: [FileKey: ModuleSymbols] = [:]
-    private var kernelSymbols: Result<KernelSymbols, SymbolizationError>?
-    private var pendingKernelSymbols: PendingKernelSymbols?
+    var kernelSymbols: Result<KernelSymbols, SymbolizationError>?
+    var pendingKernelSymbols: PendingKernelSymbols?
     /// Where DWARF indexes draw memory from; nil: no limit. Modules loaded under a
     /// budget are cached apart from those loaded without one.
     public var memoryBudget: MemoryBudget?
-    private var kernelMemo: [UInt64: Resolution] = [:]
+    var kernelMemo: [UInt64: Resolution] = [:]
     private var lastSweep: ContinuousClock.Instant
     private var lastPublished: ContinuousClock.Instant
 
@@ -51,22 +51,11 @@ public final class Symbolizer {
         statisticsFeed.publish(statistics)
     }
 
-    private func publishIfDue() {
+    func publishIfDue() {
         if clock.now - lastPublished >= .milliseconds(250) { publishStatistics() }
     }
 
-    /// Why kernel symbols are missing, once a kernel lookup has tried to load them.
-    /// Starts reading the kernel's symbols on a thread of its own; the first
-    /// kernel frame waits for them.
-    public func preloadKernelSymbols() {
-        guard kernelSymbols == nil, pendingKernelSymbols == nil else { return }
-        pendingKernelSymbols = PendingKernelSymbols(path: kallsymsPath)
-    }
 
-    public var kernelSymbolsError: SymbolizationError? {
-        if case let .failure(error) = kernelSymbols { return error }
-        return nil
-    }
 
     /// Processes whose maps and frames are kept.
     public var trackedProcesses: Int { processes.count }
@@ -137,25 +126,6 @@ public final class Symbolizer {
                     // Not memoised: a later re-read of the maps may cover it.
                     resolution = .unresolved(.unmapped, prefix: "[unknown]", offset: address, module: nil)
                 }
-            }
-            statistics.count(resolution)
-            frames.append(contentsOf: resolution.frames)
-        }
-        publishIfDue()
-        return frames
-    }
-
-    /// One kernel frame per address, in the order given. Loads kallsyms on first use.
-    public func symbolizeKernel(addresses: [UInt64]) -> [Frame] {
-        var frames: [Frame] = []
-        frames.reserveCapacity(addresses.count)
-        for address in addresses {
-            let resolution: Resolution
-            if let known = kernelMemo[address] {
-                resolution = known
-            } else {
-                resolution = resolveKernel(address)
-                kernelMemo[address] = resolution
             }
             statistics.count(resolution)
             frames.append(contentsOf: resolution.frames)
@@ -290,28 +260,6 @@ public final class Symbolizer {
             frames = [function]
         }
         return .resolved(frames, module: module)
-    }
-
-    private func resolveKernel(_ address: UInt64) -> Resolution {
-        if kernelSymbols == nil {
-            kernelSymbols = pendingKernelSymbols?.wait()
-                ?? Result { () throws(SymbolizationError) in try KernelSymbols.load(path: kallsymsPath) }
-            pendingKernelSymbols = nil
-        }
-        switch kernelSymbols {
-        case let .success(symbols)?:
-            if let symbol = symbols.symbol(at: address) {
-                return .resolved(Frame(function: symbol.name, module: symbol.module.map { "[\($0)]" } ?? "[kernel]",
-                                       kind: .kernel))
-            }
-            return .unresolved(.noSymbols, prefix: "[kernel]", offset: address, module: "[kernel]", kind: .kernel)
-        case let .failure(error)?:
-            let reason: UnresolvedReason
-            if case .kernelAddressesHidden = error { reason = .kernelHidden } else { reason = .unreadableFile }
-            return .unresolved(reason, prefix: "[kernel]", offset: address, module: "[kernel]", kind: .kernel)
-        case nil:
-            return .unresolved(.unreadableFile, prefix: "[kernel]", offset: address, module: "[kernel]", kind: .kernel)
-        }
     }
 
     // MARK: - Files

@@ -1,0 +1,59 @@
+import Profile
+
+/// Kernel frames, named from /proc/kallsyms: loaded on the first kernel lookup,
+/// or in the background from `preloadKernelSymbols()`.
+extension Symbolizer {
+    /// Starts reading the kernel's symbols on a thread of its own; the first
+    /// kernel frame waits for them.
+    public func preloadKernelSymbols() {
+        guard kernelSymbols == nil, pendingKernelSymbols == nil else { return }
+        pendingKernelSymbols = PendingKernelSymbols(path: kallsymsPath)
+    }
+
+    /// Why kernel symbols are missing, once a kernel lookup has tried to load them.
+    public var kernelSymbolsError: SymbolizationError? {
+        if case let .failure(error) = kernelSymbols { return error }
+        return nil
+    }
+
+    /// One kernel frame per address, in the order given. Loads kallsyms on first use.
+    public func symbolizeKernel(addresses: [UInt64]) -> [Frame] {
+        var frames: [Frame] = []
+        frames.reserveCapacity(addresses.count)
+        for address in addresses {
+            let resolution: Resolution
+            if let known = kernelMemo[address] {
+                resolution = known
+            } else {
+                resolution = resolveKernel(address)
+                kernelMemo[address] = resolution
+            }
+            statistics.count(resolution)
+            frames.append(contentsOf: resolution.frames)
+        }
+        publishIfDue()
+        return frames
+    }
+
+    func resolveKernel(_ address: UInt64) -> Resolution {
+        if kernelSymbols == nil {
+            kernelSymbols = pendingKernelSymbols?.wait()
+                ?? Result { () throws(SymbolizationError) in try KernelSymbols.load(path: kallsymsPath) }
+            pendingKernelSymbols = nil
+        }
+        switch kernelSymbols {
+        case let .success(symbols)?:
+            if let symbol = symbols.symbol(at: address) {
+                return .resolved(Frame(function: symbol.name, module: symbol.module.map { "[\($0)]" } ?? "[kernel]",
+                                       kind: .kernel))
+            }
+            return .unresolved(.noSymbols, prefix: "[kernel]", offset: address, module: "[kernel]", kind: .kernel)
+        case let .failure(error)?:
+            let reason: UnresolvedReason
+            if case .kernelAddressesHidden = error { reason = .kernelHidden } else { reason = .unreadableFile }
+            return .unresolved(reason, prefix: "[kernel]", offset: address, module: "[kernel]", kind: .kernel)
+        case nil:
+            return .unresolved(.unreadableFile, prefix: "[kernel]", offset: address, module: "[kernel]", kind: .kernel)
+        }
+    }
+}
