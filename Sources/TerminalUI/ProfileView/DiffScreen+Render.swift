@@ -60,15 +60,8 @@ extension DiffScreen {
             let row = area.lowerBound + offset
             let entry = tree.rows[index]
             let node = diff.nodes[entry.node]
-            let changeStyle = Self.changeStyle(node.verdict, delta: node.delta)
-            var column = canvas.write(Self.mark(node.verdict, delta: node.delta), row: row, column: 0,
-                                      style: changeStyle) + 1
-            column += canvas.write(pad(Self.points(node.delta), Column.delta), row: row, column: column,
-                                   style: changeStyle) + 1
-            column += canvas.write(pad(NumberFormat.percent(node.currentPercent) + "%", Column.percent),
-                                   row: row, column: column) + 1
-            column += canvas.write(pad(NumberFormat.percent(node.baselinePercent) + "%", Column.percent),
-                                   row: row, column: column, style: .dim) + 2
+            var column = writeChange(node.verdict, delta: node.delta, now: node.currentPercent,
+                                     before: node.baselinePercent, into: &canvas, row: row) + 2
             column += min(node.depth, maxIndent)
             let glyph = entry.hasChildren ? (entry.isExpanded ? canvas.glyphs.expanded : canvas.glyphs.collapsed)
                                           : canvas.glyphs.leaf
@@ -113,15 +106,8 @@ extension DiffScreen {
         for (offset, index) in range.enumerated() {
             let row = area.lowerBound + offset
             let entry = rows[index]
-            let changeStyle = Self.changeStyle(entry.verdict, delta: entry.selfDelta)
-            var column = canvas.write(Self.mark(entry.verdict, delta: entry.selfDelta), row: row, column: 0,
-                                      style: changeStyle) + 1
-            column += canvas.write(pad(Self.points(entry.selfDelta), Column.delta), row: row, column: column,
-                                   style: changeStyle) + 1
-            column += canvas.write(pad(NumberFormat.percent(entry.currentSelfPercent) + "%", Column.percent),
-                                   row: row, column: column) + 1
-            column += canvas.write(pad(NumberFormat.percent(entry.baselineSelfPercent) + "%", Column.percent),
-                                   row: row, column: column, style: .dim) + 1
+            var column = writeChange(entry.verdict, delta: entry.selfDelta, now: entry.currentSelfPercent,
+                                     before: entry.baselineSelfPercent, into: &canvas, row: row) + 1
             column += canvas.write(pad(NumberFormat.grouped(entry.currentSelfSamples), Column.samples),
                                    row: row, column: column) + 1
             column += canvas.write(pad(NumberFormat.grouped(entry.baselineSelfSamples), Column.samples),
@@ -129,7 +115,7 @@ extension DiffScreen {
             let verdict = entry.isFinding ? "finding" : "noise"
             let padded = verdict + String(repeating: " ", count: max(0, Column.verdict - verdict.count))
             column += canvas.write(" " + padded,
-                                   row: row, column: column, style: entry.isFinding ? changeStyle : .dim)
+                                   row: row, column: column, style: entry.isFinding ? Self.changeStyle(entry.verdict, delta: entry.selfDelta) : .dim)
             column += canvas.write(" " + entry.identity.function, row: row, column: column,
                                    style: entry.identity.kind == .kernel ? .kernel : .plain)
             if let tag = Self.presenceTag(entry.presence) {
@@ -137,6 +123,19 @@ extension DiffScreen {
             }
             highlight(&canvas, row: row, selected: index == table.selectedIndex, pane: .table)
         }
+    }
+
+    /// The columns both panes start with: the mark, the change in points, the share
+    /// now and before. Returns the column after them.
+    private func writeChange(_ verdict: ProfileDiff.Verdict, delta: Double, now: Double, before: Double,
+                             into canvas: inout Canvas, row: Int) -> Int {
+        let style = Self.changeStyle(verdict, delta: delta)
+        var column = canvas.write(Self.mark(verdict, delta: delta), row: row, column: 0, style: style) + 1
+        column += canvas.write(pad(Self.points(delta), Column.delta), row: row, column: column, style: style) + 1
+        column += canvas.write(pad(NumberFormat.percent(now) + "%", Column.percent), row: row, column: column) + 1
+        column += canvas.write(pad(NumberFormat.percent(before) + "%", Column.percent), row: row, column: column,
+                               style: .dim)
+        return column
     }
 
     private func highlight(_ canvas: inout Canvas, row: Int, selected: Bool, pane: Pane) {
