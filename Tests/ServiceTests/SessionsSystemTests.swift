@@ -18,7 +18,9 @@ extension ServiceSystemTests {
             defer { certificates.remove(); directory.remove() }
             let workload = try Workloads.start(try GroundTruthWorkload.build(in: directory, pie: false))
             defer { workload.terminate() }
-            let chunkSize = 256
+            // Smaller than the ground truth's ~6 lines of ~45 bytes, so the profile always spans
+            // several chunks (256 could hold it whole once frames lost their symbol versions).
+            let chunkSize = 64
 
             try await TestServer.with(certificates, configure: { $0.profiler.chunkSizeBytes = chunkSize }) { port in
                 try await TestServer.client(port, certificates) { client in
