@@ -14,6 +14,9 @@ public enum UnwindStop: String, Sendable, CaseIterable {
     case unmapped
     /// More frames than the depth limit.
     case depthLimit = "depth limit"
+    /// Not unwound: the process's CFI would not fit the memory budget beside
+    /// processes unwound in the last seconds. Only the pc is kept.
+    case overBudget = "over memory budget"
 }
 
 /// One sample's user registers and stack copy, as the BPF program captured them.
@@ -60,15 +63,18 @@ public final class StackUnwinder {
     public var processCount: Int { processes.count }
 
     public func unwind(pid: Int32, tid: Int32, snapshot: StackSnapshot) -> (addresses: [UInt64], stop: UnwindStop) {
-        guard let process = process(pid) else {
-            return ([snapshot.registers[16]], .unmapped)
+        let process: ProcessUnwinder
+        switch self.process(pid) {
+        case .ready(let ready): process = ready
+        case .unavailable: return ([snapshot.registers[16]], .unmapped)
+        case .overBudget: return ([snapshot.registers[16]], .overBudget)
         }
         var result = process.unwind(tid: tid, snapshot: snapshot, maxDepth: maxDepth)
         // A pc outside every module: code mapped after the Dwfl was built (dlopen).
         // Rebuild at most once a second per process, then retry once.
         if result.stop == .unmapped, clock.now - process.builtAt > .seconds(1) {
             forget(pid: pid)
-            if let fresh = self.process(pid) {
+            if case .ready(let fresh) = self.process(pid) {
                 result = fresh.unwind(tid: tid, snapshot: snapshot, maxDepth: maxDepth)
             }
         }
@@ -78,35 +84,63 @@ public final class StackUnwinder {
     /// Drops a process's modules (it exited, or the session ended).
     public func forget(pid: Int32) {
         if let gone = processes.removeValue(forKey: pid) { budget?.release(gone.estimatedBytes, for: .unwinder) }
+        refused.removeValue(forKey: pid)
     }
 
-    private func process(_ pid: Int32) -> ProcessUnwinder? {
+    /// A process unwound within this long is not evicted for another: on a host
+    /// running many copies of one large binary (a build's compilers), each
+    /// would evict the last and parse its CFI again, over and over.
+    static let busyWindow: Duration = .seconds(2)
+    /// A process refused for the budget is not tried again before this.
+    static let refusalRetry: Duration = .seconds(5)
+    private var refused: [Int32: ContinuousClock.Instant] = [:]
+
+    private enum Lookup {
+        case ready(ProcessUnwinder)
+        case unavailable
+        case overBudget
+    }
+
+    private func process(_ pid: Int32) -> Lookup {
         useCounter += 1
+        let now = clock.now
         if let known = processes[pid] {
             known.lastUsed = useCounter
-            return known
+            known.lastUsedAt = now
+            return .ready(known)
         }
-        guard let created = ProcessUnwinder(pid: pid, builtAt: clock.now) else { return nil }
+        if let since = refused[pid], now - since < Self.refusalRetry { return .overBudget }
+        guard let created = ProcessUnwinder(pid: pid, builtAt: now) else { return .unavailable }
         created.lastUsed = useCounter
+        created.lastUsedAt = now
         if processes.count >= Self.maximumProcesses { evictLeastRecentlyUsed() }
         if let budget {
             while !budget.reserve(created.estimatedBytes, for: .unwinder) {
-                guard !processes.isEmpty else {
+                guard let oldest = leastRecentlyUsed else {
                     // Alone over the share: kept anyway (a profile without its
                     // stacks would be worse), and charged so the usage stays true.
                     budget.charge(created.estimatedBytes, for: .unwinder)
                     break
                 }
-                evictLeastRecentlyUsed()
+                guard now - oldest.lastUsedAt >= Self.busyWindow else {
+                    if refused.count >= 4096 { refused.removeAll() }
+                    refused[pid] = now
+                    return .overBudget
+                }
+                forget(pid: oldest.pid)
             }
         }
         processes[pid] = created
-        return created
+        refused.removeValue(forKey: pid)
+        return .ready(created)
+    }
+
+    private var leastRecentlyUsed: ProcessUnwinder? {
+        processes.values.min { $0.lastUsed < $1.lastUsed }
     }
 
     private func evictLeastRecentlyUsed() {
-        guard let oldest = processes.min(by: { $0.value.lastUsed < $1.value.lastUsed })?.key else { return }
-        forget(pid: oldest)
+        if let oldest = leastRecentlyUsed { forget(pid: oldest.pid) }
     }
 }
 
@@ -114,7 +148,7 @@ public final class StackUnwinder {
 /// callbacks that serve the sample currently being unwound.
 final class ProcessUnwinder {
     let builtAt: ContinuousClock.Instant
-    private let pid: Int32
+    let pid: Int32
     private let dwfl: OpaquePointer
     /// libdwfl keeps pointers to both callback tables: they live as long as the Dwfl.
     private let callbacks: UnsafeMutablePointer<Dwfl_Callbacks>
@@ -123,6 +157,7 @@ final class ProcessUnwinder {
 
     init?(pid: Int32, builtAt: ContinuousClock.Instant) {
         self.builtAt = builtAt
+        lastUsedAt = builtAt
         self.pid = pid
         let current = CurrentSample()
         self.current = current
@@ -165,6 +200,7 @@ final class ProcessUnwinder {
     }
 
     var lastUsed: UInt64 = 0
+    var lastUsedAt: ContinuousClock.Instant
 
     /// What its parsed CFI may take: the `.eh_frame` and `.debug_frame` bytes of
     /// every module it reported (libdw parses them lazily, so an upper bound),

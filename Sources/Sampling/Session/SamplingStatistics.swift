@@ -37,11 +37,20 @@ public struct SamplingStatistics: Sendable, Equatable {
 
     /// DWARF mode: samples lost because the ring buffer was full (slow consumer).
     public var droppedRingFull: UInt64 = 0
+    /// DWARF mode: samples the unwinder fell so far behind on that even their
+    /// headers found no room in its queue (`UnwindQueue`): lost.
+    public var droppedUnwindQueueFull: UInt64 = 0
+    /// DWARF mode: samples kept without their stack copy (queue full): named by
+    /// their leaf under `[unwind skipped: unwinder behind]`.
+    public var unwindSkippedBehind: UInt64 = 0
     /// DWARF mode: unwinds that stopped before the outermost frame, by reason.
     public var unwindStackCopyTooSmall: UInt64 = 0
     public var unwindNoCFI: UInt64 = 0
     public var unwindUnmapped: UInt64 = 0
     public var unwindDepthLimit: UInt64 = 0
+    /// DWARF mode: samples not unwound because the process's CFI did not fit the
+    /// memory budget beside busier processes: named by their leaf.
+    public var unwindOverBudget: UInt64 = 0
 
     /// Frame-pointer mode: samples with a user stack, and those whose stack reached
     /// no thread entry (`main`, `start_thread`, …): the walk broke in frameless code.
@@ -73,17 +82,20 @@ public struct SamplingStatistics: Sendable, Equatable {
         case .kernelStackOtherError: return kernelStackOtherErrors
         case .stackGoneAtDrain: return stacksMissingAtDrain
         case .ringBufferFull: return droppedRingFull
+        case .unwindQueueFull: return droppedUnwindQueueFull
+        case .unwindSkippedBehind: return unwindSkippedBehind
         case .unwindStackCopyTooSmall: return unwindStackCopyTooSmall
         case .unwindNoCFI: return unwindNoCFI
         case .unwindUnmapped: return unwindUnmapped
         case .unwindDepthLimit: return unwindDepthLimit
+        case .unwindOverBudget: return unwindOverBudget
         }
     }
 
     /// The loss counters that are not zero.
     public var nonZeroLosses: [(loss: SampleLoss, count: UInt64)] { losses.filter { $0.count > 0 } }
     /// Samples gone entirely (not only part of a stack).
-    public var totalLost: UInt64 { droppedMapFull + stacksMissingAtDrain + droppedRingFull }
+    public var totalLost: UInt64 { droppedMapFull + stacksMissingAtDrain + droppedRingFull + droppedUnwindQueueFull }
 }
 
 /// Why a sample, or part of its stack, was lost.
@@ -92,12 +104,13 @@ public enum SampleLoss: CaseIterable, Sendable, Hashable {
     case userStackMapFull, userStackUnreadable, userStackOtherError
     case kernelStackMapFull, kernelStackUnreadable, kernelStackOtherError
     case stackGoneAtDrain
-    case ringBufferFull
-    case unwindStackCopyTooSmall, unwindNoCFI, unwindUnmapped, unwindDepthLimit
+    case ringBufferFull, unwindQueueFull
+    case unwindSkippedBehind
+    case unwindStackCopyTooSmall, unwindNoCFI, unwindUnmapped, unwindDepthLimit, unwindOverBudget
 
     /// Whether the whole sample is gone, not only part of its stack.
     public var losesSample: Bool {
-        self == .countsMapFull || self == .stackGoneAtDrain || self == .ringBufferFull
+        self == .countsMapFull || self == .stackGoneAtDrain || self == .ringBufferFull || self == .unwindQueueFull
     }
 }
 
@@ -109,6 +122,7 @@ extension SamplingStatistics {
         case .noCFI: unwindNoCFI += count
         case .unmapped: unwindUnmapped += count
         case .depthLimit: unwindDepthLimit += count
+        case .overBudget: unwindOverBudget += count
         }
     }
 }

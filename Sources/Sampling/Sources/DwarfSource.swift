@@ -8,6 +8,7 @@ import Profile
 final class DwarfSource: StackSource {
     let sampler: DwarfSampler
     private let collector: DwarfStackCollector
+    private let queue: UnwindQueue
     private var consumer: RingConsumer?
     private var counterBase = [UInt64](repeating: 0, count: Int(FT_UNWIND_COUNTER_COUNT.rawValue))
     private var recordsBase: UInt64 = 0
@@ -16,9 +17,10 @@ final class DwarfSource: StackSource {
          budget: MemoryBudget?) throws(SamplingError) {
         self.sampler = sampler
         collector = DwarfStackCollector(symbolizer: symbolizer, rootByProcess: rootByProcess, budget: budget)
-        // The collector lives as long as this source, which stops the consumer before it goes.
-        try sampler.openRing(context: Unmanaged.passUnretained(collector).toOpaque(), handler: dwarfRecordHandler)
-        consumer = RingConsumer(sampler: sampler)
+        queue = UnwindQueue(budget: budget)
+        // The queue lives as long as this source, which stops the consumer before it goes.
+        try sampler.openRing(context: Unmanaged.passUnretained(queue).toOpaque(), handler: unwindQueueRecordHandler)
+        consumer = RingConsumer(sampler: sampler, queue: queue, collector: collector)
     }
 
     deinit { close() }
@@ -33,6 +35,7 @@ final class DwarfSource: StackSource {
         }
         statistics.dwarfSamples = collector.recordsHandled
         statistics.droppedRingFull = value(FT_UNWIND_DROPPED_RING_FULL)
+        statistics.droppedUnwindQueueFull = queue.dropped
     }
 
     func reset() throws(SamplingError) {
@@ -40,6 +43,7 @@ final class DwarfSource: StackSource {
         var scratch = SamplingStatistics()
         try drain(into: &discarded, statistics: &scratch, priority: .none)
         collector.reset()
+        queue.reset()
         counterBase = sampler.readCounters()
     }
 

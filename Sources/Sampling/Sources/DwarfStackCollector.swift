@@ -5,15 +5,15 @@ import Profile
 import Symbolization
 import Synchronization
 
-/// DWARF mode's consumer. On the ring consumer's thread each record is unwound
-/// as it is read (its bytes are valid only during the callback, so nothing is
-/// copied) and identical (thread, user pcs, kernel pcs, stop) are counted; on
-/// the session's thread `drain` takes those counts and symbolizes them. The
-/// consumer never waits on symbolization, only on the short lock that hands the
-/// counts over.
+/// DWARF mode's unwinder. On `RingConsumer`'s unwinding thread each queued
+/// record is unwound and identical (thread, user pcs, kernel pcs, stop) are
+/// counted; on the session's thread `drain` takes those counts and symbolizes
+/// them. The unwinder never waits on symbolization, only on the short lock that
+/// hands the counts over.
 ///
 /// A stack whose unwind stopped early keeps the frames found, under a marker
-/// frame naming the reason, and is counted by reason in the statistics.
+/// frame naming the reason, and is counted by reason in the statistics; one
+/// whose copy the queue left out keeps its leaf under a marker of its own.
 final class DwarfStackCollector: @unchecked Sendable {
     /// Owned by the consumer thread.
     private let unwinder: StackUnwinder
@@ -42,8 +42,15 @@ final class DwarfStackCollector: @unchecked Sendable {
         shared.withLock { $0.forgotten.append(pid) }
     }
 
-    /// The ring buffer callback's body: one record. Consumer thread only.
-    func handle(record: UnsafeRawPointer, size: Int) {
+    /// One queued record. Unwinding thread only.
+    func handle(_ record: UnwindQueue.Record) {
+        record.bytes.withUnsafeBytes { bytes in
+            guard let base = bytes.baseAddress else { return }
+            handle(record: base, size: bytes.count, stackLeftOut: record.stackLeftOut)
+        }
+    }
+
+    private func handle(record: UnsafeRawPointer, size: Int, stackLeftOut: Bool) {
         let headerSize = MemoryLayout<ft_unwind_sample_header>.size
         guard size >= headerSize else { return }
         let forgotten = shared.withLock { state -> [Int32] in
@@ -53,7 +60,8 @@ final class DwarfStackCollector: @unchecked Sendable {
         for pid in forgotten { unwinder.forget(pid: pid) }
         let header = record.load(as: ft_unwind_sample_header.self)
         var key = UnwoundKey(pid: Int32(bitPattern: header.pid), tid: Int32(bitPattern: header.tid),
-                             comm: SampleFields.comm(header.comm), user: [], kernel: [], stop: nil, kernelError: 0)
+                             comm: SampleFields.comm(header.comm), user: [], kernel: [], stop: nil, kernelError: 0,
+                             stackLeftOut: false)
         if header.kernel_depth > 0 {
             key.kernel = withUnsafeBytes(of: header.kernel_ips) { raw in
                 Array(raw.bindMemory(to: UInt64.self).prefix(Int(header.kernel_depth) / 8).prefix { $0 != 0 })
@@ -61,7 +69,10 @@ final class DwarfStackCollector: @unchecked Sendable {
         } else if header.kernel_depth < 0 {
             key.kernelError = header.kernel_depth
         }
-        if header.flags & UInt32(FT_UNWIND_SAMPLE_NO_USER) == 0 {
+        if header.flags & UInt32(FT_UNWIND_SAMPLE_NO_USER) == 0, stackLeftOut {
+            key.user = [header.regs.16]
+            key.stackLeftOut = true
+        } else if header.flags & UInt32(FT_UNWIND_SAMPLE_NO_USER) == 0 {
             let stackBytes = min(Int(header.stack_size), size - headerSize)
             let wanted = Int(header.stack_wanted)
             withUnsafeBytes(of: header.regs) { registers in
@@ -88,14 +99,19 @@ final class DwarfStackCollector: @unchecked Sendable {
         for (key, count) in pending {
             var frames: [Frame] = []
             if rootByProcess { frames.append(Frame(function: key.comm, kind: .process)) }
-            if let stop = key.stop {
+            if key.stackLeftOut {
+                statistics.unwindSkippedBehind += count
+                frames.append(Frame(function: "[unwind skipped: unwinder behind]"))
+                frames.append(contentsOf: symbolizer.symbolizeUser(pid: key.pid, addresses: key.user).reversed())
+            } else if let stop = key.stop {
                 var seen = output.dwarf[key.pid] ?? (0, 0)
                 seen.samples += count
                 if stop == .stackCopyTooSmall { seen.copyTooSmall += count }
                 output.dwarf[key.pid] = seen
                 if stop != .complete {
                     statistics.countUnwindStop(stop, count: count)
-                    frames.append(Frame(function: "[unwind stopped: \(stop.rawValue)]"))
+                    frames.append(Frame(function: stop == .overBudget ? "[unwind skipped: over memory budget]"
+                                                                      : "[unwind stopped: \(stop.rawValue)]"))
                 }
                 frames.append(contentsOf: symbolizer.symbolizeUser(pid: key.pid, addresses: key.user).reversed())
             } else if !kernelThreads.isKernelThread(key.pid) && key.kernel.isEmpty {
@@ -129,13 +145,7 @@ final class DwarfStackCollector: @unchecked Sendable {
         /// nil: no user stack was captured (kernel thread, or user stacks off).
         var stop: UnwindStop?
         var kernelError: Int32
+        /// The queue kept the header only: `user` is the interrupted pc.
+        var stackLeftOut: Bool
     }
-}
-
-/// libbpf's ring buffer callback: `context` is the collector.
-let dwarfRecordHandler: ring_buffer_sample_fn = { context, data, size in
-    guard let context, let data else { return 0 }
-    Unmanaged<DwarfStackCollector>.fromOpaque(context).takeUnretainedValue()
-        .handle(record: UnsafeRawPointer(data), size: size)
-    return 0
 }

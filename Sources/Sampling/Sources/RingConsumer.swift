@@ -1,12 +1,13 @@
 import Foundation
 import Synchronization
 
-/// Empties the DWARF program's ring buffer on a thread of its own, every few
-/// milliseconds, so a slow drain (symbolizing a large binary for the first time)
-/// never leaves the ring full. The program never wakes user space
-/// (BPF_RB_NO_WAKEUP): a wakeup per sample would cost more than this clock.
+/// Two threads between the DWARF program's ring buffer and the profile. One
+/// empties the ring every few milliseconds into an `UnwindQueue` (a copy per
+/// record, so it keeps up on a busy host); the other unwinds what is queued.
+/// The program never wakes user space (BPF_RB_NO_WAKEUP): a wakeup per sample
+/// would cost more than this clock.
 final class RingConsumer: @unchecked Sendable {
-    /// Touched only by the consumer thread once it runs.
+    /// Touched only by the ring thread once it runs.
     private final class Ring: @unchecked Sendable {
         let sampler: DwarfSampler
         init(_ sampler: DwarfSampler) { self.sampler = sampler }
@@ -14,27 +15,48 @@ final class RingConsumer: @unchecked Sendable {
 
     static let interval: useconds_t = 5_000
 
-    private let running = Atomic<Bool>(true)
-    private let done = DispatchSemaphore(value: 0)
+    private let consuming = Atomic<Bool>(true)
+    private let unwinding = Atomic<Bool>(true)
+    private let ringDone = DispatchSemaphore(value: 0)
+    private let unwindDone = DispatchSemaphore(value: 0)
 
-    /// Starts consuming at once. `sampler`'s ring is touched only by this thread from now on.
-    init(sampler: DwarfSampler) {
+    /// Starts at once. `sampler`'s ring (opened with `unwindQueueRecordHandler`
+    /// and `queue`) is touched only by the ring thread from now on, the
+    /// collector's unwinder only by the unwinding thread.
+    init(sampler: DwarfSampler, queue: UnwindQueue, collector: DwarfStackCollector) {
         let ring = Ring(sampler)
-        let thread = Thread { [self] in
-            while running.load(ordering: .relaxed) {
+        let ringThread = Thread { [self] in
+            while consuming.load(ordering: .relaxed) {
                 if ring.sampler.consume() == 0 { usleep(Self.interval) }
             }
             // What arrived before the stop still counts.
             ring.sampler.consume()
-            done.signal()
+            ringDone.signal()
         }
-        thread.name = "flametop-ring"
-        thread.start()
+        ringThread.name = "flametop-ring"
+        let unwindThread = Thread { [self] in
+            while true {
+                // Read before taking: a stop seen here means the ring thread's
+                // last records are already queued, so this take is the last.
+                let last = !unwinding.load(ordering: .acquiring)
+                let records = queue.takeAll()
+                for record in records { collector.handle(record) }
+                if last { break }
+                if records.isEmpty { usleep(Self.interval) }
+            }
+            unwindDone.signal()
+        }
+        unwindThread.name = "flametop-unwind"
+        ringThread.start()
+        unwindThread.start()
     }
 
-    /// Stops the thread after a last consume, and waits for it.
+    /// Stops the ring thread after a last consume, then the unwinder after it
+    /// has unwound everything queued, and waits for both.
     func stop() {
-        guard running.exchange(false, ordering: .relaxed) else { return }
-        done.wait()
+        guard consuming.exchange(false, ordering: .relaxed) else { return }
+        ringDone.wait()
+        unwinding.store(false, ordering: .releasing)
+        unwindDone.wait()
     }
 }

@@ -17,10 +17,13 @@ public enum SamplingWords {
         case .kernelStackOtherError: return "kernel stack other errors"
         case .stackGoneAtDrain: return "stacks missing at drain"
         case .ringBufferFull: return "samples dropped: ring buffer full (slow consumer)"
+        case .unwindQueueFull: return "samples dropped: DWARF unwinder too far behind (busy host; try a lower --frequency)"
+        case .unwindSkippedBehind: return "unwind skipped: DWARF unwinder behind (leaf function kept)"
         case .unwindStackCopyTooSmall: return "unwind stopped: stack copy too small (copies grow up to 64 KB; or set --stack-copy)"
         case .unwindNoCFI: return "unwind stopped: no CFI"
         case .unwindUnmapped: return "unwind stopped: unmapped address"
         case .unwindDepthLimit: return "unwind stopped: depth limit"
+        case .unwindOverBudget: return "unwind skipped: DWARF tables over the memory budget (raise --memory-limit)"
         }
     }
 
@@ -94,7 +97,7 @@ public enum SamplingWords {
             let refusals = report.categories[category]?.refusals ?? 0
             switch category {
             case .symbolizer: text += "; over budget: \(refusals) modules named from symbol tables only (no lines, no inlined frames)"
-            case .unwinder: text += "; over budget: unwinding tables of idle processes dropped \(refusals) times"
+            case .unwinder: text += "; over budget: an unwinding table did not fit \(refusals) times (idle processes' dropped, new ones skipped while others are busy)"
             case .stacks, .slices: text += "; over budget: \(category.rawValue) refused \(refusals) times"
             }
         }
