@@ -12,7 +12,9 @@ struct TopCommand: ParsableCommand {
         discussion: """
             Shows the busiest processes like htop. Enter profiles the selected one: a live flame tree \
             and a top-functions table fill in as samples arrive. `a` profiles every process, `?` lists \
-            every key, `w` switches between frame-pointer and DWARF unwinding. Live profiles are \
+            every key, `w` switches between frame-pointer and DWARF unwinding. A timeline of samples \
+            per second sits above the tree: `t`, `[ ]` and `{ }` choose the window the panes show, `m` \
+            marks it as the baseline of a diff view. Live profiles are \
             autosaved every few seconds under $XDG_STATE_HOME/flametop (default \
             ~/.local/state/flametop); the path is printed on exit.
             """
@@ -27,11 +29,17 @@ struct TopCommand: ParsableCommand {
     @Option(name: .shortAndLong, help: "Seconds to sample, 0–300; 0 samples until stopped.")
     var duration: Int = 0
 
+    @Option(name: .long, help: ArgumentHelp("Seconds of per-second history kept for the timeline and its windows (t, [ ], m), 0–86400; 0 keeps none.", valueName: "seconds"))
+    var history = SessionSettings.defaultHistorySeconds
+
     @OptionGroup var sampling: SamplingOptions
     @OptionGroup var symbols: SymbolOptions
     @OptionGroup var display: DisplayOptions
 
     func validate() throws {
+        guard SessionSettings.historyRange.contains(history) else {
+            throw ValidationError("--history must be between 0 and 86400 seconds (got \(history))")
+        }
         if pid != nil && all { throw ValidationError("--pid and --all exclude each other") }
         if let pid, pid <= 0 { throw ValidationError("--pid must be a positive process id") }
         guard (0...SessionSettings.durationRange.upperBound).contains(duration) else {
@@ -41,7 +49,9 @@ struct TopCommand: ParsableCommand {
 
     func run() throws {
         let target: SessionSettings.Target? = pid.map { .process(pid: $0) } ?? (all ? .allProcesses : nil)
-        let initial = try sampling.settings(target: target ?? .allProcesses, duration: duration == 0 ? nil : duration)
+        var settings = try sampling.settings(target: target ?? .allProcesses, duration: duration == 0 ? nil : duration)
+        settings.historySeconds = history
+        let initial = settings
         let symbolizerOptions = symbols.symbolizerOptions
         var options = TerminalUIOptions(start: target == nil ? .processList : .profile(initial)) { picked in
             // The UI picks target, frequency and duration; everything else (unwinding,

@@ -137,4 +137,30 @@ struct SessionEngineTests {
         #expect(engine.request(.framePointers, for: 3) == nil)
         #expect(table.modes[3] == .framePointers)
     }
+
+    @Test func keepsEveryDrainInTheTimeSlicesAndResetClearsThem() throws {
+        var first = EmbeddedStackSource.Drain()
+        first.framePointer(pid: 1, Self.stack("main", "early"), count: 30, complete: true)
+        var second = EmbeddedStackSource.Drain()
+        second.framePointer(pid: 1, Self.stack("main", "late"), count: 20, complete: true)
+        let engine = SessionEngine(sources: [EmbeddedStackSource([first, second])], table: nil,
+                                   policy: UnwindPolicy(setting: .framePointers, defaultStackCopy: 8192, dwarfAvailable: false),
+                                   dwarfLoaded: false, loadDwarf: nil, historySeconds: 60)
+        try engine.drain()
+        try engine.drain()
+        let slices = try #require(engine.slices)
+        #expect(slices.capacity == 60)
+        #expect(slices.totalSamples() == 50, "both drains are in the history")
+        #expect(slices.profile(of: .all) == engine.profile)
+        try engine.reset()
+        #expect(engine.slices?.totalSamples() == 0)
+    }
+
+    @Test func keepsNoHistoryWhenAskedForNone() throws {
+        let engine = SessionEngine(sources: [EmbeddedStackSource([])], table: nil,
+                                   policy: UnwindPolicy(setting: .framePointers, defaultStackCopy: 8192, dwarfAvailable: false),
+                                   dwarfLoaded: false, loadDwarf: nil)
+        try engine.drain()
+        #expect(engine.slices == nil)
+    }
 }

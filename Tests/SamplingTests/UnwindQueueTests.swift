@@ -33,9 +33,9 @@ struct UnwindQueueTests {
         let budget = MemoryBudget(limitBytes: 64 << 20)
         let queue = UnwindQueue(capacityBytes: 1 << 20, budget: budget)
         for _ in 0..<3 { record(stackBytes: 1000).withUnsafeBytes { queue.push($0) } }
-        #expect(budget.usage(.stacks).bytes == 3 * (header + 1000))
+        #expect(budget.usage(.unwinder).bytes == 3 * (header + 1000))
         _ = queue.takeAll()
-        #expect(budget.usage(.stacks).bytes == 0)
+        #expect(budget.usage(.unwinder).bytes == 0)
     }
 
     @Test func ignoresRecordsShorterThanAHeader() {

@@ -127,7 +127,7 @@ public final class ProfilingSession: @unchecked Sendable {
         }
         engine = SessionEngine(
             sources: firstSources, table: KernelProcessUnwindTable(fd: sampler.processTableFD), policy: policy,
-            dwarfLoaded: settings.unwind == .dwarf, loadDwarf: loadDwarf)
+            dwarfLoaded: settings.unwind == .dwarf, loadDwarf: loadDwarf, historySeconds: settings.historySeconds)
         try sampler.attach(to: events)
         if let target { symbolizer.prepare(pid: target.pid) }
 
@@ -316,6 +316,8 @@ public final class ProfilingSession: @unchecked Sendable {
         snapshot.dwarfUnavailable = engine.dwarfError
         // ~1.2 KB per unique stack: measured with a generated many-stacks workload (issue 14).
         budget.set(engine.profile.uniqueStacks * Self.bytesPerUniqueStack, for: .stacks)
+        budget.set(engine.slices?.estimatedBytes ?? 0, for: .slices)
+        snapshot.slices = engine.slices
         if let resident = ResidentMemory.bytes() { budget.noteResident(resident) }
         snapshot.memory = MemoryReport(budget)
         if let pid = target?.pid, case .dwarf(let bytes) = engine.policy.mode(of: pid) { snapshot.stackCopyBytes = bytes }

@@ -20,6 +20,11 @@ final class SessionEngine {
     private(set) var lastDrain = StackCounts()
     /// The decisions the last drain (or request) made.
     private(set) var lastDecisions: [UnwindDecision] = []
+    /// Every drain's counts by the second it covered (seconds since the engine
+    /// began), so a window can be shown again; nil when no history is kept.
+    private(set) var slices: TimeSlices?
+    private let began = ContinuousClock.now
+    private var lastDrainEnd: Double = 0
 
     private var sources: [StackSource]
     private let table: ProcessUnwindTable?
@@ -27,7 +32,8 @@ final class SessionEngine {
     private var dwarfLoaded: Bool
 
     init(sources: [StackSource], table: ProcessUnwindTable?, policy: UnwindPolicy,
-         dwarfLoaded: Bool, loadDwarf: (() throws(SamplingError) -> StackSource)?) {
+         dwarfLoaded: Bool, loadDwarf: (() throws(SamplingError) -> StackSource)?, historySeconds: Int = 0) {
+        slices = historySeconds > 0 ? TimeSlices(capacity: historySeconds) : nil
         self.sources = sources
         self.table = table
         self.policy = policy
@@ -53,6 +59,9 @@ final class SessionEngine {
         statistics.samplesCounted = statistics.framePointerSamples + statistics.dwarfSamples
         profile.merge(output.counts)
         lastDrain = output.counts
+        let now = (ContinuousClock.now - began).seconds
+        slices?.record(output.counts, drainedOver: lastDrainEnd..<max(now, lastDrainEnd))
+        lastDrainEnd = now
         decide(&output)
         statistics.drains += 1
         statistics.lastDrainMicroseconds = UInt64((ContinuousClock.now - started).seconds * 1_000_000)
@@ -91,6 +100,7 @@ final class SessionEngine {
         for source in sources { try source.reset() }
         profile = StackCounts()
         lastDrain = StackCounts()
+        if let slices { self.slices = TimeSlices(capacity: slices.capacity) }
         let drains = statistics.drains
         statistics = SamplingStatistics()
         statistics.drains = drains

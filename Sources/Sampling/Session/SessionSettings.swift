@@ -87,6 +87,13 @@ public struct SessionSettings: Sendable, Equatable {
     /// The session's memory budget (`MemoryBudget`): DWARF indexes, unwinding
     /// state and stacks draw on it and degrade, saying so, when it is spent.
     public var memoryLimitBytes = MemoryBudget.defaultLimitBytes
+    /// Seconds of per-second stack counts kept (`TimeSlices`) so any window of
+    /// them can be shown again; 0 (the default: `record` writes whole sessions)
+    /// keeps none. Drawn from the budget's slices share.
+    public var historySeconds = 0
+    /// The live UI's default: the last 10 minutes.
+    public static let defaultHistorySeconds = TimeSlices.defaultCapacity
+    public static let historyRange: ClosedRange<Int> = 0...86_400
     public static let memoryLimitRange: ClosedRange<Int> = (16 << 20)...(16 << 30)
 
     /// Busy-polls the kernel counters after attaching until the first sample lands,
@@ -125,6 +132,9 @@ public struct SessionSettings: Sendable, Equatable {
         }
         guard Self.drainIntervalRange.contains(drainIntervalMilliseconds) else {
             throw invalid("drain interval \(drainIntervalMilliseconds) ms", "choose 10–5000 ms")
+        }
+        guard Self.historyRange.contains(historySeconds) else {
+            throw invalid("history of \(historySeconds) s", "choose 0 (none) to 86400 s")
         }
         guard Self.memoryLimitRange.contains(memoryLimitBytes) else {
             throw invalid("memory limit \(memoryLimitBytes >> 20) MB", "choose 16 MB–16 GB")

@@ -43,6 +43,9 @@ public struct SessionSnapshot: Sendable {
     public var memory: MemoryReport?
     /// The target's stack copy in DWARF mode (grows when copies prove too small).
     public var stackCopyBytes: Int?
+    /// The counts per second (seconds since the session began), for the timeline
+    /// and windows; nil without history (a saved profile, `--history 0`).
+    public var slices: TimeSlices?
 
     public init(settings: SessionSettings, counts: StackCounts, statistics: SamplingStatistics,
                 state: State, startedAt: Date, elapsed: Double, targetName: String, generation: UInt64) {

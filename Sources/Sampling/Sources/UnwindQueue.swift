@@ -10,8 +10,8 @@ import Synchronization
 /// bytes; past the bound a record keeps its header (pid, tid, registers,
 /// kernel stack) without the stack copy, so the sample stays in the profile,
 /// named by its leaf, and only past a second, smaller bound is it dropped.
-/// Both are counted. What it holds is charged to the budget's stacks share
-/// (stacks waiting to be unwound), apart from the CFI of the unwinder's.
+/// Both are counted. What it holds is charged to the budget's unwinder share
+/// while it waits, so a spike also holds back new processes' CFI.
 final class UnwindQueue: @unchecked Sendable {
     struct Record {
         var bytes: [UInt8]
@@ -64,7 +64,7 @@ final class UnwindQueue: @unchecked Sendable {
             state.dropped += 1
             return 0
         }
-        if charged > 0 { budget?.charge(charged, for: .stacks) }
+        if charged > 0 { budget?.charge(charged, for: .unwinder) }
     }
 
     /// Everything queued, oldest first; the queue is empty after. Unwinder's thread.
@@ -76,7 +76,7 @@ final class UnwindQueue: @unchecked Sendable {
             state.headerBytes = 0
             return taken
         }
-        if bytes > 0 { budget?.release(bytes, for: .stacks) }
+        if bytes > 0 { budget?.release(bytes, for: .unwinder) }
         return records
     }
 

@@ -153,7 +153,10 @@ final class TerminalApp {
         case .key(let key):
             let action: ScreenAction
             if var active = profile {
+                let window = active.screen.window
                 action = active.screen.handle(key)
+                // A moved window is rebuilt now, not at the next refresh.
+                if active.screen.window != window { nextProfileRefresh = 0 }
                 profile = active
             } else {
                 action = processList.handle(key)
@@ -180,7 +183,11 @@ final class TerminalApp {
             closeProfile()
         case .export(let path):
             guard var active = profile else { return }
-            let error = FoldedExport.write(active.source.countsToExport(), to: path, options: options.foldedOptions)
+            // A live window exports what it shows; otherwise the whole profile.
+            let counts = active.screen.window != .all && active.screen.isLive
+                ? active.screen.latest.map(active.screen.windowCounts(of:)) ?? active.source.countsToExport()
+                : active.source.countsToExport()
+            let error = FoldedExport.write(counts, to: path, options: options.foldedOptions)
             active.screen.exportFinished(path: path, error: error)
             profile = active
         case .resetProfile:

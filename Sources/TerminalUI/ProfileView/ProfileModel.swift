@@ -11,6 +11,8 @@ struct ProfileModel: Sendable {
         var mode = FlameTreeView.Mode()
         /// Lowercased search text; empty when not searching.
         var query = ""
+        /// The seconds shown (`.all`: the whole session).
+        var window: TimeWindow = .all
     }
 
     let snapshot: SessionSnapshot
@@ -28,7 +30,7 @@ struct ProfileModel: Sendable {
     /// `stacks` when the source has them already (a saved profile); otherwise they come from
     /// the snapshot's counts.
     init(snapshot: SessionSnapshot, stacks: StackTable? = nil, parameters: Parameters) {
-        let stacks = stacks ?? StackTable(snapshot.counts)
+        let stacks = stacks ?? StackTable(TimelineWindow.counts(of: parameters.window, in: snapshot))
         let base = CallTree(stacks)
         self.init(snapshot: snapshot, parameters: parameters, stacks: stacks, base: base,
                   tree: Self.tree(from: base, mode: parameters.mode), stats: FunctionStats(stacks))
@@ -48,7 +50,7 @@ struct ProfileModel: Sendable {
     /// Builds a model, checking `isCancelled` between its steps; nil once it says so.
     static func build(snapshot: SessionSnapshot, stacks given: StackTable?, parameters: Parameters,
                       isCancelled: () -> Bool) -> ProfileModel? {
-        let stacks = given ?? StackTable(snapshot.counts)
+        let stacks = given ?? StackTable(TimelineWindow.counts(of: parameters.window, in: snapshot))
         guard !isCancelled() else { return nil }
         let base = CallTree(stacks)
         guard !isCancelled() else { return nil }

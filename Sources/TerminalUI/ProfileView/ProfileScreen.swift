@@ -42,6 +42,8 @@ public struct ProfileScreen {
     public private(set) var exportedPath: String?
     public private(set) var message: (text: String, isError: Bool)?
     public private(set) var showsHelp = false
+    /// The seconds the panes show (`t`, `[ ]`, `{ }`, `< >`).
+    private(set) var timeline = TimelineWindow()
     /// Short names on screen unless `f` asked for the full ones.
     private(set) var nameForm = FunctionNameForm.short
     private(set) var prompt: Prompt?
@@ -71,7 +73,7 @@ public struct ProfileScreen {
             return
         }
         var diff = DiffScreen(baseline: baseline)
-        diff.resize(ProfileLayout(width: width, height: height))
+        diff.resize(layout)
         if let model { diff.update(current: model) }
         self.diff = diff
     }
@@ -85,7 +87,20 @@ public struct ProfileScreen {
 
     /// What a model for the current view must be built with.
     var modelParameters: ProfileModel.Parameters {
-        ProfileModel.Parameters(mode: tree.mode, query: searchQuery)
+        ProfileModel.Parameters(mode: tree.mode, query: searchQuery, window: timeline.window)
+    }
+
+    /// The window shown: `.all` or seconds of the session's history.
+    public var window: TimeWindow { timeline.window }
+
+    /// Where the parts go: a live profile with history has a timeline row.
+    var layout: ProfileLayout { ProfileLayout(width: width, height: height, timeline: hasTimeline) }
+    var hasTimeline: Bool { isLive && latest?.slices != nil }
+
+    /// The counts of the window shown, from the newest snapshot: what an export writes
+    /// and a baseline holds.
+    public func windowCounts(of snapshot: SessionSnapshot) -> StackCounts {
+        TimelineWindow.counts(of: timeline.window, in: snapshot)
     }
 
     /// Takes a snapshot and builds its model at once (tests, saved profiles). The app
@@ -99,20 +114,27 @@ public struct ProfileScreen {
 
     /// Records the newest snapshot for the status line.
     public mutating func note(_ snapshot: SessionSnapshot) {
+        let hadTimeline = hasTimeline
         latest = snapshot
+        if hasTimeline != hadTimeline { resize(width: width, height: height) }
     }
 
     /// Whether the panes should be rebuilt from `snapshot`: its counts are newer than
-    /// what is shown, and the display is not paused.
+    /// what is shown and the display is not paused, or the window moved.
     public func needsModel(for snapshot: SessionSnapshot) -> Bool {
-        !isPaused && snapshot.generation != model?.generation
+        (!isPaused && snapshot.generation != model?.generation) || windowChanged
+    }
+
+    /// The window moved since the shown model was built: rebuild even while paused.
+    private var windowChanged: Bool {
+        model != nil && model?.parameters.window != timeline.window
     }
 
     /// Shows a model built for the current parameters; returns false (and shows
     /// nothing) when it is stale because the mode or search changed meanwhile.
     @discardableResult
     mutating func apply(_ model: ProfileModel) -> Bool {
-        guard model.parameters == modelParameters, !isPaused else { return false }
+        guard model.parameters == modelParameters, !isPaused || windowChanged else { return false }
         self.model = model
         tree.update(tree: model.tree)
         functions.update(model.stats)
@@ -133,7 +155,7 @@ public struct ProfileScreen {
     public mutating func resize(width: Int, height: Int) {
         self.width = width
         self.height = height
-        let layout = ProfileLayout(width: width, height: height)
+        let layout = self.layout
         tree.visibleRows = layout.treeRows.count
         functions.visibleRows = layout.functionRows.count
         diff?.resize(layout)
@@ -209,8 +231,15 @@ public struct ProfileScreen {
             return .switchUnwind
         case .character("e"):
             guard let snapshot = latest else { return .none }
-            prompt = .export(LineEditor(label: "Export folded stacks to: ",
-                                        text: ProfileFileName.make(for: snapshot, at: now), maxLength: 4096))
+            let label = timeline.window == .all ? "Export folded stacks to: "
+                : "Export folded stacks (\(TimelineWindow.describe(timeline.window))) to: "
+            prompt = .export(LineEditor(label: label, text: ProfileFileName.make(for: snapshot, at: now, window: timeline.window),
+                                        maxLength: 4096))
+        case .character("t"), .character("["), .character("]"), .character("{"), .character("}"),
+             .character("<"), .character(">"):
+            return moveWindow(key)
+        case .character("m"):
+            return markBaseline()
         case .character("/"):
             searchBeforePrompt = searchQuery
             prompt = .search(LineEditor(label: "Search functions: ", text: searchQuery))
@@ -234,6 +263,41 @@ public struct ProfileScreen {
             let handled = pane == .tree ? tree.handle(key) : functions.handle(key)
             return handled ? .redraw : .none
         }
+        return .redraw
+    }
+
+    private mutating func moveWindow(_ key: Key) -> ScreenAction {
+        guard isLive, let snapshot = latest else { return .none }
+        guard let slices = snapshot.slices else {
+            message = ("no history kept (--history 0): the whole session only", true)
+            return .redraw
+        }
+        let held = slices.newestSecond.map { max(0, $0 - Int64(slices.capacity) + 1)...$0 }
+        switch key {
+        case .character("t"): timeline.cyclePreset()
+        case .character("["): timeline.move(by: -1, held: held)
+        case .character("]"): timeline.move(by: 1, held: held)
+        case .character("{"): timeline.move(by: -10, held: held)
+        case .character("}"): timeline.move(by: 10, held: held)
+        case .character("<"): timeline.resize(by: 1, held: held)
+        case .character(">"): timeline.resize(by: -1, held: held)
+        default: return .none
+        }
+        message = ("window: \(TimelineWindow.describe(timeline.window))", false)
+        return .redraw
+    }
+
+    /// `m`: the window shown becomes the baseline of a diff view; later windows
+    /// (the live one, or one moved to) are compared with it.
+    private mutating func markBaseline() -> ScreenAction {
+        guard isLive, let snapshot = latest else { return .none }
+        let counts = windowCounts(of: snapshot)
+        guard counts.totalSamples > 0 else {
+            message = ("nothing to mark: the window holds no samples", true)
+            return .redraw
+        }
+        compare(with: ProfileBaseline(counts: counts, name: "baseline (\(TimelineWindow.describe(timeline.window)) at \(Int(snapshot.elapsed)) s)"))
+        message = ("baseline marked: b switches between the diff and the profile", false)
         return .redraw
     }
 
