@@ -127,7 +127,8 @@ public final class ProfilingSession: @unchecked Sendable {
         }
         engine = SessionEngine(
             sources: firstSources, table: KernelProcessUnwindTable(fd: sampler.processTableFD), policy: policy,
-            dwarfLoaded: settings.unwind == .dwarf, loadDwarf: loadDwarf, historySeconds: settings.historySeconds)
+            dwarfLoaded: settings.unwind == .dwarf, loadDwarf: loadDwarf, historySeconds: settings.historySeconds,
+            maxUniqueStacks: budget.usage(.stacks).limit / Self.bytesPerUniqueStack)
         try sampler.attach(to: events)
         if let target { symbolizer.prepare(pid: target.pid) }
 

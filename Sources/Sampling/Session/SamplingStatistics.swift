@@ -32,6 +32,9 @@ public struct SamplingStatistics: Sendable, Equatable {
     public var kernelStackMapFull: UInt64 = 0
     public var kernelStackUnavailable: UInt64 = 0
     public var kernelStackOtherErrors: UInt64 = 0
+    /// Samples whose stack the memory budget cut to its outermost frames under
+    /// `[stack budget exceeded]` (`StackBudget`): kept, with less detail.
+    public var stackBudgetCut: UInt64 = 0
     /// Counts whose stack was gone from the stacks map when drained.
     public var stacksMissingAtDrain: UInt64 = 0
 
@@ -81,6 +84,7 @@ public struct SamplingStatistics: Sendable, Equatable {
         case .kernelStackUnreadable: return kernelStackUnavailable
         case .kernelStackOtherError: return kernelStackOtherErrors
         case .stackGoneAtDrain: return stacksMissingAtDrain
+        case .stackBudgetExceeded: return stackBudgetCut
         case .ringBufferFull: return droppedRingFull
         case .unwindQueueFull: return droppedUnwindQueueFull
         case .unwindSkippedBehind: return unwindSkippedBehind
@@ -103,7 +107,7 @@ public enum SampleLoss: CaseIterable, Sendable, Hashable {
     case countsMapFull
     case userStackMapFull, userStackUnreadable, userStackOtherError
     case kernelStackMapFull, kernelStackUnreadable, kernelStackOtherError
-    case stackGoneAtDrain
+    case stackGoneAtDrain, stackBudgetExceeded
     case ringBufferFull, unwindQueueFull
     case unwindSkippedBehind
     case unwindStackCopyTooSmall, unwindNoCFI, unwindUnmapped, unwindDepthLimit, unwindOverBudget

@@ -25,6 +25,8 @@ final class SessionEngine {
     private(set) var slices: TimeSlices?
     private let began = ContinuousClock.now
     private var lastDrainEnd: Double = 0
+    /// Bounds the profile's unique stacks (the budget's stacks share); nil: unbounded.
+    private(set) var stackBudget: StackBudget?
 
     private var sources: [StackSource]
     private let table: ProcessUnwindTable?
@@ -32,8 +34,10 @@ final class SessionEngine {
     private var dwarfLoaded: Bool
 
     init(sources: [StackSource], table: ProcessUnwindTable?, policy: UnwindPolicy,
-         dwarfLoaded: Bool, loadDwarf: (() throws(SamplingError) -> StackSource)?, historySeconds: Int = 0) {
+         dwarfLoaded: Bool, loadDwarf: (() throws(SamplingError) -> StackSource)?, historySeconds: Int = 0,
+         maxUniqueStacks: Int? = nil) {
         slices = historySeconds > 0 ? TimeSlices(capacity: historySeconds) : nil
+        stackBudget = maxUniqueStacks.map(StackBudget.init(maxStacks:))
         self.sources = sources
         self.table = table
         self.policy = policy
@@ -57,10 +61,15 @@ final class SessionEngine {
                                      symbolizeFor: final ? nil : Self.symbolizingSlice)
         for source in sources { try source.drain(into: &output, statistics: &statistics, priority: priority) }
         statistics.samplesCounted = statistics.framePointerSamples + statistics.dwarfSamples
-        profile.merge(output.counts)
-        lastDrain = output.counts
+        if stackBudget != nil {
+            lastDrain = stackBudget!.merge(output.counts, into: &profile)
+            statistics.stackBudgetCut = stackBudget!.cutSamples
+        } else {
+            profile.merge(output.counts)
+            lastDrain = output.counts
+        }
         let now = (ContinuousClock.now - began).seconds
-        slices?.record(output.counts, drainedOver: lastDrainEnd..<max(now, lastDrainEnd))
+        slices?.record(lastDrain, drainedOver: lastDrainEnd..<max(now, lastDrainEnd))
         lastDrainEnd = now
         decide(&output)
         statistics.drains += 1
@@ -101,6 +110,7 @@ final class SessionEngine {
         profile = StackCounts()
         lastDrain = StackCounts()
         if let slices { self.slices = TimeSlices(capacity: slices.capacity) }
+        if let stackBudget { self.stackBudget = StackBudget(maxStacks: stackBudget.maxStacks) }
         let drains = statistics.drains
         statistics = SamplingStatistics()
         statistics.drains = drains

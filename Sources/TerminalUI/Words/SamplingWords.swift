@@ -16,6 +16,7 @@ public enum SamplingWords {
         case .kernelStackUnreadable: return "kernel stack unreadable"
         case .kernelStackOtherError: return "kernel stack other errors"
         case .stackGoneAtDrain: return "stacks missing at drain"
+        case .stackBudgetExceeded: return "stack budget exceeded: samples kept under their outermost frames (raise --memory-limit)"
         case .ringBufferFull: return "samples dropped: ring buffer full (slow consumer)"
         case .unwindQueueFull: return "samples dropped: DWARF unwinder too far behind (busy host; try a lower --frequency)"
         case .unwindSkippedBehind: return "unwind skipped: DWARF unwinder behind (leaf function kept)"
