@@ -105,6 +105,7 @@ struct RecordCommand: ParsableCommand {
         let signal = stopSignal.withLock { $0 }.map(SignalWatcher.name)
         var summary = RecordSummary(snapshot: final, outputPath: wrote, stopSignal: signal)
         summary.profileLost = wrote == nil
+        summary.stacksWritten = FoldedWriter(options: symbols.foldedOptions).lines(final.counts).count
         Console.error(summary.text)
         if let note = FewSamplesNote.text(for: final) { Console.error(note) }
         for module in symbolizer.statistics.unresolvedByModule(minimumShare: 0.05).prefix(5) {

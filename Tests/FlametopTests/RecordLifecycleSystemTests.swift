@@ -33,6 +33,42 @@ struct RecordLifecycleSystemTests {
         #expect(result.stderr.contains("\(counts.totalSamples) samples"), "summary counts what was written")
     }
 
+    /// flametop gets no CPU for 3 s (SIGSTOP, as on a starved host) in a 2 s
+    /// recording: the summary says the drains fell behind and how long sampling
+    /// really ran, and the profile holds every sample of that time.
+    @Test(.needsRoot) func aStarvedSessionReportsTheTimeItCovered() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let workload = try Workloads.start(try GroundTruthWorkload.build(in: directory, pie: false))
+        defer { workload.terminate() }
+        let output = directory.file("starved.folded")
+        let record = try RunningProcess([try FlametopBinary.path, "record", "--pid", "\(workload.pid)",
+                                         "--duration", "2", "--frequency", "999", "--output", output])
+        defer { record.terminate() }
+        #expect(record.waitForOutput("flametop: sampling", timeout: 20), "record did not start: \(record.stderr)")
+        let baseline = try #require(ProcessCPU.seconds(of: workload.pid))
+        #expect(ProcessCPU.waitForCPU(of: workload.pid, moreThan: baseline, by: 0.3, timeout: 20))
+        record.signal(SIGSTOP)
+        let stopped = try #require(ProcessCPU.seconds(of: workload.pid))
+        #expect(ProcessCPU.waitForCPU(of: workload.pid, moreThan: stopped, by: 3, timeout: 20))
+        record.signal(SIGCONT)
+        let resumed = try #require(ProcessCPU.seconds(of: workload.pid))
+
+        let result = record.wait(timeout: 30)
+        #expect(result.status == 0 && !result.timedOut, "\(result.stderr)")
+        let stderr = result.stderr
+        #expect(stderr.contains("drains fell behind"), "\(stderr)")
+        #expect(stderr.contains("of the 2 s asked, all of it in the profile"), "\(stderr)")
+        let covered = try #require(stderr.firstMatch(of: /recorded .* for ([0-9.]+) s at 999 Hz/).flatMap { Double($0.1) })
+        #expect(covered >= 3.3, "\(stderr)")
+        let counts = try FoldedReader().read(try String(contentsOfFile: output, encoding: .utf8))
+        #expect(stderr.contains(": \(counts.totalSamples) samples,"), "summary counts what was written")
+        // Sampling ran through all the CPU time the target burned from the first
+        // 0.3 s to the resume (3.3 s or more, not 2): its samples are in the file.
+        let burned = resumed - baseline
+        #expect(Double(counts.totalSamples) >= burned * 999 * 0.8, "\(counts.totalSamples) samples for \(burned) s of CPU")
+    }
+
     @Test(.needsRoot, arguments: ["", "pidfd"])
     func targetExitEndsTheRecording(fallback: String) throws {
         let directory = try TemporaryDirectory()

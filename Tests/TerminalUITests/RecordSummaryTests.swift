@@ -28,6 +28,28 @@ struct RecordSummaryTests {
         #expect(text.contains("losses: none"))
     }
 
+    @Test func aStarvedDrainIsReportedWithTheTimeSamplingRan() {
+        var statistics = SamplingStatistics()
+        statistics.longestDrainGapMicroseconds = 10_900_000
+        var starved = snapshot(state: .finished, statistics: statistics)
+        starved.settings.duration = 5
+        starved.elapsed = 14.2
+        let text = RecordSummary(snapshot: starved, outputPath: nil, stopSignal: nil).text
+        #expect(text.contains("for 14.2 s at 99 Hz"), "the duration covered, not the one asked:\n\(text)")
+        #expect(text.contains("drains fell behind: 10.9 s between two (one every 0.5 s expected): "
+                              + "the host is starved (flametop got too little CPU); "
+                              + "sampling ran 14.2 s of the 5 s asked, all of it in the profile"), "\(text)")
+        statistics.longestDrainGapMicroseconds = 1_400_000
+        #expect(!RecordSummary(snapshot: snapshot(state: .finished, statistics: statistics), outputPath: nil,
+                               stopSignal: nil).text.contains("drains fell behind"), "less than 1 s late is not starved")
+    }
+
+    @Test func countsTheStacksTheFileHolds() {
+        var summary = RecordSummary(snapshot: snapshot(state: .finished), outputPath: nil, stopSignal: nil)
+        summary.stacksWritten = 1
+        #expect(summary.text.contains("100 samples, 1 unique stacks"))
+    }
+
     @Test func namesTheUnwindModeAndSuggestsDwarf() {
         var auto = snapshot(state: .finished)
         auto.unwind = .dwarf

@@ -204,6 +204,8 @@ public final class ProfilingSession: @unchecked Sendable {
                 engine.request(mode, for: pid)
             }
             if state == .running && clock.now < nextDrain && requests.unwind == nil { continue }
+            // The end: the final drain below, after the events stop, takes what is left.
+            if state != .running { break }
             nextDrain = clock.now + drainInterval(interval, since: start, clock: clock)
             let reset = control.withLock { control in
                 defer { control.resetRequested = false }
@@ -223,10 +225,12 @@ public final class ProfilingSession: @unchecked Sendable {
             }
         }
         events.disableAll()
+        // What sampling covered, measured: a drain that fell behind on a starved host
+        // makes it longer than the duration asked, and the profile holds all of it.
+        let elapsed = (clock.now - start).seconds
         // Samples may still sit in the buffers the programs wrote last: drain them too.
         engine.close()
         if case .failed = state {} else { try? engine.drain(final: true) }
-        let elapsed = min((clock.now - start).seconds, Double(settings.duration ?? Int.max))
         return finish(state: state, startDate: startDate, elapsed: elapsed)
     }
 

@@ -63,6 +63,10 @@ public struct SamplingStatistics: Sendable, Equatable {
     /// Drains done, and the time the last one took.
     public var drains: UInt64 = 0
     public var lastDrainMicroseconds: UInt64 = 0
+    /// The longest time from one drain's start to the next (drains come every
+    /// `drainIntervalMilliseconds`): seconds mean flametop got too little CPU (a
+    /// starved host) or a drain took that long.
+    public var longestDrainGapMicroseconds: UInt64 = 0
     /// Samples drained from the kernel but not yet symbolized (a busy host's
     /// first drains meet large binaries): they reach the profile at a later drain.
     public var symbolizationBacklog: UInt64 = 0

@@ -25,6 +25,7 @@ final class SessionEngine {
     private(set) var slices: TimeSlices?
     private let began = ContinuousClock.now
     private var lastDrainEnd: Double = 0
+    private var previousDrainStart: ContinuousClock.Instant?
     /// Bounds the profile's unique stacks (the budget's stacks share); nil: unbounded.
     private(set) var stackBudget: StackBudget?
 
@@ -54,6 +55,14 @@ final class SessionEngine {
     /// session ends, everything is symbolized.
     func drain(final: Bool = false) throws(SamplingError) {
         let started = ContinuousClock.now
+        // From one drain's start to the next: a starved host (or a drain that took
+        // seconds) stretches it far past the interval. The final drain's own time
+        // (it symbolizes everything at once) is not in it.
+        if let previous = previousDrainStart {
+            let gap = UInt64((started - previous).seconds * 1_000_000)
+            statistics.longestDrainGapMicroseconds = max(statistics.longestDrainGapMicroseconds, gap)
+        }
+        previousDrainStart = started
         lastDecisions.removeAll()
         var output = DrainOutput()
         let priority = DrainPriority(first: { [policy] pid in policy.isUndecided(pid) },
@@ -74,6 +83,7 @@ final class SessionEngine {
         decide(&output)
         statistics.drains += 1
         statistics.lastDrainMicroseconds = UInt64((ContinuousClock.now - started).seconds * 1_000_000)
+
     }
 
     /// Feeds the observations in `output` to the policy and applies its decisions;

@@ -90,6 +90,10 @@ extension ProfileScreen {
                 second.append(("flametop \(NumberFormat.percent(selfUsage.cpuPercent))% CPU "
                                + NumberFormat.bytes(selfUsage.residentBytes), .dim))
             }
+            let gap = Double(snapshot.statistics.longestDrainGapMicroseconds) / 1e6
+            if gap >= Double(snapshot.settings.drainIntervalMilliseconds) / 1000 + RecordSummary.starvedLag {
+                second.append((String(format: "drains fell behind (%.1f s): host starved", gap), .warning))
+            }
             if let memory = snapshot.memory, !memory.degraded.isEmpty {
                 let names = memory.degraded.map(\.rawValue).joined(separator: ", ")
                 second.append(("over memory budget (\(names)): degraded, see --memory-limit", .warning))

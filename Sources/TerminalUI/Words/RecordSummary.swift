@@ -12,6 +12,11 @@ public struct RecordSummary {
     public var topCount = 10
     /// The profile could not be written anywhere: every sample is lost.
     public var profileLost = false
+    /// Lines the output holds, when they differ from the unique stacks (stacks that
+    /// print alike share a line): the summary counts what the file has.
+    public var stacksWritten: Int?
+    /// Drains this much later than their interval mean the host starved flametop of CPU.
+    public static let starvedLag = 1.0
 
     public init(snapshot: SessionSnapshot, outputPath: String?, stopSignal: String?) {
         self.snapshot = snapshot
@@ -29,8 +34,9 @@ public struct RecordSummary {
         }
         lines.append(String(format: "flametop: recorded %@ for %.1f s at %d Hz: %llu samples, %d unique stacks",
                             what, snapshot.elapsed, snapshot.settings.frequency,
-                            counts.totalSamples, counts.uniqueStacks))
+                            counts.totalSamples, stacksWritten ?? counts.uniqueStacks))
         lines.append("ended: \(ending)")
+        if let starved = starvation { lines.append(starved) }
         lines.append("unwind: \(unwinding)")
         if let memory = snapshot.memory { lines.append(SamplingWords.memory(memory)) }
         if let outputPath { lines.append("wrote \(outputPath)") }
@@ -63,6 +69,19 @@ public struct RecordSummary {
     }
 
     private var unwinding: String { SamplingWords.unwinding(snapshot) }
+
+    /// Drains that fell behind, and what that did to the duration.
+    private var starvation: String? {
+        let gap = Double(snapshot.statistics.longestDrainGapMicroseconds) / 1e6
+        let interval = Double(snapshot.settings.drainIntervalMilliseconds) / 1000
+        guard gap >= interval + Self.starvedLag else { return nil }
+        var text = String(format: "drains fell behind: %.1f s between two (one every %.1f s expected): "
+                          + "the host is starved (flametop got too little CPU)", gap, interval)
+        if let asked = snapshot.settings.duration, snapshot.elapsed > Double(asked) + 0.5 {
+            text += String(format: "; sampling ran %.1f s of the %d s asked, all of it in the profile", snapshot.elapsed, asked)
+        }
+        return text
+    }
 
     private var ending: String {
         switch snapshot.state {
