@@ -31,8 +31,7 @@ struct SamplingOptions: ParsableArguments {
     @Option(name: .long, help: .hidden)
     var drainInterval = 500
 
-    /// per-task (default for --pid) or per-cpu; the benchmark compares them.
-    @Option(name: .long, help: .hidden)
+    @Option(name: .long, help: ArgumentHelp("Sampling events: per-task (one per thread of --pid, inherited by its new threads; the default for --pid) or per-cpu (one per CPU, the program keeps the target's samples: for a target that forks or switches constantly, whose short runs per-task events miss).", valueName: "scope"))
     var eventScope: String = "automatic"
 
     /// Comma-separated kernel features to do without (batch, pidfd), for tests.

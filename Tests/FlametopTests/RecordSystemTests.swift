@@ -117,6 +117,24 @@ struct RecordSystemTests {
                                            "--force-fallback", "batch,pidfd"], in: directory)
         try GroundTruthCheck.assertMatchesTruth(recording, libraryPrefix: "")
     }
+    /// A target that forks constantly: the summary checks the samples against the
+    /// target's own CPU time. Per-CPU events get its samples; per-thread events
+    /// miss most of them, and the summary says so with the remedy.
+    @Test(.needsRoot) func aForkHeavyTargetGetsItsSamplesOrIsToldWhy() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let workload = try Workloads.start(try Workloads.build("fork_heavy", in: directory))
+        defer { workload.terminate() }
+        let perCPU = try Recording.run(["--pid", "\(workload.pid)", "-F", "999", "-d", "3", "--event-scope", "per-cpu"],
+                                       in: directory)
+        #expect(!perCPU.result.stderr.contains("samples short"), "\(perCPU.result.stderr)")
+        #expect(perCPU.samples(containing: "parent_work") > 0)
+        let perTask = try Recording.run(["--pid", "\(workload.pid)", "-F", "999", "-d", "3", "--event-scope", "per-task"],
+                                        in: directory)
+        // Measured here: 12% of the expected samples with per-thread events.
+        #expect(perTask.result.stderr.contains("samples short") && perTask.result.stderr.contains("--event-scope per-cpu"),
+                "\(perTask.result.stderr)")
+    }
 }
 
 /// Checks a recording of the ground-truth workload against the truth.

@@ -88,3 +88,17 @@ struct RecordSummaryTests {
         #expect(!summary.text.contains("losses: none"))
     }
 }
+
+extension RecordSummaryTests {
+    @Test func samplesShortOfTheTargetsCPUTimeAreSaidWithTheRemedy() {
+        var short = snapshot(state: .finished)
+        short.targetCPUSeconds = 4.0 // 396 samples expected at 99 Hz, 100 counted
+        let text = RecordSummary(snapshot: short, outputPath: nil, stopSignal: nil).text
+        #expect(text.contains("samples short: 100 of the ~396 the target's 4.00 s of CPU should give at 99 Hz (25%)"), "\(text)")
+        #expect(text.contains("--event-scope per-cpu"))
+        short.targetCPUSeconds = 1.1 // 109 expected: 92%
+        #expect(!RecordSummary(snapshot: short, outputPath: nil, stopSignal: nil).text.contains("samples short"))
+        short.targetCPUSeconds = 0.5 // under 100 expected: no verdict
+        #expect(!RecordSummary(snapshot: short, outputPath: nil, stopSignal: nil).text.contains("samples short"))
+    }
+}

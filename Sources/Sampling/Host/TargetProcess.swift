@@ -45,6 +45,11 @@ struct ProcessStat {
     var comm: String
     var state: Character
     var flags: UInt64
+    /// utime + stime: the CPU time of the process's threads, in clock ticks.
+    var cpuTicks: UInt64 = 0
+
+    /// `cpuTicks` in seconds.
+    var cpuSeconds: Double { Double(cpuTicks) / Double(max(sysconf(Int32(_SC_CLK_TCK)), 1)) }
 
     static func read(pid: Int32) -> ProcessStat? {
         guard let text = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8) else { return nil }
@@ -57,7 +62,9 @@ struct ProcessStat {
         let fields = text[text.index(after: close)...].split(separator: " ")
         // After comm: state(3) ppid pgrp session tty_nr tpgid flags(9): index 6 here.
         guard fields.count > 6, let state = fields[0].first, let flags = UInt64(fields[6]) else { return nil }
-        return ProcessStat(comm: comm, state: state, flags: flags)
+        // utime(14) and stime(15): indexes 11 and 12 here.
+        let ticks = fields.count > 12 ? (UInt64(fields[11]) ?? 0) + (UInt64(fields[12]) ?? 0) : 0
+        return ProcessStat(comm: comm, state: state, flags: flags, cpuTicks: ticks)
     }
 
     /// Whether `pid` is a kernel thread (cached by the caller: it cannot change).

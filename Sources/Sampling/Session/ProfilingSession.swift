@@ -33,6 +33,10 @@ public final class ProfilingSession: @unchecked Sendable {
     private let control = Mutex(Control())
     private let published: Mutex<SessionSnapshot>
     private var generation: UInt64 = 0
+    /// The target's CPU time (utime + stime) when sampling began, and how much it
+    /// has used since, read at each drain and when sampling stops.
+    private var targetCPUAtStart: Double?
+    private var targetCPUUsed: Double?
 
     private struct Control {
         var stopRequested = false
@@ -183,6 +187,7 @@ public final class ProfilingSession: @unchecked Sendable {
             return finish(state: .failed(error.description), startDate: startDate, elapsed: 0)
         }
         if settings.measureFirstSample { waitForFirstSample() }
+        targetCPUAtStart = target.flatMap { ProcessStat.read(pid: $0.pid)?.cpuSeconds }
 
         var nextDrain = start + drainInterval(interval, since: start, clock: clock)
         var nextSweep = start + Self.sweepInterval
@@ -225,6 +230,7 @@ public final class ProfilingSession: @unchecked Sendable {
             }
         }
         events.disableAll()
+        noteTargetCPU()
         // What sampling covered, measured: a drain that fell behind on a starved host
         // makes it longer than the duration asked, and the profile holds all of it.
         let elapsed = (clock.now - start).seconds
@@ -309,8 +315,14 @@ public final class ProfilingSession: @unchecked Sendable {
         return .framePointers
     }
 
+    private func noteTargetCPU() {
+        guard let pid = target?.pid, let start = targetCPUAtStart, let now = ProcessStat.read(pid: pid)?.cpuSeconds else { return }
+        targetCPUUsed = max(0, now - start)
+    }
+
     private func publish(state: SessionSnapshot.State, startDate: Date, elapsed: Double) -> SessionSnapshot {
         generation += 1
+        if state == .running { noteTargetCPU() }
         var snapshot = SessionSnapshot(
             settings: settings, counts: engine.profile, statistics: engine.statistics, state: state,
             startedAt: startDate, elapsed: elapsed, targetName: target?.name ?? "all", generation: generation)
@@ -323,6 +335,7 @@ public final class ProfilingSession: @unchecked Sendable {
         budget.set(engine.profile.uniqueStacks * Self.bytesPerUniqueStack, for: .stacks)
         budget.set(engine.slices?.estimatedBytes ?? 0, for: .slices)
         snapshot.slices = engine.slices
+        snapshot.targetCPUSeconds = targetCPUUsed
         if let resident = ResidentMemory.bytes() { budget.noteResident(resident) }
         snapshot.memory = MemoryReport(budget)
         if let pid = target?.pid, case .dwarf(let bytes) = engine.policy.mode(of: pid) { snapshot.stackCopyBytes = bytes }

@@ -46,6 +46,18 @@ public struct SessionSnapshot: Sendable {
     /// The counts per second (seconds since the session began), for the timeline
     /// and windows; nil without history (a saved profile, `--history 0`).
     public var slices: TimeSlices?
+    /// The CPU time the target's threads used while sampled (utime + stime from
+    /// /proc), to check the samples against: nil system-wide or when unreadable.
+    public var targetCPUSeconds: Double?
+
+    /// Samples counted against those the target's CPU time should give at the
+    /// frequency (`targetCPUSeconds × Hz`); nil without a CPU time or below 100
+    /// expected samples, where chance alone moves the share.
+    public var sampleCoverage: (counted: UInt64, expected: Double)? {
+        guard let cpu = targetCPUSeconds else { return nil }
+        let expected = cpu * Double(settings.frequency)
+        return expected >= 100 ? (counts.totalSamples, expected) : nil
+    }
 
     public init(settings: SessionSettings, counts: StackCounts, statistics: SamplingStatistics,
                 state: State, startedAt: Date, elapsed: Double, targetName: String, generation: UInt64) {

@@ -37,6 +37,7 @@ public struct RecordSummary {
                             counts.totalSamples, stacksWritten ?? counts.uniqueStacks))
         lines.append("ended: \(ending)")
         if let starved = starvation { lines.append(starved) }
+        if let shortfall { lines.append(shortfall) }
         lines.append("unwind: \(unwinding)")
         if let memory = snapshot.memory { lines.append(SamplingWords.memory(memory)) }
         if let outputPath { lines.append("wrote \(outputPath)") }
@@ -69,6 +70,22 @@ public struct RecordSummary {
     }
 
     private var unwinding: String { SamplingWords.unwinding(snapshot) }
+
+    /// Samples are checked against the target's own CPU time: fewer than 75% of
+    /// what it should give is said, with the likely cause and the remedy.
+    public static let coverageFloor = 0.75
+
+    private var shortfall: String? {
+        guard let coverage = snapshot.sampleCoverage else { return nil }
+        let share = Double(coverage.counted) / coverage.expected
+        guard share < Self.coverageFloor else { return nil }
+        let perTask = snapshot.settings.eventScope != .perCPU
+        return String(format: "samples short: %llu of the ~%.0f the target's %.2f s of CPU should give at %d Hz (%.0f%%)",
+                      coverage.counted, coverage.expected, snapshot.targetCPUSeconds ?? 0, snapshot.settings.frequency,
+                      share * 100)
+            + (perTask ? ": per-thread events miss much of a process that forks or switches constantly; "
+                          + "--event-scope per-cpu samples it from every CPU instead" : "")
+    }
 
     /// Drains that fell behind, and what that did to the duration.
     private var starvation: String? {
