@@ -10,7 +10,7 @@ RELEASE_BIN := .build/release/flametop
 # one at a time; everything else runs in parallel.
 SYSTEM_TESTS := SystemTests
 
-.PHONY: all deps build release run test unit-test system-test bench screenshots clean
+.PHONY: all deps build release run test unit-test system-test bench soak screenshots clean
 
 all: build
 
@@ -45,6 +45,10 @@ test: deps
 bench: EXTRA_PACKAGES = $(BENCH_PACKAGES)
 bench: release
 	bash scripts/bench.sh
+
+# 300 s x 1000 Hz x --all on busy cores with many distinct stacks: memory must plateau.
+soak: release
+	bash scripts/soak.sh
 
 screenshots: EXTRA_PACKAGES = python3-pil fonts-dejavu-core
 screenshots: release

@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# The 300 s x 1000 Hz x --all soak (issue: "hold under load"): both cores run
+# workloads with many distinct stacks (65,536 call paths each, one of them built
+# without frame pointers so it goes to DWARF), flametop's RSS is read every second.
+# Prints the RSS at 60 s and at the end, the peak, the summary's figures and the
+# file's, as Markdown.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+DURATION=${DURATION:-300}
+FREQUENCY=${FREQUENCY:-1000}
+FLAMETOP=${FLAMETOP:-.build/release/flametop}
+[ "$(id -u)" -eq 0 ] || { echo "soak needs root"; exit 1; }
+
+work=$(mktemp -d /tmp/flametop-soak-XXXXXX)
+pids=()
+cleanup() {
+    for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+    wait 2>/dev/null || true
+    rm -rf "$work"
+}
+trap cleanup EXIT
+
+gcc -O1 -g -fno-omit-frame-pointer -I Tests/Workloads -o "$work/many-fp" Tests/Workloads/many_stacks.c
+gcc -O2 -g -fomit-frame-pointer -fno-optimize-sibling-calls -I Tests/Workloads -o "$work/many-nofp" Tests/Workloads/many_stacks.c
+"$work/many-fp" >/dev/null & pids+=($!)
+"$work/many-nofp" >/dev/null & pids+=($!)
+sleep 1
+
+"$FLAMETOP" record --all -F "$FREQUENCY" -d "$DURATION" -o "$work/soak.folded" 2>"$work/summary.txt" &
+flametop=$!
+rss_at_60=""
+peak=0
+second=0
+while kill -0 "$flametop" 2>/dev/null; do
+    rss=$(awk '/^VmRSS/ {print $2}' "/proc/$flametop/status" 2>/dev/null || echo 0)
+    [ -n "$rss" ] && [ "$rss" -gt "$peak" ] && peak=$rss
+    [ "$second" -eq 60 ] && rss_at_60=$rss
+    last=$rss
+    second=$((second + 1))
+    sleep 1
+done
+wait "$flametop" || true
+
+lines=$(wc -l < "$work/soak.folded")
+file_samples=$(awk '{s += $NF} END {print s}' "$work/soak.folded")
+summary=$(head -1 "$work/summary.txt")
+echo "### soak: record --all, ${DURATION} s at ${FREQUENCY} Hz, two many-stacks workloads (fp and DWARF)"
+echo
+echo "| RSS at 60 s | RSS at the end | peak RSS | growth 60 s → end |"
+echo "|---|---|---|---|"
+awk -v a="${rss_at_60:-0}" -v b="$last" -v p="$peak" 'BEGIN {
+    printf "| %.1f MB | %.1f MB | %.1f MB | %+.1f%% |\n", a / 1024, b / 1024, p / 1024, a > 0 ? (b - a) * 100 / a : 0 }'
+echo
+echo "summary: \`$summary\`"
+echo
+echo "file: $file_samples samples, $lines lines"
+echo
+echo '```'
+sed -n '/^memory:/p; /^losses/,/^$/p; /drains fell behind/p' "$work/summary.txt"
+echo '```'
