@@ -10,6 +10,9 @@ public struct Frame: Hashable, Sendable {
         case kernel
         /// A synthetic root naming the process, for system-wide profiles (`comm`).
         case process
+        /// A synthetic root naming a thread, `name (tid 1234)`, below its process's
+        /// (per-thread profiles).
+        case thread
     }
 
     /// The function's (demangled) name, or `module+0xOFFSET` when it has none.

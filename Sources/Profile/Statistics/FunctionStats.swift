@@ -1,6 +1,6 @@
 /// Self and total samples per function (name + module + kind) over a whole profile: the
-/// "top functions" table. `.process` frames are roots that name a process, not functions, and
-/// are left out.
+/// "top functions" table. `.process` and `.thread` frames are roots that name where a stack
+/// ran, not functions, and are left out.
 public struct FunctionStats: Sendable {
     public enum SortKey: Sendable, Equatable {
         case selfSamples
@@ -31,7 +31,7 @@ public struct FunctionStats: Sendable {
             let range = stacks.stack(stackNumber)
             for position in range {
                 let frameIndex = Int(frames[position])
-                guard interner.frames[frameIndex].kind != .process else { continue }
+                guard !interner.frames[frameIndex].kind.isSynthetic else { continue }
                 let function = Int(interner.identityOfFrame[frameIndex])
                 frameWeights[frameIndex] += count
                 if lastStack[function] != stackNumber {
@@ -39,7 +39,7 @@ public struct FunctionStats: Sendable {
                     totalSamples[function] += count
                 }
             }
-            if let leaf = range.last, interner.frames[Int(frames[leaf])].kind != .process {
+            if let leaf = range.last, !interner.frames[Int(frames[leaf])].kind.isSynthetic {
                 selfSamples[Int(interner.identityOfFrame[Int(frames[leaf])])] += count
             }
         }
@@ -47,7 +47,7 @@ public struct FunctionStats: Sendable {
         let locations = Self.hottestLocations(interner: interner, frameWeights: frameWeights)
         var stats: [FunctionStat] = []
         stats.reserveCapacity(interner.identities.count)
-        for (function, identity) in interner.identities.enumerated() where identity.kind != .process {
+        for (function, identity) in interner.identities.enumerated() where !identity.kind.isSynthetic {
             stats.append(FunctionStat(identity: identity, selfSamples: selfSamples[function],
                                       totalSamples: totalSamples[function],
                                       profileSamples: stacks.totalSamples,

@@ -256,7 +256,7 @@ extension ProfileScreen {
             let name = node.identity.map(nameForm.name(of:)) ?? (isLive ? "all samples" : "all")
             var nameStyle: Style = switch node.identity?.kind {
             case .kernel: .kernel
-            case .process: Style.plain.with(bold: true)
+            case .process, .thread: Style.plain.with(bold: true)
             default: .plain
             }
             if !searchQuery.isEmpty, let identity = node.identity, FunctionNameForm.matches(identity, query: searchQuery) {
