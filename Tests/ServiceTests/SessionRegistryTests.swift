@@ -102,8 +102,8 @@ struct SessionRegistryTests {
     }
 
     @Test func aZombieIsSaidToHaveExited() async throws {
-        // `sleep 0` exits at once and its parent, now `sleep 30`, never reaps it.
-        let parent = try RunningProcess(["sh", "-c", "sleep 0 & exec sleep 30"])
+        // The child exits at once and its parent never reaps it (a shell might, before its exec).
+        let parent = try RunningProcess(["python3", "-c", "import os, time\nif os.fork() == 0: os._exit(0)\ntime.sleep(30)"])
         defer { parent.terminate() }
         let parentPID = parent.pid
         @Sendable func zombieChild() -> Int32? {

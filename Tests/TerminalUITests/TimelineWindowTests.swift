@@ -130,7 +130,7 @@ import Testing
         _ = screen.handle(.character("}"))
         screen.update(try Self.snapshot())
         #expect(functions(screen) == ["main", "late"])
-        #expect(screen.windowCounts(of: try #require(screen.latest)).totalSamples == 100)
+        #expect(screen.shownCounts(of: try #require(screen.latest)).totalSamples == 100)
     }
 
     @Test func theExportNameSaysWhichWindow() throws {

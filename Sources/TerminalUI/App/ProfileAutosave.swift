@@ -23,7 +23,8 @@ struct ProfileAutosave {
         } catch {
             return "cannot create \(directory): \(error.localizedDescription)"
         }
-        if let error = FoldedExport.write(snapshot.counts, to: path, options: options) { return error }
+        // Thread roots merged, as `record` writes without --per-thread.
+        if let error = FoldedExport.write(snapshot.counts.mergingThreads(), to: path, options: options) { return error }
         savedGeneration = snapshot.generation
         return nil
     }

@@ -153,10 +153,10 @@ final class TerminalApp {
         case .key(let key):
             let action: ScreenAction
             if var active = profile {
-                let window = active.screen.window
+                let shown = (active.screen.window, active.screen.threadView)
                 action = active.screen.handle(key)
-                // A moved window is rebuilt now, not at the next refresh.
-                if active.screen.window != window { nextProfileRefresh = 0 }
+                // A moved window or another thread view is rebuilt now, not at the next refresh.
+                if shown != (active.screen.window, active.screen.threadView) { nextProfileRefresh = 0 }
                 profile = active
             } else {
                 action = processList.handle(key)
@@ -183,9 +183,9 @@ final class TerminalApp {
             closeProfile()
         case .export(let path):
             guard var active = profile else { return }
-            // A live window exports what it shows; otherwise the whole profile.
-            let counts = active.screen.window != .all && active.screen.isLive
-                ? active.screen.latest.map(active.screen.windowCounts(of:)) ?? active.source.countsToExport()
+            // A live profile exports what it shows (window, threads); a saved one, the file.
+            let counts = active.screen.isLive
+                ? active.screen.latest.map(active.screen.shownCounts(of:)) ?? active.source.countsToExport()
                 : active.source.countsToExport()
             let error = FoldedExport.write(counts, to: path, options: options.foldedOptions)
             active.screen.exportFinished(path: path, error: error)

@@ -13,6 +13,13 @@ struct ProfileModel: Sendable {
         var query = ""
         /// The seconds shown (`.all`: the whole session).
         var window: TimeWindow = .all
+        /// Threads merged, grouped at the root, or one alone.
+        var threads = ThreadView.merged
+
+        /// The counts these parameters show of a snapshot.
+        func counts(of snapshot: SessionSnapshot) -> StackCounts {
+            threads.apply(to: TimelineWindow.counts(of: window, in: snapshot))
+        }
     }
 
     let snapshot: SessionSnapshot
@@ -30,7 +37,7 @@ struct ProfileModel: Sendable {
     /// `stacks` when the source has them already (a saved profile); otherwise they come from
     /// the snapshot's counts.
     init(snapshot: SessionSnapshot, stacks: StackTable? = nil, parameters: Parameters) {
-        let stacks = stacks ?? StackTable(TimelineWindow.counts(of: parameters.window, in: snapshot))
+        let stacks = stacks ?? StackTable(parameters.counts(of: snapshot))
         let base = CallTree(stacks)
         self.init(snapshot: snapshot, parameters: parameters, stacks: stacks, base: base,
                   tree: Self.tree(from: base, mode: parameters.mode), stats: FunctionStats(stacks))
@@ -50,7 +57,7 @@ struct ProfileModel: Sendable {
     /// Builds a model, checking `isCancelled` between its steps; nil once it says so.
     static func build(snapshot: SessionSnapshot, stacks given: StackTable?, parameters: Parameters,
                       isCancelled: () -> Bool) -> ProfileModel? {
-        let stacks = given ?? StackTable(TimelineWindow.counts(of: parameters.window, in: snapshot))
+        let stacks = given ?? StackTable(parameters.counts(of: snapshot))
         guard !isCancelled() else { return nil }
         let base = CallTree(stacks)
         guard !isCancelled() else { return nil }

@@ -23,8 +23,7 @@ extension ProfileScreen {
             ("Enter Space", "expand / collapse"),
             ("→ ←  l h", "expand / collapse, move"),
             ("+  -", "expand ≥0.1% / fold all"),
-            ("z", "zoom into the subtree"),
-            ("Z  u", "zoom back out"),
+            ("z  Z u", "zoom in / back out"),
             ("i", "invert: show callers"),
         ]),
         .init(title: "Top functions", keys: [
@@ -35,6 +34,7 @@ extension ProfileScreen {
             ("t", "all / last 10 s / 60 s"),
             ("[ ]{ }< >", "move 1 s/10 s, resize"),
             ("m", "window → baseline"),
+            ("T", "by thread, one thread"),
         ]),
     ]
 
@@ -220,6 +220,7 @@ extension ProfileScreen {
         let style = paneTitleStyle(.tree)
         canvas.fill(row: row, style: style)
         var title = tree.mode.inverted ? " Flame tree: callers (bottom-up)" : " Flame tree"
+        if let threads = threadView.title { title += "  \(threads)" }
         if let focus = tree.mode.focus { title += "  focus \(nameForm.name(of: focus))" }
         if let zoomed = tree.zoomedFunction { title += "  zoom \(nameForm.name(of: zoomed))" }
         let used = canvas.write(title, row: row, column: 0, style: style)

@@ -44,6 +44,8 @@ public struct ProfileScreen {
     public private(set) var showsHelp = false
     /// The seconds the panes show (`t`, `[ ]`, `{ }`, `< >`).
     private(set) var timeline = TimelineWindow()
+    /// Threads merged, grouped or one alone (`T`).
+    private(set) var threadView = ThreadView.merged
     /// Short names on screen unless `f` asked for the full ones.
     private(set) var nameForm = FunctionNameForm.short
     private(set) var prompt: Prompt?
@@ -87,7 +89,7 @@ public struct ProfileScreen {
 
     /// What a model for the current view must be built with.
     var modelParameters: ProfileModel.Parameters {
-        ProfileModel.Parameters(mode: tree.mode, query: searchQuery, window: timeline.window)
+        ProfileModel.Parameters(mode: tree.mode, query: searchQuery, window: timeline.window, threads: threadView)
     }
 
     /// The window shown: `.all` or seconds of the session's history.
@@ -97,10 +99,10 @@ public struct ProfileScreen {
     var layout: ProfileLayout { ProfileLayout(width: width, height: height, timeline: hasTimeline) }
     var hasTimeline: Bool { isLive && latest?.slices != nil }
 
-    /// The counts of the window shown, from the newest snapshot: what an export writes
-    /// and a baseline holds.
-    public func windowCounts(of snapshot: SessionSnapshot) -> StackCounts {
-        TimelineWindow.counts(of: timeline.window, in: snapshot)
+    /// The counts shown (the window, the threads), from the newest snapshot: what an
+    /// export writes and a baseline holds.
+    public func shownCounts(of snapshot: SessionSnapshot) -> StackCounts {
+        modelParameters.counts(of: snapshot)
     }
 
     /// Takes a snapshot and builds its model at once (tests, saved profiles). The app
@@ -122,19 +124,21 @@ public struct ProfileScreen {
     /// Whether the panes should be rebuilt from `snapshot`: its counts are newer than
     /// what is shown and the display is not paused, or the window moved.
     public func needsModel(for snapshot: SessionSnapshot) -> Bool {
-        (!isPaused && snapshot.generation != model?.generation) || windowChanged
+        (!isPaused && snapshot.generation != model?.generation) || selectionChanged
     }
 
-    /// The window moved since the shown model was built: rebuild even while paused.
-    private var windowChanged: Bool {
-        model != nil && model?.parameters.window != timeline.window
+    /// The window or the thread view changed since the shown model was built:
+    /// rebuild even while paused.
+    private var selectionChanged: Bool {
+        guard let model else { return false }
+        return model.parameters.window != timeline.window || model.parameters.threads != threadView
     }
 
     /// Shows a model built for the current parameters; returns false (and shows
     /// nothing) when it is stale because the mode or search changed meanwhile.
     @discardableResult
     mutating func apply(_ model: ProfileModel) -> Bool {
-        guard model.parameters == modelParameters, !isPaused || windowChanged else { return false }
+        guard model.parameters == modelParameters, !isPaused || selectionChanged else { return false }
         self.model = model
         tree.update(tree: model.tree)
         functions.update(model.stats)
@@ -240,6 +244,8 @@ public struct ProfileScreen {
             return moveWindow(key)
         case .character("m"):
             return markBaseline()
+        case .character("T"):
+            return cycleThreads()
         case .character("/"):
             searchBeforePrompt = searchQuery
             prompt = .search(LineEditor(label: "Search functions: ", text: searchQuery))
@@ -287,11 +293,27 @@ public struct ProfileScreen {
         return .redraw
     }
 
+    private mutating func cycleThreads() -> ScreenAction {
+        guard isLive, let snapshot = latest else { return .none }
+        let threads = snapshot.counts.threads.map(\.frame)
+        guard !threads.isEmpty else {
+            message = ("no threads in this profile: its stacks are not rooted by thread", true)
+            return .redraw
+        }
+        threadView = threadView.next(threads: threads)
+        switch threadView {
+        case .merged: message = ("threads merged", false)
+        case .grouped: message = ("grouped by thread (T: one thread at a time)", false)
+        case .only(let thread): message = ("only \(thread.function) (T: the next thread)", false)
+        }
+        return .redraw
+    }
+
     /// `m`: the window shown becomes the baseline of a diff view; later windows
     /// (the live one, or one moved to) are compared with it.
     private mutating func markBaseline() -> ScreenAction {
         guard isLive, let snapshot = latest else { return .none }
-        let counts = windowCounts(of: snapshot)
+        let counts = shownCounts(of: snapshot)
         guard counts.totalSamples > 0 else {
             message = ("nothing to mark: the window holds no samples", true)
             return .redraw
