@@ -103,7 +103,7 @@ final class TerminalApp {
             profile = active
         } else if now >= nextProcessScan {
             nextProcessScan = now + options.processRefreshInterval
-            processList.update(processTable.scan())
+            processList.update(processTable.scan(threadsOf: processList.expandedPID))
             needsDraw = true
         }
     }
@@ -159,7 +159,10 @@ final class TerminalApp {
                 if shown != (active.screen.window, active.screen.threadView) { nextProfileRefresh = 0 }
                 profile = active
             } else {
+                let expanded = processList.expandedPID
                 action = processList.handle(key)
+                // Threads shown at once, not at the next scan.
+                if processList.expandedPID != expanded, processList.expandedPID != nil { nextProcessScan = 0 }
             }
             perform(action)
         }

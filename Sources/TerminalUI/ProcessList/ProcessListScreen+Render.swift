@@ -11,6 +11,7 @@ extension ProcessListScreen {
             ("↑ ↓  j k", "previous / next process"),
             ("PgUp PgDn", "page up / down"),
             ("Home End", "first / last (also g G)"),
+            ("→ ←  l h", "show / fold its threads (CPU%)"),
         ]),
         .init(title: "Profile", keys: [
             ("Enter", "profile the selected process"),
@@ -113,9 +114,40 @@ extension ProcessListScreen {
             canvas.write(text, row: top, column: 1, style: .dim)
             return
         }
-        for (offset, index) in (scrollOffset..<min(rows.count, scrollOffset + bottom - top)).enumerated() {
-            renderRow(rows[index], into: &canvas, row: top + offset, selected: index == selectedIndex)
+        var row = top
+        var index = scrollOffset
+        while row < bottom, index < rows.count {
+            renderRow(rows[index], into: &canvas, row: row, selected: index == selectedIndex)
+            row += 1
+            if rows[index].pid == expandedPID {
+                let threads = expandedThreads
+                for thread in threads.prefix(Self.maximumThreadRows) where row < bottom {
+                    renderThread(thread, into: &canvas, row: row)
+                    row += 1
+                }
+                if threads.isEmpty, row < bottom {
+                    canvas.write("        reading its threads…", row: row, column: 0, style: .dim)
+                    row += 1
+                } else if threads.count > Self.maximumThreadRows, row < bottom {
+                    canvas.write("        … \(threads.count - Self.maximumThreadRows) more threads", row: row, column: 0, style: .dim)
+                    row += 1
+                }
+            }
+            index += 1
         }
+    }
+
+    /// A thread under its process: TID, CPU% and state in their columns, its name
+    /// indented under the command.
+    private func renderThread(_ thread: ProcessTableThread, into canvas: inout Canvas, row: Int) {
+        var column = 0
+        column += canvas.write(pad(String(thread.tid), Column.pid), row: row, column: column, style: .dim) + 1
+        column += Column.user + 1
+        let cpuStyle: Style = thread.cpuPercent >= 50 ? .hot : (thread.cpuPercent >= 10 ? .warm : .dim)
+        column += canvas.write(pad(NumberFormat.percent(thread.cpuPercent), Column.cpu), row: row, column: column, style: cpuStyle) + 1
+        column += Column.memory + 1 + Column.threads + 1
+        column += canvas.write(String(thread.state), row: row, column: column, style: .dim) + 1
+        canvas.write("└ " + thread.name, row: row, column: column, style: .dim)
     }
 
     private func renderRow(_ process: ProcessTableEntry, into canvas: inout Canvas, row: Int, selected: Bool) {

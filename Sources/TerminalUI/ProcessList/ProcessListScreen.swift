@@ -20,6 +20,9 @@ public struct ProcessListScreen {
     /// A line under the header: a validation error, or what just happened.
     public private(set) var message: (text: String, isError: Bool)?
     public private(set) var showsHelp = false
+    /// The process whose threads are listed under it (`→`); moving the cursor off it
+    /// folds them again.
+    public private(set) var expandedPID: Int32?
 
     enum PromptKind: Equatable { case filter, frequency, duration }
     private(set) var prompt: (kind: PromptKind, editor: LineEditor)?
@@ -89,11 +92,24 @@ public struct ProcessListScreen {
         hasMovedCursor = true
         selectedIndex = ListScrolling.clamped(index, count: rows.count)
         selectedPID = selectedProcess?.pid
+        if expandedPID != selectedPID { expandedPID = nil }
         keepSelectionVisible()
     }
 
     private mutating func keepSelectionVisible() {
-        scrollOffset = ListScrolling.offset(scrollOffset, showing: selectedIndex, visible: visibleRows, count: rows.count)
+        // The expanded process's threads sit under it: keep them on screen too.
+        let below = expandedPID == selectedPID ? min(expandedThreads.count, Self.maximumThreadRows) : 0
+        let visible = max(1, visibleRows - below)
+        scrollOffset = ListScrolling.offset(scrollOffset, showing: selectedIndex, visible: visible, count: rows.count)
+    }
+
+    /// Threads listed under an expanded process at most (the busiest).
+    static let maximumThreadRows = 12
+
+    /// The expanded process's threads from the latest scan, busiest first.
+    public var expandedThreads: [ProcessTableThread] {
+        guard let expandedPID, let threads = snapshot?.threads, threads.pid == expandedPID else { return [] }
+        return threads.threads
     }
 
     /// Shows a line under the header until the next key (e.g. why profiling failed).
@@ -118,6 +134,13 @@ public struct ProcessListScreen {
         case .enter:
             guard let process = selectedProcess else { return .redraw }
             return .startProfile(settings(for: .process(pid: process.pid)))
+        case .right, .character("l"):
+            guard let process = selectedProcess else { return .none }
+            expandedPID = process.pid
+            keepSelectionVisible()
+        case .left, .character("h"):
+            guard expandedPID != nil else { return .none }
+            expandedPID = nil
         case .character("a"):
             return .startProfile(settings(for: .allProcesses))
         case .character("/"):

@@ -6,6 +6,7 @@ import Glibc
 public struct ProcessTable: Sendable {
     private let procRoot: String
     private var previousTicks: [ProcessKey: UInt64] = [:]
+    private var previousThreadTicks: [Int32: UInt64] = [:]
     private var previousTime: Double?
     private var userNames = ProcessTableUserNames()
     private let ticksPerSecond: Double
@@ -23,8 +24,9 @@ public struct ProcessTable: Sendable {
         pageSize = UInt64(max(1, sysconf(Int32(_SC_PAGESIZE))))
     }
 
-    /// Reads every process once. CPU percentages compare with the previous call.
-    public mutating func scan() -> ProcessTableSnapshot {
+    /// Reads every process once, and the threads of `threadsOf`. CPU percentages
+    /// compare with the previous call.
+    public mutating func scan(threadsOf expanded: Int32? = nil) -> ProcessTableSnapshot {
         let now = Self.monotonicSeconds()
         let interval = previousTime.map { now - $0 }
         var ticks: [ProcessKey: UInt64] = [:]
@@ -40,9 +42,33 @@ public struct ProcessTable: Sendable {
         }
         previousTicks = ticks
         previousTime = now
-        return ProcessTableSnapshot(processes: processes, loadAverage: loadAverage(),
-                                    cpuCount: max(1, sysconf(Int32(_SC_NPROCESSORS_ONLN))),
-                                    memoryTotalBytes: memoryTotal(), interval: interval)
+        var snapshot = ProcessTableSnapshot(processes: processes, loadAverage: loadAverage(),
+                                            cpuCount: max(1, sysconf(Int32(_SC_NPROCESSORS_ONLN))),
+                                            memoryTotalBytes: memoryTotal(), interval: interval)
+        if let expanded {
+            snapshot.threads = (expanded, threads(of: expanded, interval: interval))
+        } else {
+            previousThreadTicks.removeAll()
+        }
+        return snapshot
+    }
+
+    /// The threads of `pid`, busiest first; CPU% against the previous scan of them.
+    private mutating func threads(of pid: Int32, interval: Double?) -> [ProcessTableThread] {
+        var threads: [ProcessTableThread] = []
+        var ticks: [Int32: UInt64] = [:]
+        for tid in ProcessTableFile.numericEntries(of: "\(procRoot)/\(pid)/task") {
+            guard let bytes = ProcessTableFile.read("\(procRoot)/\(pid)/task/\(tid)/stat", limit: 4096),
+                  let fields = ProcessTableStat(bytes) else { continue }
+            var thread = ProcessTableThread(tid: tid, name: fields.command, state: fields.state, cpuTicks: fields.cpuTicks)
+            if let interval, interval > 0, let before = previousThreadTicks[tid], fields.cpuTicks >= before {
+                thread.cpuPercent = Double(fields.cpuTicks - before) / ticksPerSecond / interval * 100
+            }
+            ticks[tid] = fields.cpuTicks
+            threads.append(thread)
+        }
+        previousThreadTicks = ticks
+        return threads.sorted { $0.cpuPercent != $1.cpuPercent ? $0.cpuPercent > $1.cpuPercent : $0.tid < $1.tid }
     }
 
     /// One process, without a CPU percentage; nil when it does not exist (any more).

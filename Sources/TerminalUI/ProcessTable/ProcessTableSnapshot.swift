@@ -1,5 +1,5 @@
 /// Every process at one scan, with the host figures the process list's header shows.
-public struct ProcessTableSnapshot: Sendable, Equatable {
+public struct ProcessTableSnapshot: Sendable {
     public var processes: [ProcessTableEntry]
     /// 1, 5 and 15 minute load averages.
     public var loadAverage: [Double]
@@ -8,6 +8,8 @@ public struct ProcessTableSnapshot: Sendable, Equatable {
     /// Seconds since the previous scan the CPU percentages are measured over; nil on
     /// the first scan.
     public var interval: Double?
+    /// The threads of the process the list expanded (busiest first), when one is.
+    public var threads: (pid: Int32, threads: [ProcessTableThread])?
 
     public init(processes: [ProcessTableEntry], loadAverage: [Double], cpuCount: Int,
                 memoryTotalBytes: UInt64?, interval: Double?) {
