@@ -95,7 +95,7 @@ import Testing
         let canvas = render(try screen())
         let line = canvas.line(2)
         #expect(line.hasPrefix(" " + String(repeating: "█", count: 20)), "\(line)")
-        #expect(line.contains("window: all · 200 samples"), "\(line)")
+        #expect(line.contains("window: all · 200 samples · history "), "\(line)")
         #expect(canvas.line(3).hasPrefix(" Flame tree"))
     }
 

@@ -189,7 +189,8 @@ extension ProfileScreen {
             return
         }
         let counts = model?.stacks.totalSamples ?? 0
-        let label = " window: \(TimelineWindow.describe(window)) · \(NumberFormat.grouped(counts)) samples "
+        let label = " window: \(TimelineWindow.describe(window)) · \(NumberFormat.grouped(counts)) samples"
+            + " · history \(NumberFormat.bytes(UInt64(slices.estimatedBytes))) "
         let labelWidth = DisplayWidth.of(label)
         let barWidth = max(0, canvas.width - labelWidth - 2)
         let first = max(newest - Int64(barWidth) + 1, newest - Int64(slices.capacity) + 1, 0)
