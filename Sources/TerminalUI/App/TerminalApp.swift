@@ -178,9 +178,11 @@ final class TerminalApp {
             }
         case .closeProfile:
             closeProfile()
-        case .export(let path):
+        case .export(let path, let format):
             guard var active = profile else { return }
-            let error = FoldedExport.write(active.source.countsToExport(), to: path, options: options.foldedOptions)
+            let error = ProfileExport.write(active.source.countsToExport(), format: format,
+                                            metadata: ProfileExport.metadata(for: active.source.snapshot()),
+                                            to: path, foldedOptions: options.foldedOptions)
             active.screen.exportFinished(path: path, error: error)
             profile = active
         case .resetProfile:
