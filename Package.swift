@@ -75,7 +75,7 @@ let package = Package(
                     dependencies: ["Sampling", "CLibbpf", "CProfilerABI", "BPFObject", "Profile", "TestSupport"]),
         .testTarget(name: "FlametopTests", dependencies: ["Profile", "Pprof", "Gzip", "TestSupport"]),
         .testTarget(name: "ServiceTests",
-                    dependencies: ["Service", "Profile", "Sampling", "TestSupport",
+                    dependencies: ["Service", "Profile", "Pprof", "Gzip", "Sampling", "TestSupport",
                                    .product(name: "GRPCCore", package: "grpc-swift-2"),
                                    .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport")]),
     ]
