@@ -195,7 +195,7 @@ public final class SessionRegistry: Sendable {
     /// budget, and wakes the callers waiting for it.
     private func sessionEnded(_ session: ServiceSession, final: SessionSnapshot) {
         let result = SessionResult(sessionID: session.id, pid: session.pid, final: final)
-        let bytes = result.folded.count
+        let bytes = result.byteCount
         let retention = Duration.seconds(limits.resultRetentionSeconds)
         let outcome: Result<SessionResult, ServiceError> = state.withLock { state in
             state.active -= 1

@@ -59,6 +59,11 @@ public struct SessionResult: Sendable {
         }
     }
 
+    /// What the result holds in memory: both files.
+    public var byteCount: Int {
+        folded.count + ((try? pprof.get())?.count ?? 0)
+    }
+
     /// The file in `format`.
     public func bytes(in format: ProfileFormat) throws(PprofFailure) -> [UInt8] {
         switch format {
