@@ -50,7 +50,8 @@ public struct SessionResult: Sendable {
         let metadata = PprofMetadata(frequency: Double(frequencyHz),
                                      timeNanos: Int64((startedAt.timeIntervalSince1970 * 1e9).rounded()),
                                      durationNanos: Int64((elapsedSeconds * 1e9).rounded()),
-                                     labels: SampleLabels(pid: Int64(pid), comm: command),
+                                     // A system-wide result (pid 0) labels each stack by its process root.
+                                     labels: pid > 0 ? SampleLabels(pid: Int64(pid), comm: command) : SampleLabels(),
                                      comments: ["flametop \(frequencyHz) Hz"])
         do {
             pprof = .success(try Gzip.compress(try PprofWriter(metadata: metadata).encode(snapshot.counts)))
