@@ -74,7 +74,7 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["Profile"], path: "Tests/TestSupport"),
         .testTarget(name: "ProfileTests", dependencies: ["Profile", "TestSupport"]),
         .testTarget(name: "PprofTests", dependencies: ["Pprof", "Gzip", "Profile", "TestSupport"]),
-        .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI", "Profile", "Pprof", "TestSupport"]),
+        .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI", "Profile", "Pprof", "Gzip", "TestSupport"]),
         .testTarget(name: "SymbolizationTests", dependencies: ["Symbolization", "Profile", "TestSupport"]),
         .testTarget(name: "SamplingTests",
                     dependencies: ["Sampling", "CLibbpf", "CProfilerABI", "BPFObject", "Profile", "TestSupport"]),
