@@ -48,7 +48,9 @@ public struct PprofWriter: Sendable {
         for (stack, count) in Self.ordered(counts) {
             var sample = Perftools_Profiles_Sample()
             sample.locationID = builder.locations(of: stack)
-            sample.value = [Int64(clamping: count), Int64(clamping: count).multipliedReportingOverflow(by: period).partialValue]
+            let samples = Int64(clamping: count)
+            let (nanoseconds, overflow) = samples.multipliedReportingOverflow(by: period)
+            sample.value = [samples, overflow ? .max : nanoseconds]
             var labels = metadata.labels
             if let root = stack.frames.first, root.kind == .process { labels.comm = root.function }
             sample.label = builder.labels(labels)

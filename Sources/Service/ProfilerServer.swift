@@ -68,17 +68,31 @@ public final class ProfilerServer: Sendable {
                     onScrapeListening: @escaping @Sendable (_ host: String, _ port: Int) -> Void = { _, _ in }) async throws {
         availability.prime()
         if let scrape {
-            let port = try await scrape.start()
+            let port: Int
+            do {
+                port = try await scrape.start()
+            } catch {
+                await scrape.shutdown()
+                throw error
+            }
             onScrapeListening(configuration.http.bindAddress ?? configuration.server.bindAddress, port)
         }
-        defer {
-            if let scrape {
-                Task {
-                    await scrape.stop()
-                    await scrape.shutdown()
-                }
-            }
+        do {
+            try await serve(onListening: onListening)
+        } catch {
+            await stopScrape()
+            throw error
         }
+        await stopScrape()
+    }
+
+    private func stopScrape() async {
+        guard let scrape else { return }
+        await scrape.stop()
+        await scrape.shutdown()
+    }
+
+    private func serve(onListening: @escaping @Sendable (_ host: String, _ port: Int) -> Void) async throws {
         enum Finished { case served, listening, graceExpired, sweeperStopped }
         try await withThrowingTaskGroup(of: Finished.self) { group in
             group.addTask {

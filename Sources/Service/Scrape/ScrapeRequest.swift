@@ -25,7 +25,8 @@ struct ScrapeRequest: Equatable {
         guard path == Self.path else {
             throw Refusal(status: 404, reason: "not found: this service serves \(Self.path)?seconds=N[&pid=P][&hz=F]")
         }
-        guard method == "GET" || method == "HEAD" else {
+        // Every GET starts a session: nothing else is served.
+        guard method == "GET" else {
             throw Refusal(status: 405, reason: "method \(method) not allowed: use GET")
         }
         let parameters = Self.parameters(query)

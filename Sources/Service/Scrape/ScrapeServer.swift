@@ -80,20 +80,24 @@ final class ScrapeHandler: ChannelInboundHandler, RemovableChannelHandler {
             let endpoint = endpoint
             let method = request.method.rawValue, uri = request.uri
             let peer = context.remoteAddress.map { "\($0)" } ?? "?"
-            let isHead = request.method == .HEAD
             let version = request.version
             let promise = context.eventLoop.makePromise(of: ScrapeEndpoint.Response.self)
             promise.completeWithTask { await endpoint.respond(method: method, uri: uri, peer: peer) }
             let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
             promise.futureResult.whenSuccess { response in
                 let (handler, context) = bound.value
-                handler.write(response, version: version, omitBody: isHead, context: context)
+                handler.write(response, version: version, context: context)
             }
         }
     }
 
-    private func write(_ response: ScrapeEndpoint.Response, version: HTTPVersion, omitBody: Bool,
-                       context: ChannelHandlerContext) {
+    /// A failed TLS handshake (no client certificate, another CA) or a broken request:
+    /// the connection ends; there is no one to answer.
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        context.close(promise: nil)
+    }
+
+    private func write(_ response: ScrapeEndpoint.Response, version: HTTPVersion, context: ChannelHandlerContext) {
         var headers = HTTPHeaders()
         headers.add(name: "Content-Type", value: response.contentType)
         headers.add(name: "Content-Length", value: "\(response.body.count)")
@@ -104,11 +108,9 @@ final class ScrapeHandler: ChannelInboundHandler, RemovableChannelHandler {
         let head = HTTPResponseHead(version: version, status: HTTPResponseStatus(statusCode: response.status),
                                     headers: headers)
         context.write(wrapOutboundOut(.head(head)), promise: nil)
-        if !omitBody {
-            var buffer = context.channel.allocator.buffer(capacity: response.body.count)
-            buffer.writeBytes(response.body)
-            context.write(wrapOutboundOut(.body(.byteBuffer(buffer))), promise: nil)
-        }
+        var buffer = context.channel.allocator.buffer(capacity: response.body.count)
+        buffer.writeBytes(response.body)
+        context.write(wrapOutboundOut(.body(.byteBuffer(buffer))), promise: nil)
         let channel = context.channel
         context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in
             channel.close(promise: nil)
