@@ -75,6 +75,7 @@ public struct PprofReader: Sendable {
 
         let commKey = strings.firstIndex(of: SampleLabels.commKey).map(Int64.init)
         let pidKey = strings.firstIndex(of: SampleLabels.pidKey).map(Int64.init)
+        let threadKey = strings.firstIndex(of: SampleLabels.threadKey).map(Int64.init)
         let roots: Bool
         switch processRoots {
         case .always: roots = true
@@ -98,7 +99,13 @@ public struct PprofReader: Sendable {
                 guard let located = locations[id] else { throw .dangling(what: "location", id: id) }
                 frames.append(contentsOf: located)
             }
-            counts.add(Stack(frames), count: UInt64(value))
+            // A `thread` label (with its `pid`) keeps the stack apart per thread, as recorded.
+            var thread: ThreadLabel?
+            if let threadKey, let tid = sample.label.first(where: { $0.key == threadKey })?.num {
+                let pid = pidKey.flatMap { key in sample.label.first { $0.key == key }?.num } ?? 0
+                thread = ThreadLabel(pid: Int32(truncatingIfNeeded: pid), tid: Int32(truncatingIfNeeded: tid))
+            }
+            counts.add(Stack(frames, thread: thread), count: UInt64(value))
         }
         return Contents(counts: counts, sampleType: types[valueIndex].0, sampleUnit: types[valueIndex].1,
                         periodType: try string(profile.periodType.type), periodUnit: try string(profile.periodType.unit),

@@ -13,7 +13,8 @@ import SwiftProtobuf
 /// - Functions with the readable name, the stored (mangled) name and the source file.
 /// - Kernel frames in one `[kernel.kallsyms]` mapping; other frames without a mapping but
 ///   with a module in a placeholder mapping named after it (address range 0).
-/// - A stack's `.process` root becomes the sample's `comm` label, not a location.
+/// - A stack's `.process` root becomes the sample's `comm` label, not a location; its
+///   thread (when the session kept threads apart) the `pid` and `thread` labels.
 public struct PprofWriter: Sendable {
     public var metadata: PprofMetadata
 
@@ -53,6 +54,10 @@ public struct PprofWriter: Sendable {
             sample.value = [samples, overflow ? .max : nanoseconds]
             var labels = metadata.labels
             if let root = stack.frames.first, root.kind == .process { labels.comm = root.function }
+            if let thread = stack.thread {
+                labels.pid = Int64(thread.pid)
+                labels.thread = Int64(thread.tid)
+            }
             sample.label = builder.labels(labels)
             profile.sample.append(sample)
         }

@@ -79,6 +79,8 @@ public final class SessionRegistry: Sendable {
         }
         try validate(durationSeconds: durationSeconds, frequencyHz: frequencyHz)
         var settings = SessionSettings(target: target)
+        // Results are rendered as pprof too, whose samples carry pid and thread labels.
+        settings.keepsThreads = true
         settings.duration = durationSeconds
         settings.frequency = frequencyHz
         settings.unwind = unwind ?? limits.unwind

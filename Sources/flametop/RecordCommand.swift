@@ -84,6 +84,8 @@ struct RecordCommand: ParsableCommand {
             for (file, _) in files { file.discard() }
             throw CommandFailure(error.description)
         }
+        // pprof labels samples by thread: count stacks per thread when a pprof file is written.
+        settings.keepsThreads = files.contains { $0.format == .pprof }
         let session: ProfilingSession
         let symbolizer = Symbolizer(options: symbols.symbolizerOptions)
         do {

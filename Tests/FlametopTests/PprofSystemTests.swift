@@ -72,6 +72,8 @@ struct PprofSystemTests {
         #expect(mapping?.contains(buildID) == true, "the binary's mapping carries build-id \(buildID):\n\(raw)")
         #expect(mapping?.contains("[FN][FL][LN][IN]") == true, "\(mapping ?? raw)")
         #expect(raw.contains("pid:[\(workload.pid)]") && raw.contains("comm:[ic]"), "\(raw)")
+        // The workload is single-threaded: its one thread is the process.
+        #expect(raw.contains("thread:[\(workload.pid)]"), "\(raw)")
         #expect(raw.contains("PeriodType: cpu nanoseconds") && raw.contains("Period: 2004008"), "\(raw)")
         #expect(raw.contains("samples/count cpu/nanoseconds"), "\(raw)")
     }

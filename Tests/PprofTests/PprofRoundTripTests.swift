@@ -36,7 +36,7 @@ import Testing
 
     static let metadata = PprofMetadata(frequency: 99, timeNanos: 1_700_000_000_000_000_000,
                                         durationNanos: 10_000_000_000,
-                                        labels: SampleLabels(pid: 4242, comm: "app", thread: 4243))
+                                        labels: SampleLabels(pid: 4242, comm: "app"))
 
     @Test func readingWhatWasWrittenGivesTheSameStacksAndCounts() throws {
         let bytes = try PprofWriter(metadata: Self.metadata).encode(Self.sample)
@@ -96,8 +96,8 @@ import Testing
         for sample in profile.sample {
             let keys: [String] = sample.label.map { text($0.key) }
             let labelValues: [String] = sample.label.map { $0.str == 0 ? String($0.num) : text($0.str) }
-            #expect(keys == ["pid", "comm", "thread"])
-            #expect(labelValues == ["4242", "app", "4243"])
+            #expect(keys == ["pid", "comm"])
+            #expect(labelValues == ["4242", "app"])
         }
     }
 
@@ -132,6 +132,22 @@ import Testing
         #expect(read.counts == StackCounts(expectedPairs))
         #expect(try PprofReader(processRoots: .never).read(try profile.serializedBytes()).counts.counts.keys
             .allSatisfy { $0.frames.first?.kind != .process })
+    }
+
+    @Test func threadsBecomePidAndThreadLabelsAndComeBack() throws {
+        let frames = [Frame(function: "main", module: "app"), Frame(function: "work", module: "app")]
+        let pairs: [(Stack, UInt64)] = [(Stack(frames, thread: ThreadLabel(pid: 10, tid: 10)), 3),
+                                        (Stack(frames, thread: ThreadLabel(pid: 10, tid: 11)), 5)]
+        let threaded = StackCounts(pairs)
+        let profile = PprofWriter(metadata: PprofMetadata(frequency: 99, labels: SampleLabels(pid: 10, comm: "app")))
+            .profile(threaded)
+        let strings: [String] = profile.stringTable
+        let threads: [Int64] = profile.sample.map { sample in sample.label.first { strings[Int($0.key)] == "thread" }?.num ?? -1 }
+        #expect(threads == [11, 10])
+        #expect(profile.location.count == 2, "the threads share their locations")
+        let read = try PprofReader().read(try profile.serializedBytes())
+        #expect(read.counts == threaded)
+        #expect(FoldedWriter().write(read.counts) == "main;work 8\n", "folded merges the threads")
     }
 
     @Test func recursionAtOneAddressKeepsEveryFrame() throws {

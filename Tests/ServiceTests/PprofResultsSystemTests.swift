@@ -42,6 +42,8 @@ extension ServiceSystemTests {
                     let strings = profile.stringTable
                     let pids = Set(profile.sample.flatMap { $0.label.filter { strings[Int($0.key)] == "pid" }.map(\.num) })
                     #expect(pids == [Int64(workload.pid)])
+                    let threads = Set(profile.sample.flatMap { $0.label.filter { strings[Int($0.key)] == "thread" }.map(\.num) })
+                    #expect(threads.contains(Int64(workload.pid)), "every sample names its thread: \(threads)")
                     #expect(profile.mapping.contains { strings[Int($0.filename)].hasSuffix("/gt-nopie") && $0.buildID != 0 })
                 }
             }
