@@ -19,7 +19,8 @@ struct RecordCommand: ParsableCommand {
 
             pprof (`--format pprof`, or an output named *.pb.gz, *.pb or *.pprof): gzipped protobuf \
             for `go tool pprof`, Parca, Pyroscope and `flametop view`, with addresses, mappings and \
-            build-ids, inlined frames as lines, source files and lines, and pid/comm labels. Sample \
+            build-ids, inlined frames as lines, source files and lines, and pid/comm/thread labels \
+            (stacks are then counted per thread; the folded file merges them). Sample \
             types samples/count and cpu/nanoseconds (period 1e9 / Hz).
 
             Ctrl-C, SIGTERM or SIGHUP stop early and still write everything sampled so far; so does \
