@@ -2,7 +2,7 @@
 # and root for eBPF. Missing apt packages are installed by `make deps`.
 
 SWIFT ?= swift
-APT_PACKAGES := pkg-config libbpf-dev libelf-dev libdw-dev libiberty-dev elfutils libncurses-dev tmux gcc g++ binutils libc6-dbg libcap2-bin util-linux openssl libdebuginfod-dev debuginfod curl
+APT_PACKAGES := pkg-config libbpf-dev libelf-dev libdw-dev libiberty-dev elfutils libncurses-dev tmux gcc g++ binutils libc6-dbg libcap2-bin util-linux openssl libdebuginfod-dev debuginfod curl zlib1g-dev protobuf-compiler golang-go
 BENCH_PACKAGES := linux-perf bpftrace time bc tmux
 RELEASE_BIN := .build/release/flametop
 

@@ -16,6 +16,8 @@ let package = Package(
         .package(url: "https://github.com/grpc/grpc-swift-protobuf", from: "2.4.1"),
         .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        // The HTTP scrape endpoint (/debug/pprof/profile): NIO's HTTP/1.1 server.
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
     ],
     targets: [
@@ -25,6 +27,9 @@ let package = Package(
         .systemLibrary(name: "CElfutils", pkgConfig: "libdw",
                        providers: [.apt(["libelf-dev", "libdw-dev"])]),
         .systemLibrary(name: "CDebuginfod", providers: [.apt(["libdebuginfod-dev"])]),
+        // gzip for pprof files: the system's zlib behind a thin Swift wrapper with typed errors.
+        .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
+        .target(name: "Gzip", dependencies: ["CZlib"]),
         // The one header the BPF program and Swift share.
         .target(name: "CProfilerABI"),
 
@@ -36,38 +41,46 @@ let package = Package(
 
         // Pure Swift profile model: no C, no I/O beyond strings.
         .target(name: "Profile"),
+        // pprof's protobuf messages (generated, committed) and the writer/reader over the
+        // profile model: pure Swift too; gzip is the caller's step (Gzip).
+        .target(name: "Pprof",
+                dependencies: ["Profile", .product(name: "SwiftProtobuf", package: "swift-protobuf")]),
         .target(name: "Symbolization", dependencies: ["CElfutils", "CDebuginfod", "Profile"]),
         .target(name: "Sampling",
                 dependencies: ["CLibbpf", "CProfilerABI", "BPFObject", "Profile", "Symbolization"]),
         // No pkgConfig: ncursesw.pc carries -D flags SwiftPM rejects; the module map links it.
         .systemLibrary(name: "CCurses", providers: [.apt(["libncurses-dev"])]),
         .target(name: "TerminalUI",
-                dependencies: ["CCurses", "Profile", "Sampling",
+                dependencies: ["CCurses", "Profile", "Sampling", "Pprof", "Gzip",
                                .product(name: "Logging", package: "swift-log")]),
         .target(name: "Service",
-                dependencies: ["Sampling", "Symbolization", "Profile",
+                dependencies: ["Sampling", "Symbolization", "Profile", "Pprof", "Gzip",
                                .product(name: "GRPCCore", package: "grpc-swift-2"),
                                .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
                                .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),
                                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                               .product(name: "NIOCore", package: "swift-nio"),
+                               .product(name: "NIOPosix", package: "swift-nio"),
+                               .product(name: "NIOHTTP1", package: "swift-nio"),
                                .product(name: "TOMLKit", package: "TOMLKit"),
                                .product(name: "Logging", package: "swift-log")]),
         .executableTarget(name: "flametop",
-                          dependencies: ["Sampling", "Symbolization", "Profile", "TerminalUI", "Service",
+                          dependencies: ["Sampling", "Symbolization", "Profile", "Pprof", "Gzip", "TerminalUI", "Service",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser"),
                                          .product(name: "Logging", package: "swift-log")]),
 
         // Builds test workloads, runs processes with bounded waits; shared by the test targets.
         .target(name: "TestSupport", dependencies: ["Profile"], path: "Tests/TestSupport"),
         .testTarget(name: "ProfileTests", dependencies: ["Profile", "TestSupport"]),
-        .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI", "Profile", "TestSupport"]),
+        .testTarget(name: "PprofTests", dependencies: ["Pprof", "Gzip", "Profile", "TestSupport"]),
+        .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI", "Profile", "Pprof", "Gzip", "TestSupport"]),
         .testTarget(name: "SymbolizationTests", dependencies: ["Symbolization", "Profile", "TestSupport"]),
         .testTarget(name: "SamplingTests",
                     dependencies: ["Sampling", "CLibbpf", "CProfilerABI", "BPFObject", "Profile", "TestSupport"]),
-        .testTarget(name: "FlametopTests", dependencies: ["Profile", "TestSupport"]),
+        .testTarget(name: "FlametopTests", dependencies: ["Profile", "Pprof", "Gzip", "TestSupport"]),
         .testTarget(name: "ServiceTests",
-                    dependencies: ["Service", "Profile", "Sampling", "TestSupport",
+                    dependencies: ["Service", "Profile", "Pprof", "Gzip", "Sampling", "TestSupport",
                                    .product(name: "GRPCCore", package: "grpc-swift-2"),
                                    .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport")]),
     ]

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Regenerates the Swift code for proto/profiler/v1/profiler.proto into
-# Sources/Service/Generated. The output is committed: building the protoc plugins
+# Sources/Service/Generated (messages and gRPC stubs), and for pprof's
+# proto/perftools/profiles/profile.proto into Sources/Pprof/Generated (messages
+# only). The output is committed: building the protoc plugins
 # takes about ten minutes, so a normal `swift build` never does it.
 #
 # protoc comes from Debian's protobuf-compiler (installed when missing); the two
@@ -15,6 +17,8 @@ SCRATCH=.build-proto
 OUT=Sources/Service/Generated
 PROTO_ROOT=proto
 PROTOS=(profiler/v1/profiler.proto)
+PPROF_OUT=Sources/Pprof/Generated
+PPROF_PROTOS=(perftools/profiles/profile.proto)
 
 if ! command -v protoc >/dev/null; then
   echo "installing protobuf-compiler (protoc)"
@@ -44,3 +48,13 @@ protoc \
   --grpc-swift-2_out="$OUT" --grpc-swift-2_opt=Visibility=Public,Server=true,Client=true,FileNaming=DropPath \
   "${PROTOS[@]}"
 ls -l "$OUT"
+
+# pprof's messages: no services, so only protoc-gen-swift. Public, as the Pprof
+# module's API hands them to tests and tools.
+mkdir -p "$PPROF_OUT"
+protoc \
+  --proto_path="$PROTO_ROOT" \
+  --plugin=protoc-gen-swift="$BIN/protoc-gen-swift" \
+  --swift_out="$PPROF_OUT" --swift_opt=Visibility=Public,FileNaming=DropPath \
+  "${PPROF_PROTOS[@]}"
+ls -l "$PPROF_OUT"

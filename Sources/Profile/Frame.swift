@@ -1,6 +1,7 @@
 /// One frame of a symbolic stack: what a person reads in a flame graph. Equality leaves
-/// `forms` out: they follow from the name within a session, and a clone mark must not make
-/// a frame of its own.
+/// `forms`, `address` and `mapping` out: they follow from the name within a session, and
+/// neither a clone mark nor another instruction of the same line must make a frame of its
+/// own (stacks that differ only there share one entry, with the first address seen).
 public struct Frame: Hashable, Sendable {
     /// Where the frame executes; decides the folded suffix and the colour.
     public enum Kind: UInt8, Hashable, Sendable {
@@ -28,9 +29,16 @@ public struct Frame: Hashable, Sendable {
     /// The short form and clone mark the symbolizer decided; nil for frames read from a
     /// folded file (the screen derives a short form from `function` then).
     public var forms: NameForms?
+    /// The instruction address the frame was symbolized from (return address − 1 for
+    /// callers); 0 when unknown (frames read from a folded file, markers). Inlined frames
+    /// share their function's address.
+    public var address: UInt64
+    /// The mapping `address` lies in; nil when unknown. Kept for pprof export.
+    public var mapping: CodeMapping?
 
     public init(function: String, module: String? = nil, kind: Kind = .user, isInlined: Bool = false,
-                sourceFile: String? = nil, line: Int? = nil, forms: NameForms? = nil) {
+                sourceFile: String? = nil, line: Int? = nil, forms: NameForms? = nil,
+                address: UInt64 = 0, mapping: CodeMapping? = nil) {
         self.function = function
         self.module = module
         self.kind = kind
@@ -38,6 +46,8 @@ public struct Frame: Hashable, Sendable {
         self.sourceFile = sourceFile
         self.line = line
         self.forms = forms
+        self.address = address
+        self.mapping = mapping
     }
 }
 

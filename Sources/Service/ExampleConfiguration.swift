@@ -50,6 +50,14 @@ public enum ExampleConfiguration {
             # "fp" (frame pointers only) or "dwarf" (CFI unwinding, x86-64).
             unwind = "\(defaults.profiler.unwind.rawValue)"
 
+            [http]
+            # Go's pprof HTTP interface for Parca and Grafana Alloy's pyroscope.scrape:
+            #   GET /debug/pprof/profile?seconds=N[&pid=P][&hz=F] answers the gzipped
+            #   pprof after N seconds (without pid: every process). The same mTLS as
+            #   gRPC ([grpc_tls]), the same [profiler] limits. Off unless port is set.
+            # port = 6060
+            # bind_address = "0.0.0.0"   # default: [server] bind_address
+
             """
     }
 }

@@ -30,11 +30,14 @@ public struct ProfilerClient: Sendable {
         return try await service.startProfiling(request, options: Self.options(timeout))
     }
 
-    /// Streams a session's result; waits (up to `timeout`) while the session samples.
-    /// `onChunk` sees each chunk as it arrives.
-    public func results(sessionID: String, timeout: Duration,
+    /// Streams a session's result in `format`; waits (up to `timeout`) while the session
+    /// samples. `onChunk` sees each chunk as it arrives.
+    public func results(sessionID: String, timeout: Duration, format: Profiler_V1_ResultFormat = .folded,
                         onChunk: @escaping @Sendable (Profiler_V1_ProfilingResultsChunk) -> Void = { _ in }) async throws -> FetchedResult {
-        let request = Profiler_V1_GetProfilingResultsRequest.with { $0.sessionID = sessionID }
+        let request = Profiler_V1_GetProfilingResultsRequest.with {
+            $0.sessionID = sessionID
+            $0.format = format
+        }
         return try await service.getProfilingResults(request, options: Self.options(timeout)) { response in
             var assembler = FetchedResult.Assembler()
             for try await chunk in response.messages {

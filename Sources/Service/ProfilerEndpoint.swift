@@ -1,6 +1,7 @@
 import Foundation
 import GRPCCore
 import Logging
+import Pprof
 import Sampling
 import SwiftProtobuf
 
@@ -43,18 +44,28 @@ struct ProfilerEndpoint: Profiler_V1_ProfilerService.SimpleServiceProtocol {
                              response: RPCWriter<Profiler_V1_ProfilingResultsChunk>,
                              context: ServerContext) async throws {
         logger.debug("GetProfilingResults", metadata: ["peer": "\(context.remotePeer)", "session": "\(ClientEcho.quoted(request.sessionID))"])
+        let format = try Self.resultFormat(request.format)
         let result = try await waitForResult(sessionID: request.sessionID, context: context)
-        let ranges = chunker.ranges(of: result.folded)
+        let bytes: [UInt8]
+        do {
+            bytes = try result.bytes(in: format)
+        } catch {
+            throw RPCError(code: .internalError, message: "cannot encode the pprof profile: \(error.reason); the folded format still works")
+        }
+        let ranges = chunker.ranges(of: bytes, wholeLines: format == .folded)
         for (index, range) in ranges.enumerated() {
             var chunk = Profiler_V1_ProfilingResultsChunk()
-            chunk.data = Data(result.folded[range])
+            chunk.data = Data(bytes[range])
             chunk.chunkIndex = UInt32(index)
             chunk.isFinal = index == ranges.count - 1
-            if index == 0 { chunk.metadata = Self.metadata(of: result, chunks: ranges.count) }
+            if index == 0 {
+                chunk.metadata = Self.metadata(of: result, bytes: bytes.count, chunks: ranges.count, format: format)
+            }
             try await response.write(chunk)
         }
         logger.debug("results sent", metadata: [
-            "session": "\(request.sessionID)", "bytes": "\(result.folded.count)", "chunks": "\(ranges.count)"])
+            "session": "\(request.sessionID)", "format": "\(format.rawValue)", "bytes": "\(bytes.count)",
+            "chunks": "\(ranges.count)"])
     }
 
     func getStatus(request: Profiler_V1_GetStatusRequest,
@@ -102,7 +113,18 @@ struct ProfilerEndpoint: Profiler_V1_ProfilerService.SimpleServiceProtocol {
         }
     }
 
-    static func metadata(of result: SessionResult, chunks: Int) -> Profiler_V1_ProfileMetadata {
+    /// The request's format; UNSPECIFIED is folded.
+    static func resultFormat(_ format: Profiler_V1_ResultFormat) throws(RPCError) -> ProfileFormat {
+        switch format {
+        case .unspecified, .folded: return .folded
+        case .pprof: return .pprof
+        case .UNRECOGNIZED(let value):
+            throw RPCError(code: .invalidArgument, message: "format: unknown ResultFormat \(value) (FOLDED or PPROF)")
+        }
+    }
+
+    static func metadata(of result: SessionResult, bytes: Int, chunks: Int,
+                         format: ProfileFormat) -> Profiler_V1_ProfileMetadata {
         .with {
             $0.sessionID = result.sessionID
             $0.pid = result.pid
@@ -116,9 +138,10 @@ struct ProfilerEndpoint: Profiler_V1_ProfilerService.SimpleServiceProtocol {
             $0.losses = Profiler_V1_LossCounters(result.statistics)
             $0.end = Self.end(result.state)
             $0.endReason = result.endReason
-            $0.totalBytes = UInt64(result.folded.count)
+            $0.totalBytes = UInt64(bytes)
             $0.totalChunks = UInt32(chunks)
             $0.unwind = Profiler_V1_UnwindMode(result.unwind)
+            $0.format = format == .pprof ? .pprof : .folded
         }
     }
 

@@ -12,6 +12,8 @@ public final class ProfilerServer: Sendable {
     private let transport: HTTP2ServerTransport.Posix
     private let server: GRPCServer<HTTP2ServerTransport.Posix>
     private let registry: SessionRegistry
+    /// The HTTP scrape endpoint ([http] port), when configured.
+    private let scrape: ScrapeServer?
     private let status: StatusReporter
     private let availability = EBPFAvailability()
     private let logger: Logger
@@ -39,6 +41,13 @@ public final class ProfilerServer: Sendable {
                                         chunker: ResultChunker(maxBytes: configuration.profiler.chunkSizeBytes),
                                         logger: logger)
         server = GRPCServer(transport: transport, services: [endpoint])
+        if let httpPort = configuration.http.port {
+            let tls = allowPlaintext ? nil : try ServerSecurity.scrapeContext(configuration.tls)
+            scrape = ScrapeServer(host: configuration.http.bindAddress ?? configuration.server.bindAddress, port: httpPort,
+                                  tls: tls, endpoint: ScrapeEndpoint(registry: registry, logger: logger))
+        } else {
+            scrape = nil
+        }
         (shutdownRequests, requestShutdown) = AsyncStream.makeStream(of: Void.self)
     }
 
@@ -53,9 +62,37 @@ public final class ProfilerServer: Sendable {
     }
 
     /// Serves until `shutdown()` has drained the calls in flight (or its grace
-    /// period ran out), or the transport fails. `onListening` gets the bound address.
-    public func run(onListening: @escaping @Sendable (_ host: String, _ port: Int) -> Void = { _, _ in }) async throws {
+    /// period ran out), or the transport fails. `onListening` gets the bound address,
+    /// `onScrapeListening` the HTTP endpoint's (when configured).
+    public func run(onListening: @escaping @Sendable (_ host: String, _ port: Int) -> Void = { _, _ in },
+                    onScrapeListening: @escaping @Sendable (_ host: String, _ port: Int) -> Void = { _, _ in }) async throws {
         availability.prime()
+        if let scrape {
+            let port: Int
+            do {
+                port = try await scrape.start()
+            } catch {
+                await scrape.shutdown()
+                throw error
+            }
+            onScrapeListening(configuration.http.bindAddress ?? configuration.server.bindAddress, port)
+        }
+        do {
+            try await serve(onListening: onListening)
+        } catch {
+            await stopScrape()
+            throw error
+        }
+        await stopScrape()
+    }
+
+    private func stopScrape() async {
+        guard let scrape else { return }
+        await scrape.stop()
+        await scrape.shutdown()
+    }
+
+    private func serve(onListening: @escaping @Sendable (_ host: String, _ port: Int) -> Void) async throws {
         enum Finished { case served, listening, graceExpired, sweeperStopped }
         try await withThrowingTaskGroup(of: Finished.self) { group in
             group.addTask {
@@ -98,6 +135,7 @@ public final class ProfilerServer: Sendable {
     public func shutdown() {
         logger.info("shutting down: draining calls in flight")
         status.markShuttingDown()
+        if let scrape { Task { await scrape.stop() } }
         registry.stopAll()
         server.beginGracefulShutdown()
         requestShutdown.yield()

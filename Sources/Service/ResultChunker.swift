@@ -1,4 +1,4 @@
-/// Cuts a folded file into chunks of at most `maxBytes`, each holding whole lines
+/// Cuts a profile file into chunks (binary pprof at the size alone). A folded file: into chunks of at most `maxBytes`, each holding whole lines
 /// where a line fits, so a client can hand chunks on as they arrive. A line
 /// longer than `maxBytes` (a very deep stack) is cut across chunks; joined in
 /// order the chunks are always the file byte for byte. An empty file is one
@@ -11,14 +11,15 @@ public struct ResultChunker: Sendable {
         self.maxBytes = maxBytes
     }
 
-    /// The byte ranges of the chunks, in order.
-    public func ranges(of bytes: [UInt8]) -> [Range<Int>] {
+    /// The byte ranges of the chunks, in order. `wholeLines: false` (binary data: pprof)
+    /// cuts at `maxBytes` only.
+    public func ranges(of bytes: [UInt8], wholeLines: Bool = true) -> [Range<Int>] {
         guard !bytes.isEmpty else { return [0..<0] }
         var ranges: [Range<Int>] = []
         var start = 0
         while start < bytes.count {
             var end = min(start + maxBytes, bytes.count)
-            if end < bytes.count, let newline = bytes[start..<end].lastIndex(of: UInt8(ascii: "\n")) {
+            if wholeLines, end < bytes.count, let newline = bytes[start..<end].lastIndex(of: UInt8(ascii: "\n")) {
                 end = newline + 1
             }
             ranges.append(start..<end)

@@ -39,6 +39,29 @@ enum ServerSecurity {
         }
     }
 
+    /// The scrape endpoint's TLS: the same certificate, key and client CA as gRPC's,
+    /// client certificates required (checked by `mutualTLS` first).
+    static func scrapeContext(_ tls: ServiceConfiguration.TLS) throws(ConfigurationError) -> NIOSSLContext {
+        guard let certFile = tls.certFile, let keyFile = tls.keyFile, let caFile = tls.caFile else {
+            throw ConfigurationError(key: "grpc_tls", message: "cert_file, key_file and ca_file are all required for mTLS")
+        }
+        let chain = try certificates(try read(certFile, key: "grpc_tls.cert_file"), key: "grpc_tls.cert_file", path: certFile)
+        let roots = try certificates(try read(caFile, key: "grpc_tls.ca_file"), key: "grpc_tls.ca_file", path: caFile)
+        do {
+            var configuration = TLSConfiguration.makeServerConfiguration(
+                certificateChain: chain.map { .certificate($0) },
+                privateKey: .privateKey(try NIOSSLPrivateKey(bytes: try read(keyFile, key: "grpc_tls.key_file"), format: .pem)))
+            configuration.trustRoots = .certificates(roots)
+            // Clients are identified by their certificate, not a host name.
+            configuration.certificateVerification = .noHostnameVerification
+            return try NIOSSLContext(configuration: configuration)
+        } catch let error as ConfigurationError {
+            throw error
+        } catch {
+            throw ConfigurationError(key: "grpc_tls", message: "cannot make the HTTP endpoint's TLS context (\(error))")
+        }
+    }
+
     private static func read(_ path: String, key: String) throws(ConfigurationError) -> [UInt8] {
         guard let data = FileManager.default.contents(atPath: path) else {
             let reason = FileManager.default.fileExists(atPath: path) ? "cannot be read" : "does not exist"

@@ -34,6 +34,7 @@ extension ServiceConfiguration {
             switch key {
             case "server": try reader.read(section, key, into: &configuration.server)
             case "grpc_tls": try reader.read(section, key, into: &configuration.tls)
+            case "http": try reader.read(section, key, into: &configuration.http)
             default: try reader.read(section, key, into: &configuration.profiler)
             }
         }
@@ -53,7 +54,7 @@ extension ServiceConfiguration {
         return try parse(toml: text, source: path, baseDirectory: directory)
     }
 
-    static let sections = ["server", "grpc_tls", "profiler"]
+    static let sections = ["server", "grpc_tls", "profiler", "http"]
 
     /// The first line (1-based) holding a `[` or `[[` header whose key starts with neither
     /// a bare-key character nor a quote. toml++ (TOMLKit 0.6, toml.hpp:15481) asserts on
@@ -96,6 +97,17 @@ private struct TableReader {
             case "bind_address": server.bindAddress = try string(value, "\(section).\(key)")
             case "port": server.port = try integer(value, "\(section).\(key)", in: L.port)
             default: server.shutdownGraceSeconds = try integer(value, "\(section).\(key)", in: L.shutdownGraceSeconds)
+            }
+        }
+    }
+
+    mutating func read(_ table: TOMLTable, _ section: String,
+                       into http: inout ServiceConfiguration.HTTP) throws(ConfigurationError) {
+        typealias L = ServiceConfiguration.Limits
+        try forEachKey(table, section, known: ["bind_address", "port"]) { key, value throws(ConfigurationError) in
+            switch key {
+            case "bind_address": http.bindAddress = try string(value, "\(section).\(key)")
+            default: http.port = try integer(value, "\(section).\(key)", in: L.port)
             }
         }
     }

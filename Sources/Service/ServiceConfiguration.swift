@@ -44,9 +44,21 @@ public struct ServiceConfiguration: Sendable, Equatable {
         public init() {}
     }
 
+    /// Go's pprof HTTP interface (`GET /debug/pprof/profile?seconds=N`), for Parca and
+    /// Alloy's `pyroscope.scrape`: off unless a port is set. Same TLS, same session limits.
+    public struct HTTP: Sendable, Equatable {
+        /// nil: no HTTP endpoint. 0 picks a free port (the bound one is logged).
+        public var port: Int?
+        /// nil: the gRPC server's `bind_address`.
+        public var bindAddress: String?
+
+        public init() {}
+    }
+
     public var server = Server()
     public var tls = TLS()
     public var profiler = Profiler()
+    public var http = HTTP()
 
     public init() {}
 
@@ -70,6 +82,15 @@ public struct ServiceConfiguration: Sendable, Equatable {
             throw ConfigurationError(key: "server.bind_address",
                                      message: "\"\(server.bindAddress)\" is not an IPv4 or IPv6 address",
                                      hint: "use 0.0.0.0 for every interface, 127.0.0.1 for this host only")
+        }
+        if let http = http.bindAddress {
+            guard let httpAddress = ListenAddress(http) else {
+                throw ConfigurationError(key: "http.bind_address", message: "\"\(http)\" is not an IPv4 or IPv6 address")
+            }
+            if allowPlaintext && self.http.port != nil && !httpAddress.isLoopback {
+                throw ConfigurationError(key: "http.bind_address",
+                                         message: "plaintext is only served on a loopback address, not \(http)")
+            }
         }
         if allowPlaintext {
             guard address.isLoopback else {

@@ -61,8 +61,26 @@ public final class SessionRegistry: Sendable {
     /// `unwind` takes the configured default.
     public func start(pid: Int32, durationSeconds: Int, frequencyHz: Int,
                       unwind: SessionSettings.UnwindMode? = nil) async throws(ServiceError) -> StartedSession {
-        try validate(pid: pid, durationSeconds: durationSeconds, frequencyHz: frequencyHz)
-        var settings = SessionSettings(target: .process(pid: pid))
+        try await start(target: .process(pid: pid), durationSeconds: durationSeconds, frequencyHz: frequencyHz,
+                        unwind: unwind)
+    }
+
+    /// `start` for a process or, for the HTTP scrape without `pid`, every process (the
+    /// result's stacks then start with the command name; its pid is 0).
+    public func start(target: SessionSettings.Target, durationSeconds: Int, frequencyHz: Int,
+                      unwind: SessionSettings.UnwindMode? = nil) async throws(ServiceError) -> StartedSession {
+        let pid: Int32
+        switch target {
+        case .process(let target):
+            pid = target
+            try validate(pid: pid)
+        case .allProcesses:
+            pid = 0
+        }
+        try validate(durationSeconds: durationSeconds, frequencyHz: frequencyHz)
+        var settings = SessionSettings(target: target)
+        // Results are rendered as pprof too, whose samples carry pid and thread labels.
+        settings.keepsThreads = true
         settings.duration = durationSeconds
         settings.frequency = frequencyHz
         settings.unwind = unwind ?? limits.unwind
@@ -166,7 +184,7 @@ public final class SessionRegistry: Sendable {
         return totals
     }
 
-    private func validate(pid: Int32, durationSeconds: Int, frequencyHz: Int) throws(ServiceError) {
+    private func validate(pid: Int32) throws(ServiceError) {
         guard pid > 0 else { throw ServiceError(.invalidArgument, "pid must be a positive process id (got \(pid))") }
         switch ProcessIDKind.of(pid) {
         case .thread(let process):
@@ -179,6 +197,9 @@ public final class SessionRegistry: Sendable {
         case .process, .none:
             break
         }
+    }
+
+    private func validate(durationSeconds: Int, frequencyHz: Int) throws(ServiceError) {
         let durations = 1...limits.maxSessionDurationSeconds
         guard durations.contains(durationSeconds) else {
             throw ServiceError(.invalidArgument,
@@ -195,7 +216,7 @@ public final class SessionRegistry: Sendable {
     /// budget, and wakes the callers waiting for it.
     private func sessionEnded(_ session: ServiceSession, final: SessionSnapshot) {
         let result = SessionResult(sessionID: session.id, pid: session.pid, final: final)
-        let bytes = result.folded.count
+        let bytes = result.byteCount
         let retention = Duration.seconds(limits.resultRetentionSeconds)
         let outcome: Result<SessionResult, ServiceError> = state.withLock { state in
             state.active -= 1

@@ -1,9 +1,13 @@
 import Foundation
+import Gzip
+import Pprof
 import Profile
 import Sampling
 
-/// What a session left behind: its folded file, rendered once when it ended,
-/// and what the client's metadata needs. The stack counts themselves are dropped.
+/// What a session left behind: its folded and pprof files, rendered once when it
+/// ended, and what the client's metadata needs. The stack counts themselves are
+/// dropped (a gzipped pprof file is smaller than the folded one: it costs less than
+/// the counts would).
 public struct SessionResult: Sendable {
     public var sessionID: String
     public var pid: Int32
@@ -20,6 +24,13 @@ public struct SessionResult: Sendable {
     public var state: SessionSnapshot.State
     /// Exactly the bytes `flametop record` writes for the same profile.
     public var folded: [UInt8]
+    /// The gzipped pprof file `flametop record --format pprof` writes, or why it could
+    /// not be made (zlib out of memory).
+    public var pprof: Result<[UInt8], PprofFailure>
+
+    public struct PprofFailure: Error, Sendable, Equatable {
+        public var reason: String
+    }
 
     public init(sessionID: String, pid: Int32, final snapshot: SessionSnapshot) {
         self.sessionID = sessionID
@@ -36,6 +47,30 @@ public struct SessionResult: Sendable {
         statistics = snapshot.statistics
         state = snapshot.state
         folded = Array(FoldedWriter().write(snapshot.counts).utf8)
+        let metadata = PprofMetadata(frequency: Double(frequencyHz),
+                                     timeNanos: Int64((startedAt.timeIntervalSince1970 * 1e9).rounded()),
+                                     durationNanos: Int64((elapsedSeconds * 1e9).rounded()),
+                                     // A system-wide result (pid 0) labels each stack by its process root.
+                                     labels: pid > 0 ? SampleLabels(pid: Int64(pid), comm: command) : SampleLabels(),
+                                     comments: ["flametop \(frequencyHz) Hz"])
+        do {
+            pprof = .success(try Gzip.compress(try PprofWriter(metadata: metadata).encode(snapshot.counts)))
+        } catch {
+            pprof = .failure(PprofFailure(reason: String(describing: error)))
+        }
+    }
+
+    /// What the result holds in memory: both files.
+    public var byteCount: Int {
+        folded.count + ((try? pprof.get())?.count ?? 0)
+    }
+
+    /// The file in `format`.
+    public func bytes(in format: ProfileFormat) throws(PprofFailure) -> [UInt8] {
+        switch format {
+        case .folded: return folded
+        case .pprof: return try pprof.get()
+        }
     }
 
     /// Why the session ended, in words.

@@ -14,6 +14,13 @@ public struct KernelSymbols: Sendable {
 
     public var count: Int { table.count }
 
+    /// The lowest and highest symbol address (core kernel and modules): the kernel's
+    /// mapping in an export.
+    public var addressRange: ClosedRange<UInt64>? {
+        guard table.count > 0 else { return nil }
+        return table.start(at: 0)...table.start(at: table.count - 1)
+    }
+
     /// Reads and parses /proc/kallsyms (or another file in its format).
     public static func load(path: String = "/proc/kallsyms") throws(SymbolizationError) -> KernelSymbols {
         try load(path: path, chunkSize: 64 * 1024)

@@ -201,7 +201,8 @@ final class ModuleSymbols: Sendable {
         if let known = state.forms[name] {
             forms = known
         } else {
-            forms = NameForms(short: shortNames(state: &state).shortName(name.readable), clone: name.clone)
+            forms = NameForms(short: shortNames(state: &state).shortName(name.readable), clone: name.clone,
+                              systemName: name.raw)
             state.forms[name] = forms
         }
         return Symbolic(name: name.raw, readable: name.readable, forms: forms, file: file, line: line, isInlined: isInlined)

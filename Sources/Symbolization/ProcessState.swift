@@ -1,4 +1,5 @@
 import Glibc
+import Profile
 
 /// What a `Symbolizer` keeps per process: its executable mappings, when they were read,
 /// the frames its addresses became, its root (for containers) and its JIT perf map.
@@ -8,6 +9,9 @@ final class ProcessState {
     /// Set once /proc/PID is gone: its maps can no longer change, so never re-read them.
     var hasExited: Bool
     var memo: [UInt64: Resolution] = [:]
+    /// The export form of each mapping frames were resolved in, by start address;
+    /// cleared with `memo` when the maps change.
+    var codeMappings: [UInt64: CodeMapping] = [:]
     /// `/proc/PID/root` when the process sees another root than ours (a container), else nil.
     var root: String?
     /// When a sweep first found /proc/PID gone; evicted at a later sweep.

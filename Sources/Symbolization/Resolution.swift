@@ -26,3 +26,14 @@ struct Resolution {
                    unresolved: reason, module: module)
     }
 }
+
+extension Resolution {
+    /// Records where the frames came from (the looked-up address, its mapping), for
+    /// exports that keep addresses; every frame of one address shares both.
+    mutating func locate(at address: UInt64, in mapping: CodeMapping?) {
+        for index in frames.indices {
+            frames[index].address = address
+            frames[index].mapping = mapping
+        }
+    }
+}

@@ -25,7 +25,9 @@ extension Symbolizer {
             if let known = kernelMemo[address] {
                 resolution = known
             } else {
-                resolution = resolveKernel(address)
+                var resolved = resolveKernel(address)
+                resolved.locate(at: address, in: kernelMapping)
+                resolution = resolved
                 kernelMemo[address] = resolution
             }
             statistics.count(resolution)
@@ -33,6 +35,19 @@ extension Symbolizer {
         }
         publishIfDue()
         return frames
+    }
+
+    /// The kernel's mapping for exports, `[kernel.kallsyms]` as perf and pprof name it: from
+    /// the lowest kernel symbol up, with the build-id from /sys/kernel/notes. Set once
+    /// kernel symbols are loaded.
+    var kernelMapping: CodeMapping? {
+        if let known = kernelCodeMapping { return known }
+        guard case let .success(symbols)? = kernelSymbols, let range = symbols.addressRange else { return nil }
+        let mapping = CodeMapping(start: range.lowerBound, limit: UInt64.max, fileOffset: 0,
+                                  file: CodeMapping.kernelFileName,
+                                  buildID: KernelBuildID.read().map(Self.hex))
+        kernelCodeMapping = mapping
+        return mapping
     }
 
     func resolveKernel(_ address: UInt64) -> Resolution {

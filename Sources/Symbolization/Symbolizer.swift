@@ -19,12 +19,15 @@ public final class Symbolizer {
     let clock = ContinuousClock()
     private var processes: [Int32: ProcessState] = [:]
     private var modules: [FileKey: ModuleSymbols] = [:]
+    /// The GNU build-id (hex) of each mapped file that has one, read with its module.
+    private var buildIDs: [FileKey: String] = [:]
     var kernelSymbols: Result<KernelSymbols, SymbolizationError>?
     var pendingKernelSymbols: PendingKernelSymbols?
     /// Where DWARF indexes draw memory from; nil: no limit. Modules loaded under a
     /// budget are cached apart from those loaded without one.
     public var memoryBudget: MemoryBudget?
     var kernelMemo: [UInt64: Resolution] = [:]
+    var kernelCodeMapping: CodeMapping?
     private var lastSweep: ContinuousClock.Instant
     private var lastPublished: ContinuousClock.Instant
 
@@ -113,7 +116,9 @@ public final class Symbolizer {
                     if refreshMaps(process, pid: pid) { mapping = process.maps.mapping(containing: address) }
                 }
                 if let mapping {
-                    resolution = resolve(address, in: mapping, pid: pid, process: process)
+                    var resolved = resolve(address, in: mapping, pid: pid, process: process)
+                    resolved.locate(at: address, in: codeMapping(mapping, process: process))
+                    resolution = resolved
                     // JIT code not yet in the perf map may be there at the next look, and a
                     // debug file still on its way from debuginfod.
                     if !resolution.isProvisional,
@@ -121,10 +126,12 @@ public final class Symbolizer {
                         process.memo[address] = resolution
                     }
                 } else if let name = perfMapName(address, pid: pid, process: process) {
-                    resolution = .resolved(Frame(function: name, module: "[perf-map]"))
+                    resolution = .resolved(Frame(function: name, module: "[perf-map]", address: address))
                 } else {
                     // Not memoised: a later re-read of the maps may cover it.
-                    resolution = .unresolved(.unmapped, prefix: "[unknown]", offset: address, module: nil)
+                    var unmapped = Resolution.unresolved(.unmapped, prefix: "[unknown]", offset: address, module: nil)
+                    unmapped.locate(at: address, in: nil)
+                    resolution = unmapped
                 }
             }
             statistics.count(resolution)
@@ -186,6 +193,7 @@ public final class Symbolizer {
             if maps.mappings != process.maps.mappings {
                 // A range may now hold other code (dlclose, then dlopen at the same place).
                 process.memo.removeAll(keepingCapacity: true)
+                process.codeMappings.removeAll(keepingCapacity: true)
                 process.maps = maps
             }
             return true
@@ -223,6 +231,20 @@ public final class Symbolizer {
     }
 
     // MARK: - Resolving
+
+    /// The mapping as exports name it: the path the process maps (or the bracketed
+    /// name), with the file's build-id once its module was read.
+    private func codeMapping(_ mapping: MemoryMapping, process: ProcessState) -> CodeMapping {
+        if let known = process.codeMappings[mapping.start] { return known }
+        let buildID: String? = switch mapping.backing {
+        case .file, .deletedFile: buildIDs[FileKey(mapping)]
+        default: nil
+        }
+        let code = CodeMapping(start: mapping.start, limit: mapping.end, fileOffset: mapping.fileOffset,
+                               file: mapping.path ?? mapping.moduleName, buildID: buildID)
+        process.codeMappings[mapping.start] = code
+        return code
+    }
 
     private func resolve(_ address: UInt64, in mapping: MemoryMapping, pid: Int32, process: ProcessState) -> Resolution {
         switch mapping.backing {
@@ -282,6 +304,7 @@ public final class Symbolizer {
         for candidate in candidates where !candidate.path.isEmpty {
             do {
                 let identity = try ModuleIdentity.read(path: candidate.path, expectedInode: candidate.inode)
+                if case let .buildID(id, _) = identity { buildIDs[key] = Self.hex(id) }
                 let module = sharedModule(identity: identity, path: candidate.path, originalPath: path,
                                           root: process.root, name: mapping.moduleName)
                 modules[key] = module
@@ -345,6 +368,16 @@ public final class Symbolizer {
             statistics.moduleLoadFailures += 1
             return nil
         }
+    }
+
+    static func hex(_ bytes: [UInt8]) -> String {
+        var text = ""
+        text.reserveCapacity(bytes.count * 2)
+        for byte in bytes {
+            if byte < 16 { text += "0" }
+            text += String(byte, radix: 16)
+        }
+        return text
     }
 
     static func basename(_ path: String) -> String {

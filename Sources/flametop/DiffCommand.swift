@@ -20,10 +20,10 @@ struct DiffCommand: ParsableCommand {
             """
     )
 
-    @Argument(help: ArgumentHelp("The baseline profile.", valueName: "base.folded"))
+    @Argument(help: ArgumentHelp("The baseline profile (folded or pprof).", valueName: "base.folded"))
     var baseline: String
 
-    @Argument(help: ArgumentHelp("The profile to compare with it.", valueName: "new.folded"))
+    @Argument(help: ArgumentHelp("The profile to compare with it (folded or pprof).", valueName: "new.folded"))
     var current: String
 
     @Flag(name: .long, help: "Write the stacks with both counts (difffolded.pl's format) to stdout.")

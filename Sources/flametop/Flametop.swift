@@ -8,17 +8,18 @@ struct Flametop: ParsableCommand {
 
     static let configuration = CommandConfiguration(
         commandName: "flametop",
-        abstract: "A top-like live CPU profiler: eBPF stack sampling, flame trees, folded stacks.",
+        abstract: "A top-like live CPU profiler: eBPF stack sampling, flame trees, folded stacks, pprof.",
         discussion: """
             Needs root (or CAP_BPF + CAP_PERFMON) and Linux 5.3+. `flametop doctor` checks this host.
 
             Examples:
               flametop                          # the live UI: pick a process, Enter profiles it
               flametop --pid 1234               # profile a process in the live UI at once
-              flametop view app.folded          # browse a saved profile
+              flametop view app.folded          # browse a saved profile (folded or pprof: app.pb.gz)
               flametop diff before.folded after.folded   # what changed: findings vs noise
               flametop record --pid 1234 --duration 10 --frequency 99 --output app.folded
               flametop record --all --duration 5 -o box.folded
+              flametop record --pid 1234 -o app.pb.gz   # pprof for go tool pprof, Parca, Pyroscope
               flametop doctor
             """,
         version: version,

@@ -1,7 +1,7 @@
 import Glibc
 import Profile
 
-/// Reads a folded file for `view`. What the path is gets checked before reading — a
+/// Reads a folded file (or, through `PprofFileLoader`, a pprof file) for `view`. What the path is gets checked before reading — a
 /// directory, a FIFO or /dev/zero would fail oddly, block or never end — and the text goes
 /// straight into one string (no second copy), then into a compact `StackTable`.
 enum FoldedFileLoader {
@@ -9,6 +9,9 @@ enum FoldedFileLoader {
     static let maximumBytes = 4 << 30
 
     static func load(_ path: String, processRoots: Bool) throws(CommandFailure) -> StackTable {
+        if PprofFileLoader.isPprof(path) {
+            return StackTable(try PprofFileLoader.read(path, processRoots: processRoots).counts)
+        }
         let text = try readText(path)
         do {
             return try FoldedReader(options: .init(rootIsProcess: processRoots)).readTable(text)

@@ -1,10 +1,15 @@
 import Foundation
 import Profile
 
-/// Reads a folded file for the commands that compare two (`diff`, `view --baseline`), with
+/// Reads a folded or pprof file for the commands that compare two (`diff`, `view --baseline`), with
 /// the errors `view` gives for one.
 enum FoldedProfileFile {
     static func read(_ path: String, processRoots: Bool) throws -> StackCounts {
+        if PprofFileLoader.isPprof(path) {
+            let counts = try PprofFileLoader.read(path, processRoots: processRoots).counts
+            guard !counts.isEmpty else { throw CommandFailure("\(path) holds no stacks") }
+            return counts
+        }
         guard let data = FileManager.default.contents(atPath: path) else {
             let reason = FileManager.default.fileExists(atPath: path) ? "cannot be read (permissions?)" : "does not exist"
             throw CommandFailure("\(path) \(reason)")

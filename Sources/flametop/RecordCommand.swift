@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import Pprof
 import Profile
 import Sampling
 import Symbolization
@@ -10,10 +11,17 @@ import TerminalUI
 struct RecordCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "record",
-        abstract: "Sample a process (or all) headless and write folded stacks.",
+        abstract: "Sample a process (or all) headless and write folded stacks or pprof.",
         discussion: """
-            Writes one line per unique stack, root → leaf: `main;run;hot 123`. Kernel frames carry \
-            the `_[k]` suffix. flamegraph.pl, inferno, speedscope and `flametop view` read the file as is.
+            Folded (the default): one line per unique stack, root → leaf: `main;run;hot 123`. Kernel \
+            frames carry the `_[k]` suffix. flamegraph.pl, inferno, speedscope and `flametop view` read \
+            the file as is.
+
+            pprof (`--format pprof`, or an output named *.pb.gz, *.pb or *.pprof): gzipped protobuf \
+            for `go tool pprof`, Parca, Pyroscope and `flametop view`, with addresses, mappings and \
+            build-ids, inlined frames as lines, source files and lines, and pid/comm/thread labels \
+            (stacks are then counted per thread; the folded file merges them). Sample \
+            types samples/count and cpu/nanoseconds (period 1e9 / Hz).
 
             Ctrl-C, SIGTERM or SIGHUP stop early and still write everything sampled so far; so does \
             the target exiting. A one-screen summary (top functions, losses) goes to stderr.
@@ -29,8 +37,11 @@ struct RecordCommand: ParsableCommand {
     @Option(name: .shortAndLong, help: "Seconds to sample, 1–300.")
     var duration: Int = 10
 
-    @Option(name: .shortAndLong, help: ArgumentHelp("Where to write folded stacks (default: flametop-<comm>-<pid>-<time>.folded).", valueName: "path"))
-    var output: String?
+    @Option(name: .shortAndLong, help: ArgumentHelp("Where to write the profile (default: flametop-<comm>-<pid>-<time>.folded, or .pb.gz for pprof). Repeat it to write the one profile in several files (-o x.folded -o x.pb.gz).", valueName: "path"))
+    var output: [String] = []
+
+    @Option(name: .long, help: ArgumentHelp("folded or pprof (default: pprof for an output named *.pb.gz, *.pb or *.pprof, else folded).", valueName: "format"))
+    var format: ProfileFormat?
 
     @OptionGroup var sampling: SamplingOptions
 
@@ -47,6 +58,9 @@ struct RecordCommand: ParsableCommand {
         guard SessionSettings.durationRange.contains(duration) else {
             throw ValidationError("--duration must be between 1 and 300 seconds (got \(duration))")
         }
+        if format != nil && output.count > 1 {
+            throw ValidationError("--format names one format; with several --output files, each one's name gives its format (.folded, .pb.gz)")
+        }
     }
 
     func run() throws {
@@ -57,19 +71,28 @@ struct RecordCommand: ParsableCommand {
         let benchLaunchNanoseconds = ProcessInfo.processInfo.environment["FLAMETOP_BENCH_T0_NS"].flatMap(UInt64.init)
         settings.measureFirstSample = benchLaunchNanoseconds != nil
 
-        // The output is checked first so an unusable path fails before sampling starts.
-        let file: AtomicOutputFile
+        // The outputs are checked first so an unusable path fails before sampling starts.
+        var files: [(file: AtomicOutputFile, format: ProfileFormat)] = []
         do {
-            file = try AtomicOutputFile(path: output ?? defaultOutputPath(target: target))
+            if output.isEmpty {
+                let format = self.format ?? .folded
+                files.append((try AtomicOutputFile(path: format.renaming(defaultOutputPath(target: target))), format))
+            }
+            for path in output {
+                files.append((try AtomicOutputFile(path: path), format ?? ProfileFormat.implied(byPath: path)))
+            }
         } catch {
+            for (file, _) in files { file.discard() }
             throw CommandFailure(error.description)
         }
+        // pprof labels samples by thread: count stacks per thread when a pprof file is written.
+        settings.keepsThreads = files.contains { $0.format == .pprof }
         let session: ProfilingSession
         let symbolizer = Symbolizer(options: symbols.symbolizerOptions)
         do {
             session = try ProfilingSession(settings: settings, symbolizer: symbolizer)
         } catch {
-            file.discard()
+            for (file, _) in files { file.discard() }
             throw CommandFailure(error.description)
         }
 
@@ -94,25 +117,54 @@ struct RecordCommand: ParsableCommand {
                 "lost": "\(snapshot.statistics.totalLost)",
             ])
         }
-        let saved = file.save(final.counts, writer: FoldedWriter(options: symbols.foldedOptions),
-                              fallbackDirectories: SavedOutput.fallbackDirectories())
-        if let problem = saved.problem { Console.error("flametop: \(problem)") }
-        let wrote = saved.path
+        var wrote: [String] = []
+        var failed = false
+        for (file, format) in files {
+            let saved = save(final, format: format, to: file)
+            if let problem = saved.problem { Console.error("flametop: \(problem)") }
+            if let path = saved.path { wrote.append(path) }
+            failed = failed || saved.problem != nil
+        }
         if let launched = benchLaunchNanoseconds, let first = session.firstSampleDate {
             let milliseconds = first.timeIntervalSince1970 * 1000 - Double(launched) / 1e6
             Console.error(String(format: "bench: first sample %.1f ms after launch", milliseconds))
         }
         let signal = stopSignal.withLock { $0 }.map(SignalWatcher.name)
-        var summary = RecordSummary(snapshot: final, outputPath: wrote, stopSignal: signal)
-        summary.profileLost = wrote == nil
-        summary.stacksWritten = FoldedWriter(options: symbols.foldedOptions).lines(final.counts).count
+        var summary = RecordSummary(snapshot: final, outputPath: wrote.isEmpty ? nil : wrote.joined(separator: ", "),
+                                    stopSignal: signal)
+        summary.profileLost = wrote.isEmpty
+        // A folded file merges stacks that print alike: the summary counts its lines.
+        if files.allSatisfy({ $0.format == .folded }) {
+            summary.stacksWritten = FoldedWriter(options: symbols.foldedOptions).lines(final.counts).count
+        }
         Console.error(summary.text)
         if let note = FewSamplesNote.text(for: final) { Console.error(note) }
         for module in symbolizer.statistics.unresolvedByModule(minimumShare: 0.05).prefix(5) {
             Console.error("unresolved: \(module)")
         }
-        if saved.problem != nil { throw ExitCode(1) }
+        if failed { throw ExitCode(1) }
         if case .failed = final.state { throw ExitCode(1) }
+    }
+
+    private func save(_ final: SessionSnapshot, format: ProfileFormat, to file: AtomicOutputFile) -> SavedOutput {
+        switch format {
+        case .folded:
+            return file.save(final.counts, writer: FoldedWriter(options: symbols.foldedOptions),
+                             fallbackDirectories: SavedOutput.fallbackDirectories())
+        case .pprof:
+            let bytes: [UInt8]
+            do {
+                bytes = try ProfileExport.pprofFile(final.counts, metadata: ProfileExport.metadata(for: final))
+            } catch {
+                // Only a zlib failure (out of memory) gets here.
+                file.discard()
+                return .lost(failure: OutputFileError(path: file.path, operation: "encode the pprof profile", errno: ENOMEM,
+                                                      hint: "\(error); `--format folded` writes the profile without zlib"),
+                             fallbackFailures: [])
+            }
+            return file.save(fallbackDirectories: SavedOutput.fallbackDirectories(),
+                             fallbackName: "flametop-profile.pb.gz") { $0.write(bytes) }
+        }
     }
 
     private func describe(_ target: SessionSettings.Target, _ session: ProfilingSession) -> String {
@@ -140,3 +192,5 @@ struct CommandFailure: Error, CustomStringConvertible {
     let description: String
     init(_ description: String) { self.description = description }
 }
+
+extension ProfileFormat: ExpressibleByArgument {}

@@ -1,16 +1,18 @@
 import ArgumentParser
 import Foundation
+import Pprof
 import Sampling
 import Service
 
 struct RemoteResultsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "results",
-        abstract: "Fetch a session's folded stacks into a file.",
+        abstract: "Fetch a session's folded stacks (or pprof) into a file.",
         discussion: """
             While the session still samples, the call waits for it to end (up to --timeout). \
-            The file is exactly what `flametop record` writes; it is written under a temporary \
-            name and renamed when the transfer is complete.
+            The file is exactly what `flametop record` writes in the same format (folded, or \
+            gzipped pprof with --format pprof or an output named *.pb.gz, *.pb, *.pprof); it is \
+            written under a temporary name and renamed when the transfer is complete.
             """
     )
 
@@ -19,8 +21,11 @@ struct RemoteResultsCommand: ParsableCommand {
     @Option(name: .long, help: "The session id StartProfiling returned.")
     var session: String
 
-    @Option(name: .shortAndLong, help: ArgumentHelp("Where to write the folded stacks.", valueName: "path"))
+    @Option(name: .shortAndLong, help: ArgumentHelp("Where to write the profile.", valueName: "path"))
     var output: String
+
+    @Option(name: .long, help: ArgumentHelp("folded or pprof (default: pprof for an output named *.pb.gz, *.pb or *.pprof, else folded).", valueName: "format"))
+    var format: ProfileFormat?
 
     @Option(name: .long, help: "Seconds to wait for a session that still samples, and for the transfer.")
     var timeout: Int = 360
@@ -32,8 +37,9 @@ struct RemoteResultsCommand: ParsableCommand {
     func run() throws {
         let file = try Self.openOutput(output)
         let session = session, timeout = timeout
+        let wanted = Self.resultFormat(format ?? ProfileFormat.implied(byPath: output))
         let fetched = try RemoteCommand.withClient(remote) { client in
-            try await client.results(sessionID: session, timeout: .seconds(timeout))
+            try await client.results(sessionID: session, timeout: .seconds(timeout), format: wanted)
         }
         try Self.save(fetched, to: file)
     }
@@ -41,6 +47,10 @@ struct RemoteResultsCommand: ParsableCommand {
     /// The mode as `--unwind` spells it.
     static func name(_ mode: Profiler_V1_UnwindMode) -> String {
         mode.settingsMode?.rawValue ?? "unspecified"
+    }
+
+    static func resultFormat(_ format: ProfileFormat) -> Profiler_V1_ResultFormat {
+        format == .pprof ? .pprof : .folded
     }
 
     static func openOutput(_ path: String) throws -> AtomicOutputFile {
@@ -53,7 +63,7 @@ struct RemoteResultsCommand: ParsableCommand {
 
     /// Writes the file and a summary of what it holds to stderr.
     static func save(_ fetched: FetchedResult, to file: AtomicOutputFile) throws {
-        file.write(fetched.foldedText)
+        file.write(fetched.bytes)
         do {
             try file.commit()
         } catch {
@@ -63,7 +73,7 @@ struct RemoteResultsCommand: ParsableCommand {
         Console.error("""
             flametop: wrote \(file.path): PID \(meta.pid) (\(meta.command)), \(String(format: "%.1f", meta.durationSeconds)) s \
             at \(meta.frequencyHz) Hz (unwind: \(Self.name(meta.unwind))), \(meta.sampleCount) samples, \(meta.uniqueStacks) unique stacks \
-            (\(meta.totalBytes) bytes in \(meta.totalChunks) chunks)
+            (\(meta.format == .pprof ? "pprof, " : "")\(meta.totalBytes) bytes in \(meta.totalChunks) chunks)
             ended: \(meta.endReason)
             """)
         let counters = meta.losses

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Pprof
 import Sampling
 import Service
 
@@ -23,8 +24,11 @@ struct RemoteStartCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("auto, fp or dwarf (default: the service's `unwind` setting).", valueName: "mode"))
     var unwind: String?
 
-    @Option(name: .shortAndLong, help: ArgumentHelp("Wait for the session to end and write its folded stacks here.", valueName: "path"))
+    @Option(name: .shortAndLong, help: ArgumentHelp("Wait for the session to end and write its profile here (pprof for *.pb.gz, *.pb, *.pprof, else folded).", valueName: "path"))
     var output: String?
+
+    @Option(name: .long, help: ArgumentHelp("folded or pprof, for -o (default: by the output's name).", valueName: "format"))
+    var format: ProfileFormat?
 
     func validate() throws {
         if let unwind, SessionSettings.UnwindMode(rawValue: unwind) == nil {
@@ -44,8 +48,9 @@ struct RemoteStartCommand: ParsableCommand {
         Console.error("flametop: session \(started.sessionID): sampling PID \(started.pid) (\(started.command)) at \(started.frequencyHz) Hz for \(started.durationSeconds) s (unwind: \(RemoteResultsCommand.name(started.unwind)))")
         guard let file else { return }
         let sessionID = started.sessionID
+        let wanted = RemoteResultsCommand.resultFormat(format ?? ProfileFormat.implied(byPath: file.path))
         let fetched = try RemoteCommand.withClient(remote) { client in
-            try await client.results(sessionID: sessionID, timeout: .seconds(duration + 60))
+            try await client.results(sessionID: sessionID, timeout: .seconds(duration + 60), format: wanted)
         }
         try RemoteResultsCommand.save(fetched, to: file)
     }

@@ -12,6 +12,12 @@ struct ServeCommand: ParsableCommand {
             samples a PID for a duration, GetProfilingResults streams its folded stacks (waiting \
             while the session still samples), GetStatus reports health.
 
+            With [http] port set, also serves Go's pprof HTTP interface on that port for Parca \
+            and Alloy's pyroscope.scrape: GET /debug/pprof/profile?seconds=N[&pid=P][&hz=F] \
+            answers the gzipped pprof after N seconds (without pid: every process), with the same \
+            mTLS and session limits. 400: seconds missing or out of range; 404: no such PID; 429: \
+            max_concurrent_sessions running; 503: eBPF unusable here.
+
             Clients must present a certificate issued by [grpc_tls] ca_file. Without -c, \
             ./profiler.toml is read when it exists. SIGTERM or Ctrl-C stops accepting calls, ends \
             running sessions early and lets calls in flight finish (server.shutdown_grace_seconds).
@@ -51,16 +57,22 @@ struct ServeCommand: ParsableCommand {
             : "mTLS: clients need a certificate issued by \(configuration.tls.caFile ?? "?")"
         do {
             try Blocking.run {
-                try await server.run { host, port in
-                    let address = host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"
-                    Console.error("flametop: serving profiler.v1.ProfilerService on \(address) (\(security))")
-                }
+                try await server.run(onListening: { host, port in
+                    Console.error("flametop: serving profiler.v1.ProfilerService on \(Self.address(host, port)) (\(security))")
+                }, onScrapeListening: { host, port in
+                    let scheme = insecurePlaintext ? "http" : "https"
+                    Console.error("flametop: serving pprof on \(scheme)://\(Self.address(host, port))/debug/pprof/profile?seconds=N (\(security))")
+                })
             }
         } catch {
             let server = configuration.server
             throw CommandFailure("serving on \(server.bindAddress) port \(server.port) failed: \(error)")
         }
         Console.error("flametop: stopped")
+    }
+
+    private static func address(_ host: String, _ port: Int) -> String {
+        host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"
     }
 
     private func loadConfiguration() throws -> ServiceConfiguration {

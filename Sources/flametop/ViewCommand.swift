@@ -3,15 +3,21 @@ import Foundation
 import Profile
 import TerminalUI
 
-/// `flametop view FILE`: the profile screen on a saved folded file. Needs no privileges.
+/// `flametop view FILE`: the profile screen on a saved folded or pprof file. Needs no privileges.
 struct ViewCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "view",
-        abstract: "Browse a saved folded-stacks file in the profile screen (no root needed).",
+        abstract: "Browse a saved folded-stacks or pprof file in the profile screen (no root needed).",
         discussion: """
             Reads flametop's own files and those of stackcollapse-perf.pl, bcc `profile -f` and \
             py-spy `--format raw`. Kernel frames are recognised by their `_[k]` suffix. Reads regular \
             files up to 4 GiB and holds about three times the file in memory.
+
+            Also reads pprof files, gzipped or not (named *.pb.gz, *.pb, *.pprof, or any gzipped \
+            file): flametop's own, and those of Go's runtime/pprof and net/http/pprof. The sample \
+            count is shown (a CPU profile's `samples`, else the profile's default sample type); \
+            frames in the `[kernel.kallsyms]` mapping are kernel frames; samples of several \
+            processes get one root per process (the `comm` label).
 
             With --baseline BASE the screen opens on the diff view: each function's share in \
             the file vs BASE, the change in points, findings marked (see `flametop diff`); \
@@ -19,13 +25,13 @@ struct ViewCommand: ParsableCommand {
             """
     )
 
-    @Argument(help: ArgumentHelp("The folded file.", valueName: "file.folded"))
+    @Argument(help: ArgumentHelp("The folded or pprof file.", valueName: "file"))
     var file: String
 
-    @Flag(name: .long, help: "The first frame of each stack is a process name (files of `record --all`).")
+    @Flag(name: .long, help: "The first frame of each stack is a process name (folded files of `record --all`); for pprof, a root per `comm` label always.")
     var processRoots = false
 
-    @Option(name: .long, help: ArgumentHelp("Compare with this folded file (the diff view).", valueName: "base.folded"))
+    @Option(name: .long, help: ArgumentHelp("Compare with this folded or pprof file (the diff view).", valueName: "base"))
     var baseline: String?
 
     @OptionGroup var display: DisplayOptions

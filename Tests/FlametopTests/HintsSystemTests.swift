@@ -76,6 +76,8 @@ struct HintsSystemTests {
         try tmux.waitFor("parse_request", timeout: 20)
         let target = "\(directory.path)/no-such-folder/out.folded"
         try tmux.sendKeys("e")
+        try tmux.waitFor("Export as: f folded stacks")
+        try tmux.sendKeys("f")
         try tmux.waitFor("Export folded stacks to:")
         try tmux.sendKeys("C-u")
         try tmux.type(target)

@@ -69,6 +69,8 @@ struct TerminalUISystemTests {
 
         // Export with the default name.
         try tmux.sendKeys("e")
+        try tmux.waitFor("Export as: f folded stacks", timeout: 10)
+        try tmux.sendKeys("f")
         try tmux.waitFor("flametop-gt-nopie-\(workload.pid)-", timeout: 10)
         try tmux.sendKeys("Enter")
         try tmux.waitFor("exported to", timeout: 10)

@@ -64,6 +64,7 @@ struct TimelineSystemTests {
         try tmux.sendKeys("b")
         try tmux.waitFor("window: last 2 s", timeout: 10)
         try tmux.sendKeys("e")
+        try tmux.sendKeys("f")
         try tmux.waitFor("-last2s.folded", timeout: 10)
         try tmux.sendKeys("Enter")
         try tmux.waitFor("exported to", timeout: 10)

@@ -1,5 +1,7 @@
 import Foundation
 import GRPCCore
+import Gzip
+import Pprof
 import Profile
 import Service
 import TestSupport
@@ -68,6 +70,13 @@ extension ServiceSystemTests {
             let results = try Command.run([binary, "remote", "results"] + remote + ["--session", sessionID, "-o", again])
             #expect(results.status == 0, "\(results.stderr)")
             #expect(try String(contentsOfFile: again, encoding: .utf8) == text, "the same result, byte for byte")
+
+            // The same session as pprof, chosen by the output's name: the same stacks.
+            let pprof = directory.file("again.pb.gz")
+            let fetchedPprof = try Command.run([binary, "remote", "results"] + remote + ["--session", sessionID, "-o", pprof])
+            #expect(fetchedPprof.status == 0 && fetchedPprof.stderr.contains("pprof, "), "\(fetchedPprof.stderr)")
+            let raw = try Gzip.decompress(Array(try Data(contentsOf: URL(fileURLWithPath: pprof))))
+            #expect(FoldedWriter().write(try PprofReader().read(raw).counts) == text)
 
             let status = try Command.run([binary, "remote", "status"] + remote)
             #expect(status.status == 0, "\(status.stderr)")

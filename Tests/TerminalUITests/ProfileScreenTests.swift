@@ -1,4 +1,5 @@
 import Foundation
+import Pprof
 import Profile
 import Sampling
 import Testing
@@ -247,15 +248,31 @@ import Testing
         #expect(screen.handle(.character("y")) == .closeProfile)
 
         _ = screen.handle(.character("e"))
+        #expect(render(screen).line(23).hasPrefix("Export as: f folded stacks  p pprof"))
+        _ = screen.handle(.character("f"))
         let expected = "flametop-worker-4242-\(ProfileFileName.timestamp(screen.now)).folded"
         #expect(render(screen).line(23) == "Export folded stacks to: \(expected)█")
-        #expect(screen.handle(.enter) == .export(path: expected))
+        #expect(screen.handle(.enter) == .export(path: expected, format: .folded))
         screen.exportFinished(path: expected, error: nil)
         #expect(render(screen).line(23) == "exported to \(expected)")
         #expect(screen.handle(.character("q")) == .closeProfile)
         #expect(screen.handle(.character("r")) == .resetProfile)
         screen.didReset()
         #expect(screen.handle(.character("q")) == .redraw)
+    }
+
+    @Test func exportAsksTheFormatAndNamesTheFileAfterIt() throws {
+        var screen = try screen()
+        screen.now = Date(timeIntervalSince1970: 1_700_000_000)
+        #expect(screen.handle(.character("e")) == .redraw)
+        #expect(screen.handle(.character("x")) == .none, "other keys wait for an answer")
+        #expect(screen.handle(.escape) == .redraw)
+        #expect(!screen.isPrompting)
+        _ = screen.handle(.character("e"))
+        _ = screen.handle(.character("p"))
+        let expected = "flametop-worker-4242-\(ProfileFileName.timestamp(screen.now)).pb.gz"
+        #expect(render(screen).line(23) == "Export pprof to: \(expected)█")
+        #expect(screen.handle(.enter) == .export(path: expected, format: .pprof))
     }
 
     @Test func aSavedProfileQuitsWithoutAsking() throws {

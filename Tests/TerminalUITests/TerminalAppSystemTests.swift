@@ -60,6 +60,8 @@ import TestSupport
 
         let export = state.file("busy.folded")
         try tmux.sendKeys("e")
+        try tmux.waitFor("Export as: f folded stacks")
+        try tmux.sendKeys("f")
         try tmux.waitFor("Export folded stacks to: flametop-sh-\(busy.pid)-")
         try tmux.sendKeys("C-u")
         try tmux.type(export)

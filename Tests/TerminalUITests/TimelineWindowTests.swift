@@ -137,6 +137,7 @@ import Testing
         var screen = try screen()
         _ = screen.handle(.character("t"))
         _ = screen.handle(.character("e"))
+        _ = screen.handle(.character("f"))
         let footer = render(screen).line(29)
         #expect(footer.hasPrefix("Export folded stacks (last 10 s) to: flametop-worker-7-"), "\(footer)")
         #expect(footer.contains("-last10s.folded"), "\(footer)")

@@ -75,6 +75,13 @@ public final class AtomicOutputFile {
         fputs(text, handle)
     }
 
+    /// Appends bytes (a binary format: gzipped pprof). Errors surface at `commit`.
+    public func write(_ bytes: [UInt8]) {
+        if handle == nil && !isDirect && openError == nil && !committed { openTemporary() }
+        guard let handle, !bytes.isEmpty else { return }
+        _ = bytes.withUnsafeBytes { fwrite($0.baseAddress, 1, $0.count, handle) }
+    }
+
     private func openTemporary() {
         do throws(TemporaryOutput.Failure) {
             let file = try TemporaryOutput(directory: directory, name: name)
@@ -125,7 +132,18 @@ public final class AtomicOutputFile {
     /// `fallbackDirectories` that takes them (created when missing), so an output error
     /// at the end of a run never loses the profile.
     public func save(_ counts: StackCounts, writer: FoldedWriter, fallbackDirectories: [String]) -> SavedOutput {
-        writer.write(counts) { line in write(line + "\n") }
+        save(fallbackDirectories: fallbackDirectories, fallbackName: "flametop-profile.folded") { file in
+            writer.write(counts) { line in file.write(line + "\n") }
+        }
+    }
+
+    /// Writes what `content` puts into the file it is given and commits; on failure,
+    /// writes it again to the first of `fallbackDirectories` that takes it (as the
+    /// folded `save` does). `fallbackName` names the file when this one has no name
+    /// (a device).
+    public func save(fallbackDirectories: [String], fallbackName: String,
+                     content: (AtomicOutputFile) -> Void) -> SavedOutput {
+        content(self)
         let failure: OutputFileError
         do throws(OutputFileError) {
             try commit()
@@ -134,13 +152,13 @@ public final class AtomicOutputFile {
             failure = error
         }
         var fallbackFailures: [OutputFileError] = []
-        let fallbackName = name.isEmpty ? "flametop-profile.folded" : name
+        let fallbackName = name.isEmpty ? fallbackName : name
         for directory in fallbackDirectories {
             try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true,
                                                      attributes: [.posixPermissions: 0o700])
             do throws(OutputFileError) {
                 let fallback = try AtomicOutputFile(path: directory + "/" + fallbackName)
-                writer.write(counts) { line in fallback.write(line + "\n") }
+                content(fallback)
                 try fallback.commit()
                 return .wroteInstead(path: fallback.path, failure: failure)
             } catch {

@@ -100,7 +100,8 @@ public final class ProfilingSession: @unchecked Sendable {
                 defaultMode: policy.defaultMode))
             framePointers = FramePointerSource(sampler: sampler, symbolizer: symbolizer, rootByProcess: rootByProcess,
                                                marksIncompleteStacks: settings.unwind == .auto,
-                                               allowBatch: !settings.forcedFallbacks.contains(.batchMapOps))
+                                               allowBatch: !settings.forcedFallbacks.contains(.batchMapOps),
+                                               keepsThreads: settings.keepsThreads)
             var sources: [StackSource] = [framePointers]
             // --unwind dwarf: every process starts on DWARF, so it must load now.
             if settings.unwind == .dwarf {
@@ -301,7 +302,7 @@ public final class ProfilingSession: @unchecked Sendable {
             ringBytes: settings.ringBufferBytes(cpus: OnlineCPUs.list().count),
             processTableFD: sampler.processTableFD))
         let source = try DwarfSource(sampler: dwarfSampler, symbolizer: symbolizer, rootByProcess: rootByProcess,
-                                     budget: budget)
+                                     budget: budget, keepsThreads: settings.keepsThreads)
         try sampler.installDwarfProgram(fd: dwarfSampler.programFD)
         return source
     }

@@ -41,6 +41,9 @@ public struct SessionSettings: Sendable, Equatable {
     public var target: Target
     /// Samples per second per CPU (or per thread, for per-task events).
     public var frequency: Int = 99
+    /// Count stacks per thread (`Stack.thread`) instead of merging every thread's: for
+    /// exports that label samples by thread (pprof). Costs one entry per stack and thread.
+    public var keepsThreads = false
     /// Seconds; nil samples until stopped (the TUI's "0").
     public var duration: Int? = 10
     public var userStacks = true

@@ -14,9 +14,10 @@ final class DwarfSource: StackSource {
     private var recordsBase: UInt64 = 0
 
     init(sampler: DwarfSampler, symbolizer: AddressSymbolizer, rootByProcess: Bool,
-         budget: MemoryBudget?) throws(SamplingError) {
+         budget: MemoryBudget?, keepsThreads: Bool = false) throws(SamplingError) {
         self.sampler = sampler
-        collector = DwarfStackCollector(symbolizer: symbolizer, rootByProcess: rootByProcess, budget: budget)
+        collector = DwarfStackCollector(symbolizer: symbolizer, rootByProcess: rootByProcess, budget: budget,
+                                        keepsThreads: keepsThreads)
         queue = UnwindQueue(budget: budget)
         // The queue lives as long as this source, which stops the consumer before it goes.
         try sampler.openRing(context: Unmanaged.passUnretained(queue).toOpaque(), handler: unwindQueueRecordHandler)

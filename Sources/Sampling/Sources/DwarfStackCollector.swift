@@ -28,10 +28,14 @@ final class DwarfStackCollector: @unchecked Sendable {
         var forgotten: [Int32] = []
     }
 
-    init(symbolizer: AddressSymbolizer, rootByProcess: Bool, budget: MemoryBudget?) {
+    /// Stacks carry their thread (`SessionSettings.keepsThreads`).
+    private let keepsThreads: Bool
+
+    init(symbolizer: AddressSymbolizer, rootByProcess: Bool, budget: MemoryBudget?, keepsThreads: Bool = false) {
         unwinder = StackUnwinder(budget: budget)
         self.symbolizer = symbolizer
         self.rootByProcess = rootByProcess
+        self.keepsThreads = keepsThreads
     }
 
     /// Records handled since the start (or the last reset).
@@ -124,7 +128,8 @@ final class DwarfStackCollector: @unchecked Sendable {
                 statistics.kernelStackUnavailable += count
                 frames.append(Frame(function: "[lost kernel stack: error \(-key.kernelError)]", kind: .kernel))
             }
-            output.counts.add(Stack(frames), count: count)
+            output.counts.add(Stack(frames, thread: keepsThreads ? ThreadLabel(pid: key.pid, tid: key.tid) : nil),
+                              count: count)
         }
     }
 

@@ -34,11 +34,15 @@ final class StackAssembler {
     /// `auto`: a stack that reached no thread entry says so in a marker frame.
     private let marksIncompleteStacks: Bool
     private var kernelThreads = KernelThreadCache()
+    /// Stacks carry their thread (`SessionSettings.keepsThreads`).
+    private let keepsThreads: Bool
 
-    init(symbolizer: AddressSymbolizer, rootByProcess: Bool, marksIncompleteStacks: Bool = false) {
+    init(symbolizer: AddressSymbolizer, rootByProcess: Bool, marksIncompleteStacks: Bool = false,
+         keepsThreads: Bool = false) {
         self.symbolizer = symbolizer
         self.rootByProcess = rootByProcess
         self.marksIncompleteStacks = marksIncompleteStacks
+        self.keepsThreads = keepsThreads
     }
 
     /// The marker above a frame-pointer walk that broke before a thread entry.
@@ -144,7 +148,8 @@ final class StackAssembler {
             } else if kernelID != FT_STACK_NOT_CAPTURED {
                 frames.append(classifyKernelError(kernelID, count: entry.count, statistics: &statistics))
             }
-            output.counts.add(Stack(frames), count: entry.count)
+            let thread = keepsThreads ? ThreadLabel(pid: pid, tid: Int32(bitPattern: key.tid)) : nil
+            output.counts.add(Stack(frames, thread: thread), count: entry.count)
         }
         return usedIDs
     }

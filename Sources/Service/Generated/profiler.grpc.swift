@@ -121,7 +121,8 @@ extension Profiler_V1_ProfilerService {
         ///
         /// > Source IDL Documentation:
         /// >
-        /// > Streams a session's folded stacks. While the session is still sampling, the
+        /// > Streams a session's profile: folded stacks, or gzipped pprof when the request
+        /// > asks for RESULT_FORMAT_PPROF. While the session is still sampling, the
         /// > call waits for it to end before the first chunk: set a deadline longer than
         /// > the remaining duration (the call then fails with DEADLINE_EXCEEDED instead).
         /// > Results are kept for result_retention_seconds after the session ends and can
@@ -201,7 +202,8 @@ extension Profiler_V1_ProfilerService {
         ///
         /// > Source IDL Documentation:
         /// >
-        /// > Streams a session's folded stacks. While the session is still sampling, the
+        /// > Streams a session's profile: folded stacks, or gzipped pprof when the request
+        /// > asks for RESULT_FORMAT_PPROF. While the session is still sampling, the
         /// > call waits for it to end before the first chunk: set a deadline longer than
         /// > the remaining duration (the call then fails with DEADLINE_EXCEEDED instead).
         /// > Results are kept for result_retention_seconds after the session ends and can
@@ -279,7 +281,8 @@ extension Profiler_V1_ProfilerService {
         ///
         /// > Source IDL Documentation:
         /// >
-        /// > Streams a session's folded stacks. While the session is still sampling, the
+        /// > Streams a session's profile: folded stacks, or gzipped pprof when the request
+        /// > asks for RESULT_FORMAT_PPROF. While the session is still sampling, the
         /// > call waits for it to end before the first chunk: set a deadline longer than
         /// > the remaining duration (the call then fails with DEADLINE_EXCEEDED instead).
         /// > Results are kept for result_retention_seconds after the session ends and can
@@ -491,7 +494,8 @@ extension Profiler_V1_ProfilerService {
         ///
         /// > Source IDL Documentation:
         /// >
-        /// > Streams a session's folded stacks. While the session is still sampling, the
+        /// > Streams a session's profile: folded stacks, or gzipped pprof when the request
+        /// > asks for RESULT_FORMAT_PPROF. While the session is still sampling, the
         /// > call waits for it to end before the first chunk: set a deadline longer than
         /// > the remaining duration (the call then fails with DEADLINE_EXCEEDED instead).
         /// > Results are kept for result_retention_seconds after the session ends and can
@@ -605,7 +609,8 @@ extension Profiler_V1_ProfilerService {
         ///
         /// > Source IDL Documentation:
         /// >
-        /// > Streams a session's folded stacks. While the session is still sampling, the
+        /// > Streams a session's profile: folded stacks, or gzipped pprof when the request
+        /// > asks for RESULT_FORMAT_PPROF. While the session is still sampling, the
         /// > call waits for it to end before the first chunk: set a deadline longer than
         /// > the remaining duration (the call then fails with DEADLINE_EXCEEDED instead).
         /// > Results are kept for result_retention_seconds after the session ends and can
@@ -717,7 +722,8 @@ extension Profiler_V1_ProfilerService.ClientProtocol {
     ///
     /// > Source IDL Documentation:
     /// >
-    /// > Streams a session's folded stacks. While the session is still sampling, the
+    /// > Streams a session's profile: folded stacks, or gzipped pprof when the request
+    /// > asks for RESULT_FORMAT_PPROF. While the session is still sampling, the
     /// > call waits for it to end before the first chunk: set a deadline longer than
     /// > the remaining duration (the call then fails with DEADLINE_EXCEEDED instead).
     /// > Results are kept for result_retention_seconds after the session ends and can
@@ -822,7 +828,8 @@ extension Profiler_V1_ProfilerService.ClientProtocol {
     ///
     /// > Source IDL Documentation:
     /// >
-    /// > Streams a session's folded stacks. While the session is still sampling, the
+    /// > Streams a session's profile: folded stacks, or gzipped pprof when the request
+    /// > asks for RESULT_FORMAT_PPROF. While the session is still sampling, the
     /// > call waits for it to end before the first chunk: set a deadline longer than
     /// > the remaining duration (the call then fails with DEADLINE_EXCEEDED instead).
     /// > Results are kept for result_retention_seconds after the session ends and can

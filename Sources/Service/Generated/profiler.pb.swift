@@ -78,6 +78,49 @@ public nonisolated enum Profiler_V1_UnwindMode: SwiftProtobuf.Enum, Swift.CaseIt
 
 }
 
+public nonisolated enum Profiler_V1_ResultFormat: SwiftProtobuf.Enum, Swift.CaseIterable {
+  public typealias RawValue = Int
+  case unspecified // = 0
+
+  /// Folded stacks, the file `flametop record --format folded` writes.
+  case folded // = 1
+
+  /// Gzipped pprof protobuf, the file `flametop record --format pprof` writes
+  /// (`go tool pprof`, Parca and Pyroscope read it).
+  case pprof // = 2
+  case UNRECOGNIZED(Int)
+
+  public init() {
+    self = .unspecified
+  }
+
+  public init?(rawValue: Int) {
+    switch rawValue {
+    case 0: self = .unspecified
+    case 1: self = .folded
+    case 2: self = .pprof
+    default: self = .UNRECOGNIZED(rawValue)
+    }
+  }
+
+  public var rawValue: Int {
+    switch self {
+    case .unspecified: return 0
+    case .folded: return 1
+    case .pprof: return 2
+    case .UNRECOGNIZED(let i): return i
+    }
+  }
+
+  // The compiler won't synthesize support with the UNRECOGNIZED case.
+  public static let allCases: [Profiler_V1_ResultFormat] = [
+    .unspecified,
+    .folded,
+    .pprof,
+  ]
+
+}
+
 public nonisolated enum Profiler_V1_SessionEnd: SwiftProtobuf.Enum, Swift.CaseIterable {
   public typealias RawValue = Int
   case unspecified // = 0
@@ -209,15 +252,20 @@ public nonisolated struct Profiler_V1_GetProfilingResultsRequest: Sendable {
 
   public var sessionID: String = String()
 
+  /// What the chunks carry; UNSPECIFIED is FOLDED.
+  public var format: Profiler_V1_ResultFormat = .unspecified
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
 }
 
-/// One piece of the folded file. Concatenating `data` of all chunks in
-/// chunk_index order gives exactly the file `flametop record` writes: one line
-/// `frame;frame;leaf count` per unique stack. Chunks hold whole lines where a
-/// line fits; none is larger than the server's chunk_size_bytes.
+/// One piece of the profile file. Concatenating `data` of all chunks in
+/// chunk_index order gives exactly the file `flametop record` writes in the
+/// requested format: for folded, one line `frame;frame;leaf count` per unique
+/// stack, chunks holding whole lines where a line fits; for pprof, the gzipped
+/// protobuf cut at chunk_size_bytes. No chunk is larger than the server's
+/// chunk_size_bytes.
 public nonisolated struct Profiler_V1_ProfilingResultsChunk: Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
@@ -324,8 +372,8 @@ public nonisolated struct Profiler_V1_ProfileMetadata: @unchecked Sendable {
     set {_uniqueStorage()._endReason = newValue}
   }
 
-  /// The folded file's size and the number of chunks it is sent in, so a client
-  /// can tell a complete transfer from a cut one.
+  /// The file's size (in the format sent) and the number of chunks it is sent
+  /// in, so a client can tell a complete transfer from a cut one.
   public var totalBytes: UInt64 {
     get {_storage._totalBytes}
     set {_uniqueStorage()._totalBytes = newValue}
@@ -341,6 +389,12 @@ public nonisolated struct Profiler_V1_ProfileMetadata: @unchecked Sendable {
   public var unwind: Profiler_V1_UnwindMode {
     get {_storage._unwind}
     set {_uniqueStorage()._unwind = newValue}
+  }
+
+  /// The format the chunks carry (FOLDED or PPROF, never UNSPECIFIED).
+  public var format: Profiler_V1_ResultFormat {
+    get {_storage._format}
+    set {_uniqueStorage()._format = newValue}
   }
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
@@ -468,6 +522,10 @@ nonisolated extension Profiler_V1_UnwindMode: SwiftProtobuf._ProtoNameProviding 
   public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0UNWIND_MODE_UNSPECIFIED\0\u{1}UNWIND_MODE_FRAME_POINTERS\0\u{1}UNWIND_MODE_DWARF\0\u{1}UNWIND_MODE_AUTO\0")
 }
 
+nonisolated extension Profiler_V1_ResultFormat: SwiftProtobuf._ProtoNameProviding {
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0RESULT_FORMAT_UNSPECIFIED\0\u{1}RESULT_FORMAT_FOLDED\0\u{1}RESULT_FORMAT_PPROF\0")
+}
+
 nonisolated extension Profiler_V1_SessionEnd: SwiftProtobuf._ProtoNameProviding {
   public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0SESSION_END_UNSPECIFIED\0\u{1}SESSION_END_DURATION_ELAPSED\0\u{1}SESSION_END_TARGET_EXITED\0\u{1}SESSION_END_STOPPED\0\u{1}SESSION_END_FAILED\0")
 }
@@ -588,7 +646,7 @@ nonisolated extension Profiler_V1_StartProfilingResponse: SwiftProtobuf.Message,
 
 nonisolated extension Profiler_V1_GetProfilingResultsRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".GetProfilingResultsRequest"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}session_id\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}session_id\0\u{1}format\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -597,6 +655,7 @@ nonisolated extension Profiler_V1_GetProfilingResultsRequest: SwiftProtobuf.Mess
       // enabled. https://github.com/apple/swift-protobuf/issues/1034
       switch fieldNumber {
       case 1: try { try decoder.decodeSingularStringField(value: &self.sessionID) }()
+      case 2: try { try decoder.decodeSingularEnumField(value: &self.format) }()
       default: break
       }
     }
@@ -606,11 +665,15 @@ nonisolated extension Profiler_V1_GetProfilingResultsRequest: SwiftProtobuf.Mess
     if !self.sessionID.isEmpty {
       try visitor.visitSingularStringField(value: self.sessionID, fieldNumber: 1)
     }
+    if self.format != .unspecified {
+      try visitor.visitSingularEnumField(value: self.format, fieldNumber: 2)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
   public static func ==(lhs: Profiler_V1_GetProfilingResultsRequest, rhs: Profiler_V1_GetProfilingResultsRequest) -> Bool {
     if lhs.sessionID != rhs.sessionID {return false}
+    if lhs.format != rhs.format {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -667,7 +730,7 @@ nonisolated extension Profiler_V1_ProfilingResultsChunk: SwiftProtobuf.Message, 
 
 nonisolated extension Profiler_V1_ProfileMetadata: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".ProfileMetadata"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}session_id\0\u{1}pid\0\u{1}command\0\u{3}start_time\0\u{3}duration_seconds\0\u{3}requested_duration_seconds\0\u{3}frequency_hz\0\u{3}sample_count\0\u{3}unique_stacks\0\u{1}losses\0\u{1}end\0\u{3}end_reason\0\u{3}total_bytes\0\u{3}total_chunks\0\u{1}unwind\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}session_id\0\u{1}pid\0\u{1}command\0\u{3}start_time\0\u{3}duration_seconds\0\u{3}requested_duration_seconds\0\u{3}frequency_hz\0\u{3}sample_count\0\u{3}unique_stacks\0\u{1}losses\0\u{1}end\0\u{3}end_reason\0\u{3}total_bytes\0\u{3}total_chunks\0\u{1}unwind\0\u{1}format\0")
 
   fileprivate class _StorageClass {
     var _sessionID: String = String()
@@ -685,6 +748,7 @@ nonisolated extension Profiler_V1_ProfileMetadata: SwiftProtobuf.Message, SwiftP
     var _totalBytes: UInt64 = 0
     var _totalChunks: UInt32 = 0
     var _unwind: Profiler_V1_UnwindMode = .unspecified
+    var _format: Profiler_V1_ResultFormat = .unspecified
 
       // This property is used as the initial default value for new instances of the type.
       // The type itself is protecting the reference to its storage via CoW semantics.
@@ -710,6 +774,7 @@ nonisolated extension Profiler_V1_ProfileMetadata: SwiftProtobuf.Message, SwiftP
       _totalBytes = source._totalBytes
       _totalChunks = source._totalChunks
       _unwind = source._unwind
+      _format = source._format
     }
   }
 
@@ -743,6 +808,7 @@ nonisolated extension Profiler_V1_ProfileMetadata: SwiftProtobuf.Message, SwiftP
         case 13: try { try decoder.decodeSingularUInt64Field(value: &_storage._totalBytes) }()
         case 14: try { try decoder.decodeSingularUInt32Field(value: &_storage._totalChunks) }()
         case 15: try { try decoder.decodeSingularEnumField(value: &_storage._unwind) }()
+        case 16: try { try decoder.decodeSingularEnumField(value: &_storage._format) }()
         default: break
         }
       }
@@ -800,6 +866,9 @@ nonisolated extension Profiler_V1_ProfileMetadata: SwiftProtobuf.Message, SwiftP
       if _storage._unwind != .unspecified {
         try visitor.visitSingularEnumField(value: _storage._unwind, fieldNumber: 15)
       }
+      if _storage._format != .unspecified {
+        try visitor.visitSingularEnumField(value: _storage._format, fieldNumber: 16)
+      }
     }
     try unknownFields.traverse(visitor: &visitor)
   }
@@ -824,6 +893,7 @@ nonisolated extension Profiler_V1_ProfileMetadata: SwiftProtobuf.Message, SwiftP
         if _storage._totalBytes != rhs_storage._totalBytes {return false}
         if _storage._totalChunks != rhs_storage._totalChunks {return false}
         if _storage._unwind != rhs_storage._unwind {return false}
+        if _storage._format != rhs_storage._format {return false}
         return true
       }
       if !storagesAreEqual {return false}

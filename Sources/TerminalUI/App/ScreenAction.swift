@@ -1,3 +1,4 @@
+import Pprof
 import Sampling
 
 /// What a screen's key handler asks the app to do. Handlers change only their own
@@ -14,8 +15,8 @@ public enum ScreenAction: Equatable, Sendable {
     case startProfile(SessionSettings)
     /// Leave the profile screen for the process list (the session is stopped).
     case closeProfile
-    /// Write the profile shown as folded stacks to this path.
-    case export(path: String)
+    /// Write the profile shown to this path, as folded stacks or pprof.
+    case export(path: String, format: ProfileFormat)
     /// Clear the profile's counts (the session keeps sampling).
     case resetProfile
     /// Restart sampling with the other unwind mode (frame pointers ⇄ DWARF).

@@ -184,13 +184,15 @@ final class TerminalApp {
             }
         case .closeProfile:
             closeProfile()
-        case .export(let path):
+        case .export(let path, let format):
             guard var active = profile else { return }
             // A live profile exports what it shows (window, threads); a saved one, the file.
             let counts = active.screen.isLive
                 ? active.screen.latest.map(active.screen.shownCounts(of:)) ?? active.source.countsToExport()
                 : active.source.countsToExport()
-            let error = FoldedExport.write(counts, to: path, options: options.foldedOptions)
+            let error = ProfileExport.write(counts, format: format,
+                                            metadata: ProfileExport.metadata(for: active.source.snapshot()),
+                                            to: path, foldedOptions: options.foldedOptions)
             active.screen.exportFinished(path: path, error: error)
             profile = active
         case .resetProfile:

@@ -14,7 +14,7 @@ extension ProfileScreen {
             ("p", "pause, keep sampling"),
             ("r", "reset the counts"),
             ("w", "unwind: fp ⇄ DWARF"),
-            ("e", "export folded stacks"),
+            ("e", "export: folded or pprof"),
             ("Esc", "clear search/zoom/focus"),
             ("q", "back to process list"),
             ("?  F1", "this help"),
@@ -344,8 +344,13 @@ extension ProfileScreen {
 
     private func renderFooter(into canvas: inout Canvas, row: Int) {
         switch prompt {
-        case .search(let editor), .export(let editor):
+        case .search(let editor), .export(let editor, _):
             editor.render(into: &canvas, row: row)
+            return
+        case .exportFormat:
+            canvas.fill(row: row, style: .warning)
+            canvas.write("Export as: f folded stacks  p pprof (.pb.gz, for go tool pprof)  Esc cancel",
+                         row: row, column: 0, style: .warning)
             return
         case .confirmLeave:
             canvas.fill(row: row, style: .warning)

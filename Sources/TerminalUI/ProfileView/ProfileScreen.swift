@@ -1,4 +1,5 @@
 import Foundation
+import Pprof
 import Profile
 import Sampling
 
@@ -20,7 +21,9 @@ public struct ProfileScreen {
 
     enum Prompt: Equatable {
         case search(LineEditor)
-        case export(LineEditor)
+        /// Which format to export in, asked before the file name.
+        case exportFormat
+        case export(LineEditor, ProfileFormat)
         case confirmLeave
     }
 
@@ -234,11 +237,8 @@ public struct ProfileScreen {
             }
             return .switchUnwind
         case .character("e"):
-            guard let snapshot = latest else { return .none }
-            let label = timeline.window == .all ? "Export folded stacks to: "
-                : "Export folded stacks (\(TimelineWindow.describe(timeline.window))) to: "
-            prompt = .export(LineEditor(label: label, text: ProfileFileName.make(for: snapshot, at: now, window: timeline.window),
-                                        maxLength: 4096))
+            guard latest != nil else { return .none }
+            prompt = .exportFormat
         case .character("t"), .character("["), .character("]"), .character("{"), .character("}"),
              .character("<"), .character(">"):
             return moveWindow(key)
@@ -363,9 +363,29 @@ public struct ProfileScreen {
                 }
             }
             return .redraw
-        case .export(var editor):
+        case .exportFormat:
+            let format: ProfileFormat
+            switch key {
+            case .character("f"), .character("F"), .enter: format = .folded
+            case .character("p"), .character("P"): format = .pprof
+            case .escape, .character("q"):
+                prompt = nil
+                return .redraw
+            default: return .none
+            }
+            guard let snapshot = latest else {
+                prompt = nil
+                return .redraw
+            }
+            var label = format == .folded ? "Export folded stacks" : "Export pprof"
+            if timeline.window != .all { label += " (\(TimelineWindow.describe(timeline.window)))" }
+            label += " to: "
+            let name = format.renaming(ProfileFileName.make(for: snapshot, at: now, window: timeline.window))
+            prompt = .export(LineEditor(label: label, text: name, maxLength: 4096), format)
+            return .redraw
+        case .export(var editor, let format):
             let outcome = editor.handle(key)
-            prompt = .export(editor)
+            prompt = .export(editor, format)
             switch outcome {
             case .editing:
                 return .redraw
@@ -375,7 +395,7 @@ public struct ProfileScreen {
             case .committed(let text):
                 prompt = nil
                 let path = text.trimmingSpaces
-                return path.isEmpty ? .redraw : .export(path: path)
+                return path.isEmpty ? .redraw : .export(path: path, format: format)
             }
         }
     }

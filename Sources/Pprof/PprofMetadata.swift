@@ -1,0 +1,48 @@
+/// What a pprof file says about the whole profile besides its stacks: how often it sampled,
+/// when and for how long, and the labels every sample carries.
+public struct PprofMetadata: Sendable, Equatable {
+    /// Samples a second per CPU (or per thread); the period is 1e9 / frequency nanoseconds.
+    public var frequency: Double
+    /// When sampling started, nanoseconds since the Unix epoch (0: unknown).
+    public var timeNanos: Int64
+    /// How long it sampled, in nanoseconds.
+    public var durationNanos: Int64
+    /// Labels for every sample (a single-process session's pid and comm). A stack's
+    /// `.process` root, in a system-wide profile, gives its own `comm` instead.
+    public var labels: SampleLabels
+    /// Free text tools show with the profile (`go tool pprof -top` prints them first).
+    public var comments: [String]
+
+    public init(frequency: Double, timeNanos: Int64 = 0, durationNanos: Int64 = 0,
+                labels: SampleLabels = SampleLabels(), comments: [String] = []) {
+        self.frequency = frequency
+        self.timeNanos = timeNanos
+        self.durationNanos = durationNanos
+        self.labels = labels
+        self.comments = comments
+    }
+
+    /// Nanoseconds of CPU time one sample stands for.
+    public var periodNanos: Int64 {
+        frequency > 0 ? Int64((1e9 / frequency).rounded()) : 0
+    }
+}
+
+/// The labels pprof attaches to a sample: the process, its command name and the thread.
+public struct SampleLabels: Sendable, Hashable {
+    public var pid: Int64?
+    public var comm: String?
+    /// The thread id (pprof tools call the label `thread`).
+    public var thread: Int64?
+
+    public init(pid: Int64? = nil, comm: String? = nil, thread: Int64? = nil) {
+        self.pid = pid
+        self.comm = comm
+        self.thread = thread
+    }
+
+    /// The label keys as written.
+    public static let pidKey = "pid"
+    public static let commKey = "comm"
+    public static let threadKey = "thread"
+}
