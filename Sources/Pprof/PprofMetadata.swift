@@ -34,15 +34,19 @@ public struct SampleLabels: Sendable, Hashable {
     public var comm: String?
     /// The thread id (pprof tools call the label `thread`).
     public var thread: Int64?
+    /// The thread's name (`thread_name`).
+    public var threadName: String?
 
-    public init(pid: Int64? = nil, comm: String? = nil, thread: Int64? = nil) {
+    public init(pid: Int64? = nil, comm: String? = nil, thread: Int64? = nil, threadName: String? = nil) {
         self.pid = pid
         self.comm = comm
         self.thread = thread
+        self.threadName = threadName
     }
 
     /// The label keys as written.
     public static let pidKey = "pid"
     public static let commKey = "comm"
     public static let threadKey = "thread"
+    public static let threadNameKey = "thread_name"
 }

@@ -76,6 +76,7 @@ public struct PprofReader: Sendable {
         let commKey = strings.firstIndex(of: SampleLabels.commKey).map(Int64.init)
         let pidKey = strings.firstIndex(of: SampleLabels.pidKey).map(Int64.init)
         let threadKey = strings.firstIndex(of: SampleLabels.threadKey).map(Int64.init)
+        let threadNameKey = strings.firstIndex(of: SampleLabels.threadNameKey).map(Int64.init)
         let roots: Bool
         switch processRoots {
         case .always: roots = true
@@ -103,7 +104,9 @@ public struct PprofReader: Sendable {
             var thread: ThreadLabel?
             if let threadKey, let tid = sample.label.first(where: { $0.key == threadKey })?.num {
                 let pid = pidKey.flatMap { key in sample.label.first { $0.key == key }?.num } ?? 0
-                thread = ThreadLabel(pid: Int32(truncatingIfNeeded: pid), tid: Int32(truncatingIfNeeded: tid))
+                let name = threadNameKey.flatMap { key in sample.label.first { $0.key == key } }
+                    .flatMap { Int($0.str) }.flatMap { strings.indices.contains($0) ? strings[$0] : nil }
+                thread = ThreadLabel(pid: Int32(truncatingIfNeeded: pid), tid: Int32(truncatingIfNeeded: tid), name: name)
             }
             counts.add(Stack(frames, thread: thread), count: UInt64(value))
         }

@@ -57,6 +57,7 @@ public struct PprofWriter: Sendable {
             if let thread = stack.thread {
                 labels.pid = Int64(thread.pid)
                 labels.thread = Int64(thread.tid)
+                labels.threadName = thread.name
             }
             sample.label = builder.labels(labels)
             profile.sample.append(sample)
@@ -237,6 +238,12 @@ extension PprofWriter {
                 var label = Perftools_Profiles_Label()
                 label.key = strings.index(SampleLabels.threadKey)
                 label.num = thread
+                messages.append(label)
+            }
+            if let name = labels.threadName {
+                var label = Perftools_Profiles_Label()
+                label.key = strings.index(SampleLabels.threadNameKey)
+                label.str = strings.index(name)
                 messages.append(label)
             }
             labelCache[labels] = messages

@@ -1,34 +1,51 @@
-/// Per-thread profiles root every stack at a `.thread` frame (below the process's,
-/// in system-wide ones). These views of them are what the TUI's thread key and the
-/// folded export without `--per-thread` show.
+/// Per-thread views of a profile whose stacks carry their thread (`Stack.thread`):
+/// what the TUI's thread key and `record --per-thread` show.
 extension Frame.Kind {
     /// Process and thread roots: they name where a stack ran, not a function.
     public var isSynthetic: Bool { self == .process || self == .thread }
 }
 
 extension StackCounts {
-    /// The same samples with thread roots left out: threads of one process merge.
+    /// The same samples without their threads: the stacks of every thread merge.
     public func mergingThreads() -> StackCounts {
-        guard counts.keys.contains(where: { $0.frames.contains { $0.kind == .thread } }) else { return self }
+        guard counts.keys.contains(where: { $0.thread != nil }) else { return self }
         var merged = StackCounts()
-        for (stack, count) in counts {
-            merged.add(Stack(stack.frames.filter { $0.kind != .thread }), count: count)
-        }
+        for (stack, count) in counts { merged.add(Stack(stack.frames), count: count) }
         return merged
     }
 
-    /// The samples of one thread (its root frame), still rooted at it.
-    public func onlyThread(_ thread: Frame) -> StackCounts {
-        StackCounts(distinct: counts.filter { $0.key.frames.contains(thread) }.map { ($0.key, $0.value) })
+    /// Every stack rooted at its thread (`name (tid N)`, below its process's root in
+    /// system-wide profiles), so the tree and a folded file separate the threads.
+    public func groupedByThread() -> StackCounts {
+        guard counts.keys.contains(where: { $0.thread != nil }) else { return self }
+        var grouped = StackCounts()
+        for (stack, count) in counts {
+            guard let thread = stack.thread else {
+                grouped.add(stack, count: count)
+                continue
+            }
+            var frames = stack.frames
+            let position = frames.first?.kind == .process ? 1 : 0
+            frames.insert(thread.rootFrame, at: position)
+            grouped.add(Stack(frames), count: count)
+        }
+        return grouped
     }
 
-    /// The thread roots present, busiest first.
-    public var threads: [(frame: Frame, samples: UInt64)] {
-        var totals: [Frame: UInt64] = [:]
+    /// The samples of one thread, merged into plain stacks.
+    public func onlyThread(_ thread: ThreadLabel) -> StackCounts {
+        var only = StackCounts()
+        for (stack, count) in counts where stack.thread == thread { only.add(Stack(stack.frames), count: count) }
+        return only
+    }
+
+    /// The threads present, busiest first.
+    public var threads: [(thread: ThreadLabel, samples: UInt64)] {
+        var totals: [ThreadLabel: UInt64] = [:]
         for (stack, count) in counts {
-            if let thread = stack.frames.first(where: { $0.kind == .thread }) { totals[thread, default: 0] += count }
+            if let thread = stack.thread { totals[thread, default: 0] += count }
         }
-        return totals.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key.function < $1.key.function }
+        return totals.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key.tid < $1.key.tid }
             .map { ($0.key, $0.value) }
     }
 }

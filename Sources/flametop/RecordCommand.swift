@@ -47,6 +47,9 @@ struct RecordCommand: ParsableCommand {
 
     @OptionGroup var symbols: SymbolOptions
 
+    @Flag(name: .long, help: "Keep threads apart: folded stacks start with the thread, `name (tid N)` (below the command with --all).")
+    var perThread = false
+
     @Flag(name: .shortAndLong, help: "Log each drain (samples, unique stacks, time) to stderr.")
     var verbose = false
 
@@ -86,7 +89,7 @@ struct RecordCommand: ParsableCommand {
             throw CommandFailure(error.description)
         }
         // pprof labels samples by thread: count stacks per thread when a pprof file is written.
-        settings.keepsThreads = files.contains { $0.format == .pprof }
+        settings.keepsThreads = perThread || files.contains { $0.format == .pprof }
         let session: ProfilingSession
         let symbolizer = Symbolizer(options: symbols.symbolizerOptions)
         do {
@@ -135,7 +138,8 @@ struct RecordCommand: ParsableCommand {
         summary.profileLost = wrote.isEmpty
         // A folded file merges stacks that print alike: the summary counts its lines.
         if files.allSatisfy({ $0.format == .folded }) {
-            summary.stacksWritten = FoldedWriter(options: symbols.foldedOptions).lines(final.counts).count
+            let counts = perThread ? final.counts.groupedByThread() : final.counts.mergingThreads()
+            summary.stacksWritten = FoldedWriter(options: symbols.foldedOptions).lines(counts).count
         }
         Console.error(summary.text)
         if let note = FewSamplesNote.text(for: final) { Console.error(note) }
@@ -149,7 +153,9 @@ struct RecordCommand: ParsableCommand {
     private func save(_ final: SessionSnapshot, format: ProfileFormat, to file: AtomicOutputFile) -> SavedOutput {
         switch format {
         case .folded:
-            return file.save(final.counts, writer: FoldedWriter(options: symbols.foldedOptions),
+            // Folded stacks show threads only as root frames, and only when asked.
+            let counts = perThread ? final.counts.groupedByThread() : final.counts.mergingThreads()
+            return file.save(counts, writer: FoldedWriter(options: symbols.foldedOptions),
                              fallbackDirectories: SavedOutput.fallbackDirectories())
         case .pprof:
             let bytes: [UInt8]

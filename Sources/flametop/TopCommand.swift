@@ -51,6 +51,8 @@ struct TopCommand: ParsableCommand {
         let target: SessionSettings.Target? = pid.map { .process(pid: $0) } ?? (all ? .allProcesses : nil)
         var settings = try sampling.settings(target: target ?? .allProcesses, duration: duration == 0 ? nil : duration)
         settings.historySeconds = history
+        // The profile screen's T groups by thread; stacks carry their thread to allow it.
+        settings.keepsThreads = true
         let initial = settings
         let symbolizerOptions = symbols.symbolizerOptions
         var options = TerminalUIOptions(start: target == nil ? .processList : .profile(initial)) { picked in

@@ -128,7 +128,7 @@ final class DwarfStackCollector: @unchecked Sendable {
                 statistics.kernelStackUnavailable += count
                 frames.append(Frame(function: "[lost kernel stack: error \(-key.kernelError)]", kind: .kernel))
             }
-            output.counts.add(Stack(frames, thread: keepsThreads ? ThreadLabel(pid: key.pid, tid: key.tid) : nil),
+            output.counts.add(Stack(frames, thread: keepsThreads ? ThreadLabel(pid: key.pid, tid: key.tid, name: key.comm) : nil),
                               count: count)
         }
     }

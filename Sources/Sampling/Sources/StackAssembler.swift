@@ -148,7 +148,8 @@ final class StackAssembler {
             } else if kernelID != FT_STACK_NOT_CAPTURED {
                 frames.append(classifyKernelError(kernelID, count: entry.count, statistics: &statistics))
             }
-            let thread = keepsThreads ? ThreadLabel(pid: pid, tid: Int32(bitPattern: key.tid)) : nil
+            let thread = keepsThreads
+                ? ThreadLabel(pid: pid, tid: Int32(bitPattern: key.tid), name: SampleFields.comm(key.comm)) : nil
             output.counts.add(Stack(frames, thread: thread), count: entry.count)
         }
         return usedIDs

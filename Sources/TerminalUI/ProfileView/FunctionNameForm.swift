@@ -10,9 +10,11 @@ enum FunctionNameForm: Sendable, Equatable {
     /// The name of `identity` in this form. Frames read from a folded file carry no short
     /// form of their own: one is derived from the full name.
     func name(of identity: FunctionIdentity) -> String {
+        // Process and thread roots are names, not signatures: shortening would eat them.
+        guard !identity.kind.isSynthetic else { return identity.function }
         switch self {
-        case .full: identity.function
-        case .short: identity.shortFunction ?? ShortName.of(identity.function)
+        case .full: return identity.function
+        case .short: return identity.shortFunction ?? ShortName.of(identity.function)
         }
     }
 

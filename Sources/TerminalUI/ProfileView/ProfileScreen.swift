@@ -295,16 +295,16 @@ public struct ProfileScreen {
 
     private mutating func cycleThreads() -> ScreenAction {
         guard isLive, let snapshot = latest else { return .none }
-        let threads = snapshot.counts.threads.map(\.frame)
+        let threads = snapshot.counts.threads.map(\.thread)
         guard !threads.isEmpty else {
-            message = ("no threads in this profile: its stacks are not rooted by thread", true)
+            message = ("no threads in this profile: its stacks do not carry their thread", true)
             return .redraw
         }
         threadView = threadView.next(threads: threads)
         switch threadView {
         case .merged: message = ("threads merged", false)
         case .grouped: message = ("grouped by thread (T: one thread at a time)", false)
-        case .only(let thread): message = ("only \(thread.function) (T: the next thread)", false)
+        case .only(let thread): message = ("only \(thread.rootFrame.function) (T: the next thread)", false)
         }
         return .redraw
     }

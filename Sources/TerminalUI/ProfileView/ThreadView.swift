@@ -5,18 +5,18 @@ import Profile
 enum ThreadView: Hashable, Sendable {
     case merged
     case grouped
-    case only(Frame)
+    case only(ThreadLabel)
 
     func apply(to counts: StackCounts) -> StackCounts {
         switch self {
         case .merged: return counts.mergingThreads()
-        case .grouped: return counts
+        case .grouped: return counts.groupedByThread()
         case .only(let thread): return counts.onlyThread(thread)
         }
     }
 
     /// The view after this one, over `threads` (busiest first).
-    func next(threads: [Frame]) -> ThreadView {
+    func next(threads: [ThreadLabel]) -> ThreadView {
         switch self {
         case .merged: return .grouped
         case .grouped: return threads.first.map(ThreadView.only) ?? .merged
@@ -31,7 +31,7 @@ enum ThreadView: Hashable, Sendable {
         switch self {
         case .merged: return nil
         case .grouped: return "by thread"
-        case .only(let thread): return "thread \(thread.function)"
+        case .only(let thread): return "thread \(thread.rootFrame.function)"
         }
     }
 }
