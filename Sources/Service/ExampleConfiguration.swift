@@ -58,6 +58,15 @@ public enum ExampleConfiguration {
             # port = 6060
             # bind_address = "0.0.0.0"   # default: [server] bind_address
 
+            [symbols]
+            # Folders of separate debug files laid out like /usr/lib/debug
+            # (.build-id/xx/yyyy.debug), relative to this file.
+            # debug_dirs = ["/srv/debug"]
+            # debuginfod servers asked by build-id for debug files no folder holds;
+            # the service asks none unless they are named here.
+            # debuginfod_urls = ["https://debuginfod.debian.net"]
+            # debuginfod_cache = "/var/cache/flametop/debuginfod"   # default: libdebuginfod's
+
             """
     }
 }

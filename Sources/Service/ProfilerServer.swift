@@ -35,7 +35,7 @@ public final class ProfilerServer: Sendable {
         transport = HTTP2ServerTransport.Posix(
             address: address.family == .ipv4 ? .ipv4(host: address.host, port: port) : .ipv6(host: address.host, port: port),
             transportSecurity: security)
-        registry = SessionRegistry(limits: configuration.profiler, logger: logger)
+        registry = SessionRegistry(limits: configuration.profiler, symbols: configuration.symbols, logger: logger)
         status = StatusReporter(version: version, maxConcurrentSessions: configuration.profiler.maxConcurrentSessions)
         let endpoint = ProfilerEndpoint(registry: registry, availability: availability, status: status,
                                         chunker: ResultChunker(maxBytes: configuration.profiler.chunkSizeBytes),

@@ -35,6 +35,7 @@ extension ServiceConfiguration {
             case "server": try reader.read(section, key, into: &configuration.server)
             case "grpc_tls": try reader.read(section, key, into: &configuration.tls)
             case "http": try reader.read(section, key, into: &configuration.http)
+            case "symbols": try reader.read(section, key, into: &configuration.symbols)
             default: try reader.read(section, key, into: &configuration.profiler)
             }
         }
@@ -54,7 +55,7 @@ extension ServiceConfiguration {
         return try parse(toml: text, source: path, baseDirectory: directory)
     }
 
-    static let sections = ["server", "grpc_tls", "profiler", "http"]
+    static let sections = ["server", "grpc_tls", "profiler", "http", "symbols"]
 
     /// The first line (1-based) holding a `[` or `[[` header whose key starts with neither
     /// a bare-key character nor a quote. toml++ (TOMLKit 0.6, toml.hpp:15481) asserts on
@@ -122,6 +123,37 @@ private struct TableReader {
             default: tls.caFile = path
             }
         }
+    }
+
+    mutating func read(_ table: TOMLTable, _ section: String,
+                       into symbols: inout ServiceConfiguration.Symbols) throws(ConfigurationError) {
+        try forEachKey(table, section, known: ["debug_dirs", "debuginfod_urls", "debuginfod_cache"]) { key, value throws(ConfigurationError) in
+            let name = "\(section).\(key)"
+            switch key {
+            case "debug_dirs": symbols.debugDirectories = try strings(value, name).map(resolved)
+            case "debuginfod_urls":
+                symbols.debuginfodURLs = try strings(value, name)
+                for url in symbols.debuginfodURLs where !(url.hasPrefix("http://") || url.hasPrefix("https://")) {
+                    throw ConfigurationError(key: name, message: "\"\(ClientEcho.bounded(url))\" is not an http:// or https:// URL")
+                }
+            default: symbols.debuginfodCachePath = resolved(try string(value, name))
+            }
+        }
+    }
+
+    /// An array of strings.
+    private func strings(_ value: TOMLValueConvertible, _ key: String) throws(ConfigurationError) -> [String] {
+        guard let array = value.array else {
+            throw ConfigurationError(key: key, message: "must be an array of strings, not \(Self.typeName(value)) (\(value.debugDescription))")
+        }
+        var result: [String] = []
+        for element in array {
+            guard let text = element.string else {
+                throw ConfigurationError(key: key, message: "must be an array of strings; \(element.debugDescription) is \(Self.typeName(element))")
+            }
+            result.append(text)
+        }
+        return result
     }
 
     mutating func read(_ table: TOMLTable, _ section: String,

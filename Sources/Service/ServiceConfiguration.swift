@@ -55,10 +55,23 @@ public struct ServiceConfiguration: Sendable, Equatable {
         public init() {}
     }
 
+    /// Where sessions look for debug files: folders, and debuginfod servers, which
+    /// the service asks only when named here (`DEBUGINFOD_URLS` in its environment
+    /// alone does not turn them on: a server should not reach out unasked).
+    public struct Symbols: Sendable, Equatable {
+        public var debugDirectories: [String] = []
+        public var debuginfodURLs: [String] = []
+        /// nil: libdebuginfod's default cache.
+        public var debuginfodCachePath: String?
+
+        public init() {}
+    }
+
     public var server = Server()
     public var tls = TLS()
     public var profiler = Profiler()
     public var http = HTTP()
+    public var symbols = Symbols()
 
     public init() {}
 

@@ -19,7 +19,19 @@ typealias SessionStarter = @Sendable (
 
 enum SessionStarters {
     /// Real sessions: each on a thread of its own, which creates and owns its symbolizer.
-    static let background: SessionStarter = { (settings, onEnd) throws(SamplingError) -> any SessionControl in
-        try await BackgroundSession.start(settings: settings, makeSymbolizer: { Symbolizer() }, onEnd: onEnd)
+    static func background(symbols: SymbolizerOptions) -> SessionStarter {
+        { (settings, onEnd) throws(SamplingError) -> any SessionControl in
+            try await BackgroundSession.start(settings: settings, makeSymbolizer: { Symbolizer(options: symbols) },
+                                              onEnd: onEnd)
+        }
+    }
+}
+
+extension ServiceConfiguration.Symbols {
+    /// The symbolizer's options: debuginfod only with servers named in the TOML.
+    var symbolizerOptions: SymbolizerOptions {
+        SymbolizerOptions(debugDirectories: debugDirectories,
+                          debuginfodURLs: debuginfodURLs.isEmpty ? nil : debuginfodURLs.joined(separator: " "),
+                          debuginfodCachePath: debuginfodCachePath)
     }
 }

@@ -47,8 +47,9 @@ public final class SessionRegistry: Sendable {
         var shuttingDown = false
     }
 
-    public convenience init(limits: ServiceConfiguration.Profiler, logger: Logger = Logger(label: "flametop.service")) {
-        self.init(limits: limits, logger: logger, starter: SessionStarters.background)
+    public convenience init(limits: ServiceConfiguration.Profiler, symbols: ServiceConfiguration.Symbols = .init(),
+                            logger: Logger = Logger(label: "flametop.service")) {
+        self.init(limits: limits, logger: logger, starter: SessionStarters.background(symbols: symbols.symbolizerOptions))
     }
 
     init(limits: ServiceConfiguration.Profiler, logger: Logger, starter: @escaping SessionStarter) {

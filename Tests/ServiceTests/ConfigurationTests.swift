@@ -52,6 +52,23 @@ struct ConfigurationTests {
         #expect(ServiceConfiguration().profiler.unwind == .auto)
     }
 
+    /// debuginfod in the service: only servers the TOML names, never the environment's.
+    @Test func symbolsNameTheirFoldersAndServers() throws {
+        let parsed = try ServiceConfiguration.parse(toml: """
+            [symbols]
+            debug_dirs = ["debug", "/srv/debug"]
+            debuginfod_urls = ["http://127.0.0.1:8002", "https://debuginfod.debian.net"]
+            debuginfod_cache = "cache"
+            """, baseDirectory: "/etc/flametop")
+        #expect(parsed.symbols.debugDirectories == ["/etc/flametop/debug", "/srv/debug"])
+        #expect(parsed.symbols.debuginfodURLs == ["http://127.0.0.1:8002", "https://debuginfod.debian.net"])
+        #expect(parsed.symbols.debuginfodCachePath == "/etc/flametop/cache")
+        let options = parsed.symbols.symbolizerOptions
+        #expect(options.debuginfodURLs == "http://127.0.0.1:8002 https://debuginfod.debian.net")
+        #expect(ServiceConfiguration().symbols.symbolizerOptions.debuginfodURLs == nil,
+                "no [symbols]: no server, whatever DEBUGINFOD_URLS says")
+    }
+
     @Test(arguments: [
         ("[server]\nprot = 80", "server.prot", "unknown key"),
         ("[profiler]\nmax_sessions = 2", "profiler.max_sessions", "unknown key"),
@@ -76,6 +93,9 @@ struct ConfigurationTests {
         ("[server]\nport = 1\n[\n", "profiler.toml", "line 3: a table header needs a name"),
         ("[[ =\n", "profiler.toml", "line 1: a table header needs a name"),
         ("[é]", "profiler.toml", "line 1: a table header needs a name"),
+        ("[symbols]\ndebuginfod_urls = \"https://x\"", "symbols.debuginfod_urls", "must be an array of strings, not a string"),
+        ("[symbols]\ndebuginfod_urls = [\"ftp://x\"]", "symbols.debuginfod_urls", "is not an http:// or https:// URL"),
+        ("[symbols]\ndebug_dirs = [1]", "symbols.debug_dirs", "must be an array of strings"),
     ])
     func badValuesNameTheirKey(toml: String, key: String, message: String) {
         #expect {
