@@ -31,12 +31,13 @@ sleep 1
 flametop=$!
 rss_at_60=""
 peak=0
+last=0
 second=0
 while kill -0 "$flametop" 2>/dev/null; do
     rss=$(awk '/^VmRSS/ {print $2}' "/proc/$flametop/status" 2>/dev/null || echo 0)
     [ -n "$rss" ] && [ "$rss" -gt "$peak" ] && peak=$rss
     [ "$second" -eq 60 ] && rss_at_60=$rss
-    last=$rss
+    [ -n "$rss" ] && [ "$rss" -gt 0 ] && last=$rss
     second=$((second + 1))
     sleep 1
 done
@@ -44,13 +45,14 @@ wait "$flametop" || true
 
 lines=$(wc -l < "$work/soak.folded")
 file_samples=$(awk '{s += $NF} END {print s}' "$work/soak.folded")
-summary=$(head -1 "$work/summary.txt")
+summary=$(grep -m1 '^flametop: recorded' "$work/summary.txt" || true)
 echo "### soak: record --all, ${DURATION} s at ${FREQUENCY} Hz, two many-stacks workloads (fp and DWARF)"
 echo
 echo "| RSS at 60 s | RSS at the end | peak RSS | growth 60 s → end |"
 echo "|---|---|---|---|"
 awk -v a="${rss_at_60:-0}" -v b="$last" -v p="$peak" 'BEGIN {
-    printf "| %.1f MB | %.1f MB | %.1f MB | %+.1f%% |\n", a / 1024, b / 1024, p / 1024, a > 0 ? (b - a) * 100 / a : 0 }'
+    growth = a > 0 ? (b - a) * 100 / a : 0
+    printf "| %.1f MB | %.1f MB | %.1f MB | %+.1f%% |\n", a / 1024, b / 1024, p / 1024, growth }'
 echo
 echo "summary: \`$summary\`"
 echo
