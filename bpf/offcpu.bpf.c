@@ -27,10 +27,12 @@
 
 char LICENSE[] SEC("license") = "GPL";
 
+struct mm_struct;
 struct task_struct {
     int pid;
     int tgid;
     char comm[FT_COMM_LEN];
+    struct mm_struct *mm; /* NULL for a kernel thread: no user stack */
 } __attribute__((preserve_access_index));
 
 /* include/linux/sched.h: the state of a task at its very last switch. */
@@ -189,7 +191,7 @@ static __always_inline void switch_out(void *ctx, struct task_struct *prev, __u3
     task->tid = tid;
     bpf_get_current_comm(task->comm, sizeof(task->comm));
     /* bpf_get_stack zero-fills what it does not copy (the whole buffer on failure). */
-    if (ft_cfg.flags & FT_FLAG_USER_STACKS)
+    if ((ft_cfg.flags & FT_FLAG_USER_STACKS) && prev->mm)
         task->user_bytes = bpf_get_stack(ctx, task->user_ips, sizeof(task->user_ips), BPF_F_USER_STACK);
     else
         task->user_bytes = FT_STACK_NOT_CAPTURED;

@@ -14,11 +14,11 @@ final class FramePointerSource: StackSource {
     var usesBatchDrain: Bool { drainer.usesBatch }
 
     init(sampler: BPFSampler, symbolizer: AddressSymbolizer, rootByProcess: Bool,
-         marksIncompleteStacks: Bool, allowBatch: Bool) {
+         marksIncompleteStacks: Bool, allowBatch: Bool, rootByThread: Bool = false) {
         self.sampler = sampler
         drainer = CountsDrainer(capacity: 4096, allowBatch: allowBatch)
         assembler = StackAssembler(symbolizer: symbolizer, rootByProcess: rootByProcess,
-                                   marksIncompleteStacks: marksIncompleteStacks)
+                                   marksIncompleteStacks: marksIncompleteStacks, rootByThread: rootByThread)
     }
 
     func drain(into output: inout DrainOutput, statistics: inout SamplingStatistics,

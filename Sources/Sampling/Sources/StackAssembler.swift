@@ -35,11 +35,25 @@ final class StackAssembler {
     private let marksIncompleteStacks: Bool
     private var kernelThreads = KernelThreadCache()
 
-    init(symbolizer: AddressSymbolizer, rootByProcess: Bool, marksIncompleteStacks: Bool = false) {
+    /// Off-CPU and wall profiles: each stack starts with its thread (after the process).
+    private let rootByThread: Bool
+
+    init(symbolizer: AddressSymbolizer, rootByProcess: Bool, marksIncompleteStacks: Bool = false,
+         rootByThread: Bool = false) {
         self.symbolizer = symbolizer
         self.rootByProcess = rootByProcess
         self.marksIncompleteStacks = marksIncompleteStacks
+        self.rootByThread = rootByThread
     }
+
+    /// The root frame naming a thread: its name (`comm`) and id, `worker (tid 1234)`.
+    static func threadFrame(comm: String, tid: UInt32) -> Frame {
+        Frame(function: "\(comm) (tid \(tid))", kind: .process)
+    }
+
+    /// The user part of an off-CPU block that began before the session: its user
+    /// stack was never seen (only its kernel stack, read at wake-up).
+    static let blockedBeforeStartMarker = Frame(function: "[blocked since before the session]")
 
     /// The marker above a frame-pointer walk that broke before a thread entry.
     static let incompleteMarker = Frame(function: "[unwind stopped: frame pointers]")
@@ -90,6 +104,9 @@ final class StackAssembler {
             var frames: [Frame] = []
             if rootByProcess {
                 frames.append(Frame(function: SampleFields.comm(key.comm), kind: .process))
+            }
+            if rootByThread {
+                frames.append(Self.threadFrame(comm: SampleFields.comm(key.comm), tid: key.tid))
             }
 
             let userID = key.user_stack
@@ -152,6 +169,8 @@ final class StackAssembler {
     private func classifyUserError(_ code: Int64, pid: Int32, count: UInt64,
                                    statistics: inout SamplingStatistics) -> Frame? {
         switch code {
+        case Int64(FT_OFFCPU_BLOCKED_BEFORE_START):
+            return Self.blockedBeforeStartMarker
         case Int64(FT_STACK_MAP_FULL):
             statistics.userStackMapFull += count
             return Frame(function: "[lost user stack: map full]")
