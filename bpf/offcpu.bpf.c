@@ -1,13 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
 /* flametop's off-CPU program: on every context switch (tp_btf/sched_switch, in
  * the context of the task leaving the CPU) it
- *   - switch-out: records, for a target task, when it left and its user and
- *     kernel stacks in the task's entry of ft_offcpu_tasks (per task, by tid);
+ *   - switch-out: records, for a target task, when it left and its user stack
+ *     in the task's entry of ft_offcpu_tasks (per task, by tid);
  *   - switch-in: for a target task with an entry, the blocked time is now minus
- *     then. A block of at least min_block_ns stores both stacks by content (as
- *     profile.bpf.c does) and adds the nanoseconds to the counts of
- *     (pid, tid, user stack, kernel stack); a shorter one only adds to a
- *     counter, so a context-switch storm costs two stack walks and no hashing.
+ *     then. A block of at least min_block_ns reads the task's kernel stack
+ *     (bpf_get_task_stack: it has not run since it blocked), stores both stacks
+ *     by content (as profile.bpf.c does) and adds the nanoseconds to the counts
+ *     of (pid, tid, user stack, kernel stack); a shorter one only adds to a
+ *     counter. So a context-switch storm costs a user-stack check per switch
+ *     (capture_user_stack), and no kernel walk and no hashing.
  *
  * A task that comes back with no entry was off the CPU since before the
  * session started: its time is counted from the session's start, under the
@@ -28,12 +30,20 @@
 char LICENSE[] SEC("license") = "GPL";
 
 struct mm_struct;
+struct pt_regs {
+    unsigned long bp;
+    unsigned long sp;
+    unsigned long ip;
+} __attribute__((preserve_access_index));
 struct task_struct {
     int pid;
     int tgid;
     char comm[FT_COMM_LEN];
     struct mm_struct *mm; /* NULL for a kernel thread: no user stack */
 } __attribute__((preserve_access_index));
+
+/* How far above sp a frame pointer may be: the default thread stack (8 MB). */
+#define FT_OFFCPU_STACK_REACH (8ULL << 20)
 
 /* include/linux/sched.h: the state of a task at its very last switch. */
 #define FT_TASK_DEAD 0x80
@@ -163,6 +173,53 @@ counted:
     counters->values[FT_OFFCPU_BLOCK_NS] += ns;
 }
 
+/* Walks the user stack of `prev` (the current task) into its entry, unless it
+ * leaves the CPU where it left last time. A thread that blocks again and again in
+ * the same call (a context-switch storm) would pay a full walk each time, most of
+ * it the fault that ends the walk in frameless start-up code (measured here:
+ * ~0.9 µs a switch); the key costs up to FT_OFFCPU_USER_KEY_FRAMES user reads. The key
+ * holds the registers the walk starts from and the first frames' (frame
+ * pointer, return address) pairs: equal keys give the same first frames, and a
+ * walk shorter than the key is the same walk. (A different stack past those
+ * frames at the same depth and address keeps the older stack: rare, and counted
+ * nowhere.) */
+static __always_inline void capture_user_stack(void *ctx, struct task_struct *prev,
+                                               struct ft_offcpu_task *task,
+                                               struct ft_offcpu_counters *counters)
+{
+    struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(prev);
+    __u64 key[2 + 2 * FT_OFFCPU_USER_KEY_FRAMES] = {};
+    key[0] = regs->ip;
+    key[1] = regs->sp;
+    __u64 frame[2] = {regs->bp, 0};
+    __u64 below = key[1];
+    for (int i = 0; i < FT_OFFCPU_USER_KEY_FRAMES; i++) {
+        __u64 at = frame[0];
+        key[2 + 2 * i] = at;
+        /* A frame lies above the last one, within a stack's reach of sp: anything
+         * else is not a frame pointer (start-up code without one leaves garbage in
+         * rbp), and reading it would cost a fault. */
+        if (at <= below || at - key[1] > FT_OFFCPU_STACK_REACH || (at & 7) != 0)
+            break;
+        if (bpf_probe_read_user(frame, sizeof(frame), (void *)at) != 0)
+            break;
+        key[3 + 2 * i] = frame[1];
+        below = at;
+    }
+    if (task->user_bytes > 0) {
+        int same = 1;
+        for (int i = 0; i < 2 + 2 * FT_OFFCPU_USER_KEY_FRAMES; i++)
+            same &= task->user_key[i] == key[i];
+        if (same) {
+            bump(counters, FT_OFFCPU_USTACK_REUSED);
+            return;
+        }
+    }
+    __builtin_memcpy(task->user_key, key, sizeof(key));
+    /* bpf_get_stack zero-fills what it does not copy (the whole buffer on failure). */
+    task->user_bytes = bpf_get_stack(ctx, task->user_ips, sizeof(task->user_ips), BPF_F_USER_STACK);
+}
+
 /* The task leaving the CPU (the current task). */
 static __always_inline void switch_out(void *ctx, struct task_struct *prev, __u32 prev_state, __u64 now,
                                        struct ft_offcpu_counters *counters)
@@ -190,15 +247,10 @@ static __always_inline void switch_out(void *ctx, struct task_struct *prev, __u3
     task->pid = prev->tgid;
     task->tid = tid;
     bpf_get_current_comm(task->comm, sizeof(task->comm));
-    /* bpf_get_stack zero-fills what it does not copy (the whole buffer on failure). */
     if ((ft_cfg.flags & FT_FLAG_USER_STACKS) && prev->mm)
-        task->user_bytes = bpf_get_stack(ctx, task->user_ips, sizeof(task->user_ips), BPF_F_USER_STACK);
+        capture_user_stack(ctx, prev, task, counters);
     else
         task->user_bytes = FT_STACK_NOT_CAPTURED;
-    if (ft_cfg.flags & FT_FLAG_KERNEL_STACKS)
-        task->kern_bytes = bpf_get_stack(ctx, task->kern_ips, sizeof(task->kern_ips), 0);
-    else
-        task->kern_bytes = FT_STACK_NOT_CAPTURED;
     task->start_ns = now;
     bump(counters, FT_OFFCPU_SWITCH_OUTS);
 }
@@ -225,7 +277,12 @@ static __always_inline void switch_in(struct task_struct *next, __u64 now,
         }
         __builtin_memcpy(key.comm, task->comm, sizeof(key.comm));
         __s32 user_bytes = task->user_bytes;
-        __s32 kern_bytes = task->kern_bytes;
+        __s32 kern_bytes = FT_STACK_NOT_CAPTURED;
+        if (ft_cfg.flags & FT_FLAG_KERNEL_STACKS) {
+            /* Not run since it blocked: its kernel stack is where it waited. */
+            kern_bytes = bpf_get_task_stack(next, task->kern_ips, sizeof(task->kern_ips), 0);
+            task->kern_bytes = kern_bytes;
+        }
         if (user_bytes > 0)
             key.user_stack = store_stack(stacks, task->user_ips, user_bytes, counters, FT_OFFCPU_USTACK_MAP_FULL);
         else if (user_bytes == FT_STACK_NOT_CAPTURED)
@@ -302,5 +359,28 @@ int ft_switch(unsigned long long *ctx)
         else
             switch_in(next, now, counters, &ft_counts_0, &ft_stacks_0);
     }
+    return 0;
+}
+
+/* Run once by user space at the session's end, after ft_switch is detached:
+ * reads the kernel stack of every task still blocked (an entry with a start),
+ * which ft_switch would have read at its wake-up. */
+struct bpf_iter_meta;
+struct bpf_iter__task {
+    struct bpf_iter_meta *meta;
+    struct task_struct *task;
+} __attribute__((preserve_access_index));
+
+SEC("iter/task")
+int ft_blocked_stacks(struct bpf_iter__task *ctx)
+{
+    struct task_struct *task = ctx->task;
+    if (!task || !(ft_cfg.flags & FT_FLAG_KERNEL_STACKS))
+        return 0;
+    __u32 tid = task->pid;
+    struct ft_offcpu_task *entry = bpf_map_lookup_elem(&ft_offcpu_tasks, &tid);
+    if (!entry || entry->start_ns == 0)
+        return 0;
+    entry->kern_bytes = bpf_get_task_stack(task, entry->kern_ips, sizeof(entry->kern_ips), 0);
     return 0;
 }

@@ -90,20 +90,21 @@ struct OffCPUSystemTests {
                 #expect(root.hasPrefix("waker (tid "), "the waker's phases are on its thread: \(names)")
             }
         }
+        // The kernel's task-stack walk (bpf_get_task_stack) leaves out scheduler
+        // functions (__sched: schedule, do_nanosleep…): the wait is named by the
+        // first frame past them, hrtimer_nanosleep or (anon_)pipe_read.
         func kernelShare(_ phase: String, _ wait: String) -> Double {
             let total = run.time(containing: phase)
             let named = run.recording.counts.filter { stack, _ in
                 stack.frames.contains { $0.function == phase }
-                    && stack.frames.contains { $0.kind == .kernel && $0.function == wait }
+                    && stack.frames.contains { $0.kind == .kernel && $0.function.contains(wait) }
             }.values.reduce(0, +)
             return total > 0 ? Double(named) / total : 0
         }
-        #expect(kernelShare("phase_sleep", "do_nanosleep") > 0.95, "nanosleep blocks in do_nanosleep")
-        #expect(kernelShare("waker_sleep", "do_nanosleep") > 0.95, "nanosleep blocks in do_nanosleep")
-        #expect(kernelShare("phase_pipe", "anon_pipe_read") + kernelShare("phase_pipe", "pipe_read") > 0.95,
-                "the pipe wait blocks in pipe_read")
-        #expect(kernelShare("waker_wait", "anon_pipe_read") + kernelShare("waker_wait", "pipe_read") > 0.95,
-                "the request wait blocks in pipe_read")
+        #expect(kernelShare("phase_sleep", "nanosleep") > 0.95, "nanosleep blocks in hrtimer_nanosleep")
+        #expect(kernelShare("waker_sleep", "nanosleep") > 0.95, "nanosleep blocks in hrtimer_nanosleep")
+        #expect(kernelShare("phase_pipe", "pipe_read") > 0.95, "the pipe wait blocks in pipe_read")
+        #expect(kernelShare("waker_wait", "pipe_read") > 0.95, "the request wait blocks in pipe_read")
         #expect(run.stderr.contains("folded counts are microseconds"), "\(run.stderr)")
         #expect(run.stderr.contains("losses: none"), "\(run.stderr)")
     }
@@ -129,7 +130,8 @@ struct OffCPUSystemTests {
     }
 
     /// Blocks under --min-block are counted without a stack: the 200 µs sleeps
-    /// are in the summary's short total, the 3 ms sleeps in the profile.
+    /// are in the summary's short total, the 3 ms sleeps in the profile; with a
+    /// 100 µs threshold both are in.
     @Test(.needsRoot) func shortBlocksStayOutOfTheProfile() throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
@@ -137,11 +139,12 @@ struct OffCPUSystemTests {
         defer { workload.terminate() }
 
         let coarse = try Recording.run(["--pid", "\(workload.pid)", "--mode", "off", "--duration", "2",
-                                        "--min-block", "1000"], in: directory)
-        // A 200 µs sleep that overruns past 1 ms (a busy host) is a long block: a few may be in.
-        #expect(coarse.samples(containing: "phase_short") < 100_000,
-                "200 µs blocks are under the 1 ms threshold: \(coarse.samples(containing: "phase_short")) µs")
-        #expect(coarse.samples(containing: "phase_long") > 1_500_000, "~2 s of 3 ms sleeps: \(coarse.counts.totalSamples) µs")
+                                        "--min-block", "2000"], in: directory)
+        // A 200 µs sleep that overruns past 2 ms (a busy host) is a long block: a few may be in.
+        let shortIn = coarse.samples(containing: "phase_short")
+        let longIn = coarse.samples(containing: "phase_long")
+        #expect(longIn > 1_500_000, "~2 s of 3 ms sleeps: \(longIn) µs")
+        #expect(shortIn < longIn / 20, "200 µs blocks are under the 2 ms threshold: \(shortIn) µs in the profile")
         let shorter = try #require(Self.shortBlocks(in: coarse.result.stderr), "\(coarse.result.stderr)")
         #expect(shorter > 2000, "~2 s of 200 µs sleeps are ~7000 short blocks; got \(shorter)")
 

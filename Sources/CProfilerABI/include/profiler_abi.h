@@ -168,16 +168,28 @@ struct ft_offcpu_config {
     __u64 min_block_ns;   /* shorter blocks are counted without a stack */
 };
 
+/* How many user frames (frame pointer and return address) the switch-out
+ * compares with the last capture before it walks the user stack again. */
+#define FT_OFFCPU_USER_KEY_FRAMES 3
+
 /* A task's entry, written at switch-out and read at switch-in. Kept while the
  * task lives (deleted at its last switch, TASK_DEAD), so a thread allocates it
- * once. */
+ * once.
+ *
+ * The user stack is walked at switch-out (only then is the task's memory the
+ * current one); the kernel stack is read at switch-in, and only for a long
+ * block (bpf_get_task_stack: the task has not run since, so its kernel stack
+ * is the one it blocked in). A switch-out at the same place as the last one
+ * (same user ip, sp and first frames: user_key) keeps the stack walked then. */
 struct ft_offcpu_task {
     __u64 start_ns;       /* bpf_ktime_get_ns() at switch-out; 0: on a CPU or runnable since before */
     __u32 pid;
     __u32 tid;
     __s32 user_bytes;     /* bytes of user_ips bpf_get_stack filled, or a negative errno */
-    __s32 kern_bytes;     /* likewise for kern_ips */
+    __s32 kern_bytes;     /* bytes of kern_ips filled at the last long block's switch-in */
     char comm[FT_COMM_LEN];
+    /* ip, sp, then (frame pointer, return address) of the first frames; 0 past a failed read */
+    __u64 user_key[2 + 2 * FT_OFFCPU_USER_KEY_FRAMES];
     __u64 user_ips[FT_MAX_STACK_DEPTH];
     __u64 kern_ips[FT_MAX_STACK_DEPTH];
 };
@@ -206,6 +218,7 @@ enum ft_offcpu_counter {
     FT_OFFCPU_USTACK_OTHER,
     FT_OFFCPU_KSTACK_EFAULT,
     FT_OFFCPU_KSTACK_OTHER,
+    FT_OFFCPU_USTACK_REUSED,       /* switch-outs at the place of the last one: its user stack kept */
     FT_OFFCPU_COUNTER_COUNT
 };
 

@@ -75,6 +75,26 @@ final class OffCPUSampler {
     /// Stops the program: no more switches are timed.
     func detach() { bpf.detach() }
 
+    /// Runs the task iterator (ft_blocked_stacks) once: every task still blocked
+    /// gets its kernel stack read into its entry. False when the kernel could not
+    /// run it (then the entries' kernel stacks are not the current ones).
+    func readBlockedKernelStacks() -> Bool {
+        guard let program = bpf_object__find_program_by_name(bpf.object, "ft_blocked_stacks"),
+              let link = bpf_program__attach_iter(program, nil),
+              libbpf_get_error(UnsafeRawPointer(link)) == 0 else { return false }
+        defer { bpf_link__destroy(link) }
+        let fd = bpf_iter_create(bpf_link__fd(link))
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        // The program writes nothing to the file: reading to its end runs it over every task.
+        var buffer = [UInt8](repeating: 0, count: 64)
+        while true {
+            let count = read(fd, &buffer, buffer.count)
+            if count == 0 { return true }
+            if count < 0 && errno != EINTR { return false }
+        }
+    }
+
     /// bpf_ktime_get_ns()'s clock.
     static func now() -> UInt64 {
         var time = timespec()

@@ -17,6 +17,9 @@ public struct OffCPUStatistics: Sendable, Equatable {
     public var blockedBeforeStart: UInt64 = 0
     /// Tasks still blocked when the session ended: counted up to the end.
     public var stillBlockedAtEnd: UInt64 = 0
+    /// Switch-outs at the same place as the task's last one, whose user stack was
+    /// kept instead of walked again.
+    public var userStacksReused: UInt64 = 0
 
     /// Losses. A block not timed (no room for the task's entry), a block whose
     /// time was lost (counts map full) and that time.

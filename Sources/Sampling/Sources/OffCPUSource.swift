@@ -10,7 +10,8 @@ import Profile
 /// Blocks that began before the session come from the kernel under the
 /// `[blocked since before the session]` marker, timed from the session's start.
 /// Tasks still blocked when the session ends are read from the per-task entries
-/// at `close()` and counted up to that instant by the final drain.
+/// at `close()` (their kernel stacks by a task iterator, as they never woke) and
+/// counted up to that instant by the final drain.
 final class OffCPUSource: StackSource {
     let sampler: OffCPUSampler
     private let drainer: CountsDrainer
@@ -92,6 +93,9 @@ final class OffCPUSource: StackSource {
         closed = true
         sampler.detach()
         let end = OffCPUSampler.now()
+        // The switch program reads a kernel stack at wake-up: for the tasks that
+        // never woke, the iterator reads it now.
+        let kernelStacksRead = sampler.readBlockedKernelStacks()
         for task in sampler.blockedTasks() where targetPID.map({ UInt32(bitPattern: $0) == task.pid }) ?? true {
             guard end > task.start_ns else { continue }
             let nanoseconds = end - task.start_ns
@@ -106,7 +110,8 @@ final class OffCPUSource: StackSource {
             key.tid = task.tid
             key.comm = task.comm
             key.user_stack = stackField(bytes: task.user_bytes, ips: task.user_ips)
-            key.kern_stack = stackField(bytes: task.kern_bytes, ips: task.kern_ips)
+            key.kern_stack = kernelStacksRead ? stackField(bytes: task.kern_bytes, ips: task.kern_ips)
+                : Int64(FT_STACK_NOT_CAPTURED)
             stillBlocked.append(DrainedCount(key: key, count: nanoseconds))
             endTotals.blocks += 1
             endTotals.blockedMicroseconds += nanoseconds / 1000
@@ -169,6 +174,7 @@ final class OffCPUSource: StackSource {
         offCPU.shortBlockedMicroseconds = value(FT_OFFCPU_SHORT_NS) / 1000 + endTotals.shortBlockedMicroseconds
         offCPU.blockedBeforeStart = value(FT_OFFCPU_BEFORE_START)
         offCPU.stillBlockedAtEnd = endTotals.stillBlockedAtEnd
+        offCPU.userStacksReused = value(FT_OFFCPU_USTACK_REUSED)
         offCPU.taskTableFull = value(FT_OFFCPU_TASKS_FULL)
         offCPU.countsMapFull = value(FT_OFFCPU_COUNTS_FULL)
         offCPU.lostMicroseconds = value(FT_OFFCPU_LOST_NS) / 1000
