@@ -21,6 +21,8 @@ final class TerminalApp {
     private var processList: ProcessListScreen
     private var processTable = ProcessTable()
     private var profile: ActiveProfile?
+    /// How `cpu` mode walks stacks, kept while `m` goes through off-CPU and wall (frame pointers).
+    private var cpuUnwind: SessionSettings.UnwindMode = .auto
     private var selfUsage = SelfUsageMeter()
     private let models = ProfileModelWorker()
     private var needsDraw = true
@@ -191,6 +193,8 @@ final class TerminalApp {
             nextProfileRefresh = 0
         case .switchUnwind:
             switchUnwind()
+        case .cycleMode:
+            cycleMode()
         }
         needsDraw = true
     }
@@ -237,6 +241,34 @@ final class TerminalApp {
                            + "the profile so far is kept", isError: false)
         profile = active
         nextProfileRefresh = 0
+    }
+
+    /// Restarts the session on the same target in the next mode: CPU samples,
+    /// off-CPU time, wall-clock time. The counts change unit, so the profile starts
+    /// anew (the old one is autosaved as on leaving the screen).
+    private func cycleMode() {
+        guard let active = profile, active.source.isLive else { return }
+        var settings = active.source.snapshot().settings
+        let next: ProfileMode
+        switch settings.mode {
+        case .cpu: next = .off
+        case .off: next = .wall
+        case .wall: next = .cpu
+        }
+        if settings.mode == .cpu { cpuUnwind = settings.unwind }
+        settings.mode = next
+        // Off-CPU stacks are walked with frame pointers (SessionSettings.validate).
+        settings.unwind = next == .cpu ? cpuUnwind : .framePointers
+        _ = stopProfile()
+        do {
+            try startProfile(settings, quitsOnClose: active.quitsOnClose)
+            profile?.screen.show(message: "mode \(OffCPUWords.name(next)): "
+                                 + (next == .cpu ? "counts are samples" : "counts are time (µs), the table shows ms/s")
+                                 + "; a new profile", isError: false)
+        } catch {
+            processList.show(message: "cannot start \(OffCPUWords.name(next)) profiling: \(error)", isError: true)
+            layout()
+        }
     }
 
     /// Stops the session, saves it one last time, and notes where it went.

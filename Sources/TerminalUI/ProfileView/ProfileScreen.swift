@@ -207,6 +207,9 @@ public struct ProfileScreen {
                 return .redraw
             }
             return .switchUnwind
+        case .character("m"):
+            guard isLive else { return .none }
+            return .cycleMode
         case .character("e"):
             guard let snapshot = latest else { return .none }
             prompt = .export(LineEditor(label: "Export folded stacks to: ",
