@@ -105,6 +105,7 @@ final class TerminalApp {
             profile = active
         } else if now >= nextProcessScan {
             nextProcessScan = now + options.processRefreshInterval
+            processTable.readsVoluntarySwitches = processList.sortKey == .waiting
             processList.update(processTable.scan())
             needsDraw = true
         }

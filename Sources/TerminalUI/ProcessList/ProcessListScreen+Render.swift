@@ -3,7 +3,7 @@ import Sampling
 extension ProcessListScreen {
     /// Column widths; the command takes what is left.
     private enum Column {
-        static let pid = 7, user = 9, cpu = 6, memory = 6, threads = 4, state = 1
+        static let pid = 7, user = 9, cpu = 6, memory = 6, threads = 4, state = 1, waits = 7
     }
 
     static let helpSections: [HelpOverlay.Section] = [
@@ -22,6 +22,7 @@ extension ProcessListScreen {
             ("/", "filter by name or PID (Esc clears)"),
             ("P M N T", "sort by CPU%, memory, PID, threads"),
             ("U C", "sort by user, command"),
+            ("W", "sort by waits/s (voluntary switches)"),
             ("again", "the same sort key reverses the order"),
         ]),
         .init(title: "General", keys: [
@@ -100,6 +101,9 @@ extension ProcessListScreen {
         canvas.write(label("USER", .user, width: Column.user, right: false), row: row, column: column, style: .header)
         column += Column.user + 1
         column += canvas.write(label("CPU%", .cpu, width: Column.cpu, right: true), row: row, column: column, style: .header) + 1
+        if sortKey == .waiting {
+            column += canvas.write(label("WAIT/s", .waiting, width: Column.waits, right: true), row: row, column: column, style: .header) + 1
+        }
         column += canvas.write(label("RSS", .memory, width: Column.memory, right: true), row: row, column: column, style: .header) + 1
         column += canvas.write(label("THR", .threads, width: Column.threads, right: true), row: row, column: column, style: .header) + 1
         column += canvas.write("S", row: row, column: column, style: .header) + 1
@@ -126,6 +130,10 @@ extension ProcessListScreen {
         column += Column.user + 1
         let cpuStyle: Style = process.cpuPercent >= 50 ? .hot : (process.cpuPercent >= 10 ? .warm : base)
         column += canvas.write(pad(NumberFormat.percent(process.cpuPercent), Column.cpu), row: row, column: column, style: cpuStyle) + 1
+        if sortKey == .waiting {
+            let waits = NumberFormat.fixed(process.waitsPerSecond, digits: 0)
+            column += canvas.write(pad(waits, Column.waits), row: row, column: column, style: base) + 1
+        }
         column += canvas.write(pad(NumberFormat.bytes(process.residentBytes), Column.memory), row: row, column: column, style: base) + 1
         column += canvas.write(pad(String(process.threads), Column.threads), row: row, column: column, style: base) + 1
         let stateStyle: Style = process.state == "D" ? .warning : base
