@@ -62,7 +62,7 @@ struct RemoteResultsCommand: ParsableCommand {
         let meta = fetched.metadata
         Console.error("""
             flametop: wrote \(file.path): PID \(meta.pid) (\(meta.command)), \(String(format: "%.1f", meta.durationSeconds)) s \
-            at \(meta.frequencyHz) Hz (unwind: \(Self.name(meta.unwind))), \(meta.sampleCount) samples, \(meta.uniqueStacks) unique stacks \
+            at \(meta.frequencyHz) Hz (unwind: \(Self.name(meta.unwind))), \(meta.sampleCount) \(meta.countUnit.isEmpty ? "samples" : meta.countUnit), \(meta.uniqueStacks) unique stacks \
             (\(meta.totalBytes) bytes in \(meta.totalChunks) chunks)
             ended: \(meta.endReason)
             """)

@@ -25,6 +25,56 @@ fileprivate nonisolated struct _GeneratedWithProtocGenSwiftVersion: SwiftProtobu
   typealias Version = _2
 }
 
+public nonisolated enum Profiler_V1_ProfileMode: SwiftProtobuf.Enum, Swift.CaseIterable {
+  public typealias RawValue = Int
+  case unspecified // = 0
+
+  /// On-CPU samples (cpu-clock at frequency_hz): counts are samples.
+  case cpu // = 1
+
+  /// Time off the CPU by the user and kernel stack a thread blocked in, each
+  /// stack rooted at its thread: counts are microseconds.
+  case offCpu // = 2
+
+  /// On-CPU samples weighted by the sampling period plus off-CPU time, per
+  /// thread: counts are microseconds of wall-clock time.
+  case wall // = 3
+  case UNRECOGNIZED(Int)
+
+  public init() {
+    self = .unspecified
+  }
+
+  public init?(rawValue: Int) {
+    switch rawValue {
+    case 0: self = .unspecified
+    case 1: self = .cpu
+    case 2: self = .offCpu
+    case 3: self = .wall
+    default: self = .UNRECOGNIZED(rawValue)
+    }
+  }
+
+  public var rawValue: Int {
+    switch self {
+    case .unspecified: return 0
+    case .cpu: return 1
+    case .offCpu: return 2
+    case .wall: return 3
+    case .UNRECOGNIZED(let i): return i
+    }
+  }
+
+  // The compiler won't synthesize support with the UNRECOGNIZED case.
+  public static let allCases: [Profiler_V1_ProfileMode] = [
+    .unspecified,
+    .cpu,
+    .offCpu,
+    .wall,
+  ]
+
+}
+
 public nonisolated enum Profiler_V1_UnwindMode: SwiftProtobuf.Enum, Swift.CaseIterable {
   public typealias RawValue = Int
 
@@ -147,7 +197,12 @@ public nonisolated struct Profiler_V1_StartProfilingRequest: Sendable {
   public var frequencyHz: UInt32 = 0
 
   /// How user stacks are walked; UNSPECIFIED takes the server's default.
+  /// PROFILE_MODE_OFF_CPU and PROFILE_MODE_WALL walk them with frame pointers:
+  /// UNSPECIFIED or FRAME_POINTERS only.
   public var unwind: Profiler_V1_UnwindMode = .unspecified
+
+  /// What the profile's counts measure; UNSPECIFIED is PROFILE_MODE_CPU.
+  public var mode: Profiler_V1_ProfileMode = .unspecified
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
@@ -193,6 +248,9 @@ public nonisolated struct Profiler_V1_StartProfilingResponse: Sendable {
   /// The mode the session starts with (AUTO until its rule has decided; the
   /// result's metadata says what it sampled with).
   public var unwind: Profiler_V1_UnwindMode = .unspecified
+
+  /// What the counts measure (PROFILE_MODE_CPU when the request left it unspecified).
+  public var mode: Profiler_V1_ProfileMode = .unspecified
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
@@ -343,6 +401,18 @@ public nonisolated struct Profiler_V1_ProfileMetadata: @unchecked Sendable {
     set {_uniqueStorage()._unwind = newValue}
   }
 
+  /// What the counts measure, and their unit: "samples" (PROFILE_MODE_CPU) or
+  /// "microseconds" (PROFILE_MODE_OFF_CPU, PROFILE_MODE_WALL).
+  public var mode: Profiler_V1_ProfileMode {
+    get {_storage._mode}
+    set {_uniqueStorage()._mode = newValue}
+  }
+
+  public var countUnit: String {
+    get {_storage._countUnit}
+    set {_uniqueStorage()._countUnit = newValue}
+  }
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -464,6 +534,10 @@ public nonisolated struct Profiler_V1_GetStatusResponse: Sendable {
 
 fileprivate nonisolated let _protobuf_package = "profiler.v1"
 
+nonisolated extension Profiler_V1_ProfileMode: SwiftProtobuf._ProtoNameProviding {
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0PROFILE_MODE_UNSPECIFIED\0\u{1}PROFILE_MODE_CPU\0\u{1}PROFILE_MODE_OFF_CPU\0\u{1}PROFILE_MODE_WALL\0")
+}
+
 nonisolated extension Profiler_V1_UnwindMode: SwiftProtobuf._ProtoNameProviding {
   public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0UNWIND_MODE_UNSPECIFIED\0\u{1}UNWIND_MODE_FRAME_POINTERS\0\u{1}UNWIND_MODE_DWARF\0\u{1}UNWIND_MODE_AUTO\0")
 }
@@ -474,7 +548,7 @@ nonisolated extension Profiler_V1_SessionEnd: SwiftProtobuf._ProtoNameProviding 
 
 nonisolated extension Profiler_V1_StartProfilingRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".StartProfilingRequest"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}pid\0\u{3}duration_seconds\0\u{3}frequency_hz\0\u{1}unwind\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}pid\0\u{3}duration_seconds\0\u{3}frequency_hz\0\u{1}unwind\0\u{1}mode\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -486,6 +560,7 @@ nonisolated extension Profiler_V1_StartProfilingRequest: SwiftProtobuf.Message, 
       case 2: try { try decoder.decodeSingularUInt32Field(value: &self.durationSeconds) }()
       case 3: try { try decoder.decodeSingularUInt32Field(value: &self.frequencyHz) }()
       case 4: try { try decoder.decodeSingularEnumField(value: &self.unwind) }()
+      case 5: try { try decoder.decodeSingularEnumField(value: &self.mode) }()
       default: break
       }
     }
@@ -504,6 +579,9 @@ nonisolated extension Profiler_V1_StartProfilingRequest: SwiftProtobuf.Message, 
     if self.unwind != .unspecified {
       try visitor.visitSingularEnumField(value: self.unwind, fieldNumber: 4)
     }
+    if self.mode != .unspecified {
+      try visitor.visitSingularEnumField(value: self.mode, fieldNumber: 5)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -512,6 +590,7 @@ nonisolated extension Profiler_V1_StartProfilingRequest: SwiftProtobuf.Message, 
     if lhs.durationSeconds != rhs.durationSeconds {return false}
     if lhs.frequencyHz != rhs.frequencyHz {return false}
     if lhs.unwind != rhs.unwind {return false}
+    if lhs.mode != rhs.mode {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -519,7 +598,7 @@ nonisolated extension Profiler_V1_StartProfilingRequest: SwiftProtobuf.Message, 
 
 nonisolated extension Profiler_V1_StartProfilingResponse: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".StartProfilingResponse"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}session_id\0\u{1}pid\0\u{1}command\0\u{3}duration_seconds\0\u{3}frequency_hz\0\u{3}start_time\0\u{3}expected_end_time\0\u{1}unwind\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}session_id\0\u{1}pid\0\u{1}command\0\u{3}duration_seconds\0\u{3}frequency_hz\0\u{3}start_time\0\u{3}expected_end_time\0\u{1}unwind\0\u{1}mode\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -535,6 +614,7 @@ nonisolated extension Profiler_V1_StartProfilingResponse: SwiftProtobuf.Message,
       case 6: try { try decoder.decodeSingularMessageField(value: &self._startTime) }()
       case 7: try { try decoder.decodeSingularMessageField(value: &self._expectedEndTime) }()
       case 8: try { try decoder.decodeSingularEnumField(value: &self.unwind) }()
+      case 9: try { try decoder.decodeSingularEnumField(value: &self.mode) }()
       default: break
       }
     }
@@ -569,6 +649,9 @@ nonisolated extension Profiler_V1_StartProfilingResponse: SwiftProtobuf.Message,
     if self.unwind != .unspecified {
       try visitor.visitSingularEnumField(value: self.unwind, fieldNumber: 8)
     }
+    if self.mode != .unspecified {
+      try visitor.visitSingularEnumField(value: self.mode, fieldNumber: 9)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -581,6 +664,7 @@ nonisolated extension Profiler_V1_StartProfilingResponse: SwiftProtobuf.Message,
     if lhs._startTime != rhs._startTime {return false}
     if lhs._expectedEndTime != rhs._expectedEndTime {return false}
     if lhs.unwind != rhs.unwind {return false}
+    if lhs.mode != rhs.mode {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -667,7 +751,7 @@ nonisolated extension Profiler_V1_ProfilingResultsChunk: SwiftProtobuf.Message, 
 
 nonisolated extension Profiler_V1_ProfileMetadata: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".ProfileMetadata"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}session_id\0\u{1}pid\0\u{1}command\0\u{3}start_time\0\u{3}duration_seconds\0\u{3}requested_duration_seconds\0\u{3}frequency_hz\0\u{3}sample_count\0\u{3}unique_stacks\0\u{1}losses\0\u{1}end\0\u{3}end_reason\0\u{3}total_bytes\0\u{3}total_chunks\0\u{1}unwind\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}session_id\0\u{1}pid\0\u{1}command\0\u{3}start_time\0\u{3}duration_seconds\0\u{3}requested_duration_seconds\0\u{3}frequency_hz\0\u{3}sample_count\0\u{3}unique_stacks\0\u{1}losses\0\u{1}end\0\u{3}end_reason\0\u{3}total_bytes\0\u{3}total_chunks\0\u{1}unwind\0\u{1}mode\0\u{3}count_unit\0")
 
   fileprivate class _StorageClass {
     var _sessionID: String = String()
@@ -685,6 +769,8 @@ nonisolated extension Profiler_V1_ProfileMetadata: SwiftProtobuf.Message, SwiftP
     var _totalBytes: UInt64 = 0
     var _totalChunks: UInt32 = 0
     var _unwind: Profiler_V1_UnwindMode = .unspecified
+    var _mode: Profiler_V1_ProfileMode = .unspecified
+    var _countUnit: String = String()
 
       // This property is used as the initial default value for new instances of the type.
       // The type itself is protecting the reference to its storage via CoW semantics.
@@ -710,6 +796,8 @@ nonisolated extension Profiler_V1_ProfileMetadata: SwiftProtobuf.Message, SwiftP
       _totalBytes = source._totalBytes
       _totalChunks = source._totalChunks
       _unwind = source._unwind
+      _mode = source._mode
+      _countUnit = source._countUnit
     }
   }
 
@@ -743,6 +831,8 @@ nonisolated extension Profiler_V1_ProfileMetadata: SwiftProtobuf.Message, SwiftP
         case 13: try { try decoder.decodeSingularUInt64Field(value: &_storage._totalBytes) }()
         case 14: try { try decoder.decodeSingularUInt32Field(value: &_storage._totalChunks) }()
         case 15: try { try decoder.decodeSingularEnumField(value: &_storage._unwind) }()
+        case 16: try { try decoder.decodeSingularEnumField(value: &_storage._mode) }()
+        case 17: try { try decoder.decodeSingularStringField(value: &_storage._countUnit) }()
         default: break
         }
       }
@@ -800,6 +890,12 @@ nonisolated extension Profiler_V1_ProfileMetadata: SwiftProtobuf.Message, SwiftP
       if _storage._unwind != .unspecified {
         try visitor.visitSingularEnumField(value: _storage._unwind, fieldNumber: 15)
       }
+      if _storage._mode != .unspecified {
+        try visitor.visitSingularEnumField(value: _storage._mode, fieldNumber: 16)
+      }
+      if !_storage._countUnit.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._countUnit, fieldNumber: 17)
+      }
     }
     try unknownFields.traverse(visitor: &visitor)
   }
@@ -824,6 +920,8 @@ nonisolated extension Profiler_V1_ProfileMetadata: SwiftProtobuf.Message, SwiftP
         if _storage._totalBytes != rhs_storage._totalBytes {return false}
         if _storage._totalChunks != rhs_storage._totalChunks {return false}
         if _storage._unwind != rhs_storage._unwind {return false}
+        if _storage._mode != rhs_storage._mode {return false}
+        if _storage._countUnit != rhs_storage._countUnit {return false}
         return true
       }
       if !storagesAreEqual {return false}
