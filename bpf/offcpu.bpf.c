@@ -246,7 +246,6 @@ static __always_inline void switch_out(void *ctx, struct task_struct *prev, __u3
     }
     task->pid = prev->tgid;
     task->tid = tid;
-    bpf_get_current_comm(task->comm, sizeof(task->comm));
     if ((ft_cfg.flags & FT_FLAG_USER_STACKS) && prev->mm)
         capture_user_stack(ctx, prev, task, counters);
     else
@@ -275,7 +274,8 @@ static __always_inline void switch_in(struct task_struct *next, __u64 now,
             counters->values[FT_OFFCPU_SHORT_NS] += ns;
             return;
         }
-        __builtin_memcpy(key.comm, task->comm, sizeof(key.comm));
+        /* The name now, not at the switch-out: only long blocks pay for it. */
+        bpf_probe_read_kernel(key.comm, sizeof(key.comm), next->comm);
         __s32 user_bytes = task->user_bytes;
         __s32 kern_bytes = FT_STACK_NOT_CAPTURED;
         if (ft_cfg.flags & FT_FLAG_KERNEL_STACKS) {
@@ -375,12 +375,14 @@ SEC("iter/task")
 int ft_blocked_stacks(struct bpf_iter__task *ctx)
 {
     struct task_struct *task = ctx->task;
-    if (!task || !(ft_cfg.flags & FT_FLAG_KERNEL_STACKS))
+    if (!task)
         return 0;
     __u32 tid = task->pid;
     struct ft_offcpu_task *entry = bpf_map_lookup_elem(&ft_offcpu_tasks, &tid);
     if (!entry || entry->start_ns == 0)
         return 0;
-    entry->kern_bytes = bpf_get_task_stack(task, entry->kern_ips, sizeof(entry->kern_ips), 0);
+    bpf_probe_read_kernel(entry->comm, sizeof(entry->comm), task->comm);
+    if (ft_cfg.flags & FT_FLAG_KERNEL_STACKS)
+        entry->kern_bytes = bpf_get_task_stack(task, entry->kern_ips, sizeof(entry->kern_ips), 0);
     return 0;
 }

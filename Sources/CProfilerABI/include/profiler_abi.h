@@ -187,7 +187,7 @@ struct ft_offcpu_task {
     __u32 tid;
     __s32 user_bytes;     /* bytes of user_ips bpf_get_stack filled, or a negative errno */
     __s32 kern_bytes;     /* bytes of kern_ips filled at the last long block's switch-in */
-    char comm[FT_COMM_LEN];
+    char comm[FT_COMM_LEN]; /* written by the end-of-session iterator (ft_blocked_stacks) */
     /* ip, sp, then (frame pointer, return address) of the first frames; 0 past a failed read */
     __u64 user_key[2 + 2 * FT_OFFCPU_USER_KEY_FRAMES];
     __u64 user_ips[FT_MAX_STACK_DEPTH];
