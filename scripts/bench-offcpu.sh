@@ -6,7 +6,8 @@
 # time summed per (tid, user stack, kernel stack) at switch-in for blocks of at
 # least 1 ms, a count for shorter ones), in alternating runs. Prints a Markdown table.
 #
-#   loss %         the workload's round trips lost vs. the alone runs
+#   loss %         the workload's round trips per second lost vs. the alone runs, from
+#                  its second SKIP on (the profiler's start-up left out; own CPU s has it)
 #   switches/s     context switches of the workload per second (getrusage)
 #   own CPU s      the profiler's user+sys CPU seconds
 #   BPF ns/switch  the sched_switch program's run time per run (kernel.bpf_stats_enabled);
@@ -17,6 +18,7 @@ cd "$(dirname "$0")/.."
 DURATION=${DURATION:-8}
 REPS=${REPS:-3}
 WORK=${WORK:-12000}
+SKIP=${SKIP:-3}
 FLAMETOP=${FLAMETOP:-.build/release/flametop}
 [ "$(id -u)" -eq 0 ] || { echo "bench-offcpu needs root (eBPF, bpf_stats)"; exit 1; }
 command -v bpftrace >/dev/null || { echo "bench-offcpu needs bpftrace (apt-get install bpftrace)"; exit 1; }
@@ -55,7 +57,11 @@ start_workload() {
     pids+=("$pid")
     until grep -q ready "$1" 2>/dev/null; do sleep 0.01; done
 }
-rounds_of() { awk '/^rounds/ {print $2}' "$1"; }
+# Round trips per second between the tick at SKIP s and the last tick.
+rounds_of() {
+    awk -v skip="$SKIP" '/^tick/ { if (!t0 && $2 >= skip) { t0 = $2; r0 = $3 } t1 = $2; r1 = $3 }
+                         END { if (t1 > t0) printf "%.1f\n", (r1 - r0) / (t1 - t0); else print 0 }' "$1"
+}
 switches_of() { awk '/^rounds/ {print $4}' "$1"; }
 
 declare -A sum_rounds sum_switches sum_cpu sum_ns
@@ -111,7 +117,7 @@ for rep in $(seq "$REPS"); do
         "$(per_run "$ns" "$runs")"
 done
 
-printf '\n## Off-CPU mode on a context-switch storm (%s s, %s runs each)\n' "$DURATION" "$REPS"
+printf '\n## Off-CPU mode on a context-switch storm (%s s, %s runs each, throughput from %s s on)\n' "$DURATION" "$REPS" "$SKIP"
 printf '\n| profiler | target loss %% | switches/s | own CPU s | BPF ns/switch |\n|---|---|---|---|---|\n'
 alone=$(echo "${sum_rounds[alone]} / $REPS" | bc -l)
 for tool in alone flametop bpftrace; do
