@@ -14,7 +14,7 @@ extension ProfileScreen {
             ("p", "pause, keep sampling"),
             ("r", "reset the counts"),
             ("w", "unwind: fp ⇄ DWARF"),
-            ("m", "mode: CPU → off-CPU → wall"),
+            ("m", "mode: CPU/off-CPU/wall"),
             ("e", "export folded stacks"),
             ("Esc", "clear search/zoom/focus"),
             ("q", "back to process list"),
@@ -74,10 +74,12 @@ extension ProfileScreen {
                 let rate = snapshot.elapsed > 0 ? Double(samples) / snapshot.elapsed : 0
                 first.append(("\(NumberFormat.fixed(rate, digits: 0))/s", .header))
             } else {
-                first.append(("\(OffCPUWords.time(microseconds: samples)) \(mode == .off ? "off-CPU" : "wall-clock")", .header))
+                // The mode segment before the target says what this time is.
+                first.append((OffCPUWords.time(microseconds: samples), .header))
             }
             if mode.samplesCPU { first.append(("\(snapshot.settings.frequency) Hz", .header)) }
-            first.append((Self.modeDescription(mode), Style.header.with(bold: true)))
+            // CPU mode's counts say their unit ("samples"); the others name the mode first.
+            if mode != .cpu { first.insert((Self.modeDescription(mode), Style.header.with(bold: true)), at: 1) }
             switch snapshot.state {
             case .targetExited: second.append(("process exited: profile frozen", .warning))
             case .failed(let reason): second.append(("sampling failed: \(reason)", .warning))
