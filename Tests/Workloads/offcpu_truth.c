@@ -11,7 +11,7 @@
  *                        a test takes the difference over its recording window:
  *                        off-CPU time of a phase = wall − CPU.
  *   offcpu_truth short   "quick" thread: nanosleep 200 µs in a loop (phase_short);
- *                        "slow" thread: nanosleep 3 ms in a loop (phase_long).
+ *                        "slow" thread: nanosleep 10 ms in a loop (phase_long).
  *   offcpu_truth exit MS main waits for SIGUSR1 in sigwait, then a "reader" thread
  *                        blocks for good reading a pipe (phase_blocked_read) and
  *                        main exits the process MS ms later.
@@ -156,7 +156,7 @@ __attribute__((noinline)) void phase_long(void)
 {
     volatile int frame = 0;
     (void)frame;
-    raw_sleep_ns(3000000);
+    raw_sleep_ns(10000000);
 }
 
 static void *quick(void *unused)
