@@ -299,10 +299,23 @@ static __always_inline void switch_in(struct task_struct *next, __u64 now,
         return;
     }
 
-    /* No switch-out seen: off the CPU since before the session started. */
+    if (task) {
+        /* An entry without a start: the task ran since its last wake-up and left
+         * a CPU again, but the program did not run for that switch-out. This
+         * block cannot be timed (and is not timed from the session's start). */
+        bump(counters, FT_OFFCPU_SWITCH_OUT_MISSED);
+        return;
+    }
+
+    /* No entry: off the CPU since before the session started. */
     __u64 *start = bpf_map_lookup_elem(&ft_offcpu_clock, &zero);
     if (!start || *start == 0 || now <= *start)
         return; /* user space has not written the start yet */
+    struct ft_offcpu_task *scratch = bpf_map_lookup_elem(&ft_offcpu_scratch, &zero);
+    if (!scratch)
+        return; /* cannot happen: a per-CPU array's slot 0 always exists */
+    /* An entry (no start) from now on: the task is timed from the start once. */
+    bpf_map_update_elem(&ft_offcpu_tasks, &tid, scratch, BPF_NOEXIST);
     __u64 ns = now - *start;
     bump(counters, FT_OFFCPU_BEFORE_START);
     if (ns < ft_cfg.min_block_ns) {
@@ -314,16 +327,13 @@ static __always_inline void switch_in(struct task_struct *next, __u64 now,
     key.user_stack = FT_OFFCPU_BLOCKED_BEFORE_START;
     key.kern_stack = FT_STACK_NOT_CAPTURED;
     if (ft_cfg.flags & FT_FLAG_KERNEL_STACKS) {
-        struct ft_offcpu_task *scratch = bpf_map_lookup_elem(&ft_offcpu_scratch, &zero);
-        if (scratch) {
-            long copied = bpf_get_task_stack(next, scratch->kern_ips, sizeof(scratch->kern_ips), 0);
-            if (copied > 0)
-                key.kern_stack = store_stack(stacks, scratch->kern_ips, copied, counters, FT_OFFCPU_KSTACK_MAP_FULL);
-            else
-                key.kern_stack = capture_error(copied, counters, FT_OFFCPU_KSTACK_EFAULT, FT_OFFCPU_KSTACK_OTHER);
-            /* The scratch doubles as the zeroed entry to insert from. */
-            __builtin_memset(scratch->kern_ips, 0, sizeof(scratch->kern_ips));
-        }
+        long copied = bpf_get_task_stack(next, scratch->kern_ips, sizeof(scratch->kern_ips), 0);
+        if (copied > 0)
+            key.kern_stack = store_stack(stacks, scratch->kern_ips, copied, counters, FT_OFFCPU_KSTACK_MAP_FULL);
+        else
+            key.kern_stack = capture_error(copied, counters, FT_OFFCPU_KSTACK_EFAULT, FT_OFFCPU_KSTACK_OTHER);
+        /* The scratch doubles as the zeroed entry to insert from. */
+        __builtin_memset(scratch->kern_ips, 0, sizeof(scratch->kern_ips));
     }
     add_time(counts, &key, ns, counters);
 }

@@ -219,6 +219,7 @@ enum ft_offcpu_counter {
     FT_OFFCPU_KSTACK_EFAULT,
     FT_OFFCPU_KSTACK_OTHER,
     FT_OFFCPU_USTACK_REUSED,       /* switch-outs at the place of the last one: its user stack kept */
+    FT_OFFCPU_SWITCH_OUT_MISSED,   /* a wake-up with no switch-out seen since the last: block not timed */
     FT_OFFCPU_COUNTER_COUNT
 };
 

@@ -24,6 +24,8 @@ public struct OffCPUStatistics: Sendable, Equatable {
     /// Losses. A block not timed (no room for the task's entry), a block whose
     /// time was lost (counts map full) and that time.
     public var taskTableFull: UInt64 = 0
+    /// Wake-ups of a task whose switch-out the program did not see: not timed.
+    public var switchOutMissed: UInt64 = 0
     public var countsMapFull: UInt64 = 0
     public var lostMicroseconds: UInt64 = 0
     /// Blocks counted without one of their stacks, by cause.

@@ -82,6 +82,7 @@ public struct SamplingStatistics: Sendable, Equatable {
         case .unwindDepthLimit: return unwindDepthLimit
         case .offCPUTaskTableFull: return offCPU.taskTableFull
         case .offCPUCountsMapFull: return offCPU.countsMapFull
+        case .offCPUSwitchOutMissed: return offCPU.switchOutMissed
         case .offCPUUserStackMapFull: return offCPU.userStackMapFull
         case .offCPUKernelStackMapFull: return offCPU.kernelStackMapFull
         case .offCPUUserStackUnreadable: return offCPU.userStackUnreadable
@@ -105,14 +106,14 @@ public enum SampleLoss: CaseIterable, Sendable, Hashable {
     case ringBufferFull
     case unwindStackCopyTooSmall, unwindNoCFI, unwindUnmapped, unwindDepthLimit
     /// Off-CPU: counted in blocks, not samples.
-    case offCPUTaskTableFull, offCPUCountsMapFull
+    case offCPUTaskTableFull, offCPUCountsMapFull, offCPUSwitchOutMissed
     case offCPUUserStackMapFull, offCPUKernelStackMapFull
     case offCPUUserStackUnreadable, offCPUKernelStackUnreadable, offCPUStackOtherError
 
     /// Whether the whole sample (or off-CPU block) is gone, not only part of its stack.
     public var losesSample: Bool {
         self == .countsMapFull || self == .stackGoneAtDrain || self == .ringBufferFull
-            || self == .offCPUTaskTableFull || self == .offCPUCountsMapFull
+            || self == .offCPUTaskTableFull || self == .offCPUCountsMapFull || self == .offCPUSwitchOutMissed
     }
 }
 

@@ -176,6 +176,7 @@ final class OffCPUSource: StackSource {
         offCPU.stillBlockedAtEnd = endTotals.stillBlockedAtEnd
         offCPU.userStacksReused = value(FT_OFFCPU_USTACK_REUSED)
         offCPU.taskTableFull = value(FT_OFFCPU_TASKS_FULL)
+        offCPU.switchOutMissed = value(FT_OFFCPU_SWITCH_OUT_MISSED)
         offCPU.countsMapFull = value(FT_OFFCPU_COUNTS_FULL)
         offCPU.lostMicroseconds = value(FT_OFFCPU_LOST_NS) / 1000
         offCPU.userStackMapFull = value(FT_OFFCPU_USTACK_MAP_FULL)
