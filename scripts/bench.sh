@@ -189,6 +189,9 @@ fi
 # DWARF unwinding: completeness fp vs dwarf, and cost vs perf --call-graph dwarf.
 FLAMETOP="$FLAMETOP" DURATION="$DURATION" RATES="$RATES" bash scripts/bench-unwind.sh
 
+# Off-CPU mode (issue 12): a ~50k switches/s workload alone, under --mode off and under bpftrace.
+FLAMETOP="$FLAMETOP" DURATION="$DURATION" bash scripts/bench-offcpu.sh
+
 # `flametop view` on large inputs (issue 14): time from launch to the tree on screen, and
 # peak RSS (goal: at most 3× the file + 30 MB, under 2 s for 1M lines).
 printf '\n## view\n'

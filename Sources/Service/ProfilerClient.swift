@@ -19,10 +19,12 @@ public struct ProfilerClient: Sendable {
     }
 
     public func start(pid: Int32, durationSeconds: Int, frequencyHz: Int, unwind: Profiler_V1_UnwindMode = .unspecified,
+                      mode: Profiler_V1_ProfileMode = .unspecified,
                       timeout: Duration = .seconds(30)) async throws -> Profiler_V1_StartProfilingResponse {
         let request = Profiler_V1_StartProfilingRequest.with {
             $0.pid = pid
             $0.unwind = unwind
+            $0.mode = mode
             // Out-of-range values are the server's to refuse (INVALID_ARGUMENT), not ours to wrap.
             $0.durationSeconds = UInt32(clamping: durationSeconds)
             $0.frequencyHz = UInt32(clamping: frequencyHz)

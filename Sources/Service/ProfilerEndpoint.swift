@@ -19,11 +19,12 @@ struct ProfilerEndpoint: Profiler_V1_ProfilerService.SimpleServiceProtocol {
         logger.debug("StartProfiling", metadata: [
             "peer": "\(context.remotePeer)", "pid": "\(request.pid)",
             "duration_s": "\(request.durationSeconds)", "frequency_hz": "\(request.frequencyHz)",
-            "unwind": "\(request.unwind)"])
+            "unwind": "\(request.unwind)", "mode": "\(request.mode)"])
         let started: SessionRegistry.StartedSession
         do {
             started = try await registry.start(pid: request.pid, durationSeconds: Int(request.durationSeconds),
-                                               frequencyHz: Int(request.frequencyHz), unwind: try Self.unwindMode(request.unwind))
+                                               frequencyHz: Int(request.frequencyHz), unwind: try Self.unwindMode(request.unwind),
+                                               mode: try Self.profileMode(request.mode))
         } catch {
             throw RPCError(error)
         }
@@ -34,6 +35,7 @@ struct ProfilerEndpoint: Profiler_V1_ProfilerService.SimpleServiceProtocol {
             $0.durationSeconds = UInt32(started.durationSeconds)
             $0.frequencyHz = UInt32(started.frequencyHz)
             $0.unwind = Profiler_V1_UnwindMode(started.unwind)
+            $0.mode = Profiler_V1_ProfileMode(started.mode)
             $0.startTime = Google_Protobuf_Timestamp(date: started.startedAt)
             $0.expectedEndTime = Google_Protobuf_Timestamp(
                 date: started.startedAt.addingTimeInterval(TimeInterval(started.durationSeconds)))
@@ -142,6 +144,8 @@ struct ProfilerEndpoint: Profiler_V1_ProfilerService.SimpleServiceProtocol {
             $0.totalChunks = UInt32(chunks)
             $0.unwind = Profiler_V1_UnwindMode(result.unwind)
             $0.format = format == .pprof ? .pprof : .folded
+            $0.mode = Profiler_V1_ProfileMode(result.mode)
+            $0.countUnit = result.mode.countUnit
         }
     }
 
@@ -152,6 +156,14 @@ struct ProfilerEndpoint: Profiler_V1_ProfilerService.SimpleServiceProtocol {
             throw ServiceError(.invalidArgument, "unwind: unknown UnwindMode \(value)")
         }
         return mode.settingsMode
+    }
+
+    /// The request's profile mode; UNSPECIFIED is `cpu`.
+    static func profileMode(_ mode: Profiler_V1_ProfileMode) throws(ServiceError) -> ProfileMode {
+        if case .UNRECOGNIZED(let value) = mode {
+            throw ServiceError(.invalidArgument, "mode: unknown ProfileMode \(value)")
+        }
+        return mode.settingsMode ?? .cpu
     }
 
     private static func end(_ state: SessionSnapshot.State) -> Profiler_V1_SessionEnd {

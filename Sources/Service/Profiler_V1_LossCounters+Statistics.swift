@@ -17,5 +17,9 @@ extension Profiler_V1_LossCounters {
         unwindNoCfi = statistics.unwindNoCFI
         unwindUnmapped = statistics.unwindUnmapped
         unwindDepthLimit = statistics.unwindDepthLimit
+        samplesDroppedUnwindQueueFull = statistics.droppedUnwindQueueFull
+        unwindSkippedBehind = statistics.unwindSkippedBehind
+        unwindOverBudget = statistics.unwindOverBudget
+        stackBudgetExceeded = statistics.stackBudgetCut
     }
 }

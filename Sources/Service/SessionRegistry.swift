@@ -21,6 +21,8 @@ public final class SessionRegistry: Sendable {
         public var frequencyHz: Int
         /// What the session samples with: `auto` until its rule has decided.
         public var unwind: SessionSettings.UnwindMode
+        /// What the counts measure (samples, or µs off-CPU / of wall-clock time).
+        public var mode: ProfileMode
         public var startedAt: Date
     }
 
@@ -59,17 +61,19 @@ public final class SessionRegistry: Sendable {
     }
 
     /// Validates the request, takes a session slot and starts sampling. A nil
-    /// `unwind` takes the configured default.
+    /// `unwind` takes the configured default (frame pointers in off-CPU and wall modes).
     public func start(pid: Int32, durationSeconds: Int, frequencyHz: Int,
-                      unwind: SessionSettings.UnwindMode? = nil) async throws(ServiceError) -> StartedSession {
+                      unwind: SessionSettings.UnwindMode? = nil,
+                      mode: ProfileMode = .cpu) async throws(ServiceError) -> StartedSession {
         try await start(target: .process(pid: pid), durationSeconds: durationSeconds, frequencyHz: frequencyHz,
-                        unwind: unwind)
+                        unwind: unwind, mode: mode)
     }
 
     /// `start` for a process or, for the HTTP scrape without `pid`, every process (the
     /// result's stacks then start with the command name; its pid is 0).
     public func start(target: SessionSettings.Target, durationSeconds: Int, frequencyHz: Int,
-                      unwind: SessionSettings.UnwindMode? = nil) async throws(ServiceError) -> StartedSession {
+                      unwind: SessionSettings.UnwindMode? = nil,
+                      mode: ProfileMode = .cpu) async throws(ServiceError) -> StartedSession {
         let pid: Int32
         switch target {
         case .process(let target):
@@ -84,7 +88,16 @@ public final class SessionRegistry: Sendable {
         settings.keepsThreads = true
         settings.duration = durationSeconds
         settings.frequency = frequencyHz
-        settings.unwind = unwind ?? limits.unwind
+        settings.mode = mode
+        if mode == .cpu {
+            settings.unwind = unwind ?? limits.unwind
+        } else {
+            if let unwind, unwind != .framePointers {
+                throw ServiceError(.invalidArgument,
+                                   "unwind: \(mode == .off ? "PROFILE_MODE_OFF_CPU" : "PROFILE_MODE_WALL") walks stacks with frame pointers: leave unwind UNSPECIFIED or FRAME_POINTERS")
+            }
+            settings.unwind = .framePointers
+        }
         let session = ServiceSession(id: UUID().uuidString.lowercased(), pid: pid, settings: settings)
 
         try state.withLock { (state) throws(ServiceError) in
@@ -119,9 +132,10 @@ public final class SessionRegistry: Sendable {
         let snapshot = profiling.snapshot()
         logger.info("session started", metadata: [
             "session": "\(session.id)", "pid": "\(pid)", "command": "\(snapshot.targetName)",
-            "duration_s": "\(durationSeconds)", "frequency_hz": "\(frequencyHz)", "unwind": "\(settings.unwind.rawValue)"])
+            "duration_s": "\(durationSeconds)", "frequency_hz": "\(frequencyHz)", "unwind": "\(settings.unwind.rawValue)",
+            "mode": "\(mode.rawValue)"])
         return StartedSession(id: session.id, pid: pid, command: snapshot.targetName, durationSeconds: durationSeconds,
-                              frequencyHz: frequencyHz, unwind: snapshot.unwind, startedAt: snapshot.startedAt)
+                              frequencyHz: frequencyHz, unwind: snapshot.unwind, mode: mode, startedAt: snapshot.startedAt)
     }
 
     /// The session's result; waits while it samples (see `ServiceSession.result`).

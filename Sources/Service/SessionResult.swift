@@ -18,6 +18,8 @@ public struct SessionResult: Sendable {
     public var frequencyHz: Int
     /// The mode the profile was sampled with (fp or dwarf once `auto` decided).
     public var unwind: SessionSettings.UnwindMode
+    /// What the counts measure; `sampleCount` is in its unit (samples or µs).
+    public var mode: ProfileMode
     public var sampleCount: UInt64
     public var uniqueStacks: Int
     public var statistics: SamplingStatistics
@@ -42,6 +44,7 @@ public struct SessionResult: Sendable {
         frequencyHz = snapshot.settings.frequency
         // An `auto` session too short to decide sampled with frame pointers throughout.
         unwind = snapshot.unwind == .auto ? .framePointers : snapshot.unwind
+        mode = snapshot.settings.mode
         sampleCount = snapshot.counts.totalSamples
         uniqueStacks = snapshot.counts.uniqueStacks
         statistics = snapshot.statistics

@@ -19,10 +19,11 @@ enum FewSamplesNote {
             + "locks or the network) or idle"
         let count = samples == 0 ? "no samples" : "only \(samples) sample\(samples == 1 ? "" : "s")"
         return "note: \(count), \(share) of what one busy CPU gives in that time: flametop samples "
-            + "on-CPU time only, so \(who)"
+            + "on-CPU time only, so \(who); `--mode off` shows where the time off the CPU goes (by blocking stack)"
     }
 
     static func text(for snapshot: SessionSnapshot) -> String? {
+        guard snapshot.settings.mode == .cpu else { return nil } // off and wall count time, not samples
         let wholeSystem: Bool
         if case .allProcesses = snapshot.settings.target { wholeSystem = true } else { wholeSystem = false }
         // Samples the kernel took but the profile lost (counted, or walked, and then not kept)

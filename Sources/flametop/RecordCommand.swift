@@ -23,6 +23,15 @@ struct RecordCommand: ParsableCommand {
             (stacks are then counted per thread; the folded file merges them). Sample \
             types samples/count and cpu/nanoseconds (period 1e9 / Hz).
 
+            --mode says what the counts measure. cpu (the default): on-CPU samples, one per \
+            sampling period a thread ran. off: time off the CPU (sleeping, waiting on a lock, I/O, \
+            a pipe or socket, or runnable but preempted), by the user and kernel stack the thread \
+            blocked in; counts are MICROSECONDS, and each stack starts with its thread \
+            (`name (tid N)`). Blocks shorter than --min-block are counted in the summary, not in \
+            the file. wall: on-CPU samples weighted by the period plus off-CPU time, in \
+            MICROSECONDS, per thread: a thread's stacks add up to its wall-clock time. off and \
+            wall walk user stacks with frame pointers (--unwind fp).
+
             Ctrl-C, SIGTERM or SIGHUP stop early and still write everything sampled so far; so does \
             the target exiting. A one-screen summary (top functions, losses) goes to stderr.
             """
@@ -42,6 +51,12 @@ struct RecordCommand: ParsableCommand {
 
     @Option(name: .long, help: ArgumentHelp("folded or pprof (default: pprof for an output named *.pb.gz, *.pb or *.pprof, else folded).", valueName: "format"))
     var format: ProfileFormat?
+
+    @Option(name: .long, help: ArgumentHelp("What the counts measure: cpu (on-CPU samples), off (off-CPU time by blocking stack, in µs) or wall (on- plus off-CPU time per thread, in µs).", valueName: "cpu|off|wall"))
+    var mode: String = "cpu"
+
+    @Option(name: .long, help: ArgumentHelp("off/wall: blocks shorter than this many µs are counted in the summary only, without a stack (0–10000000; default 1000 = 1 ms).", valueName: "µs"))
+    var minBlock = 1000
 
     @OptionGroup var sampling: SamplingOptions
 
@@ -64,12 +79,25 @@ struct RecordCommand: ParsableCommand {
         if format != nil && output.count > 1 {
             throw ValidationError("--format names one format; with several --output files, each one's name gives its format (.folded, .pb.gz)")
         }
+        guard let profileMode = ProfileMode(rawValue: mode) else {
+            throw ValidationError("--mode must be cpu, off or wall (got \(mode))")
+        }
+        if profileMode != .cpu && sampling.unwind == SessionSettings.UnwindMode.dwarf.rawValue {
+            throw ValidationError("--mode \(mode) walks user stacks with frame pointers: drop --unwind dwarf")
+        }
+        guard SessionSettings.offCPUThresholdRange.contains(minBlock) else {
+            throw ValidationError("--min-block must be between 0 and 10000000 µs (got \(minBlock))")
+        }
     }
 
     func run() throws {
         SignalWatcher.blockSignals()
         let target: SessionSettings.Target = pid.map { .process(pid: $0) } ?? .allProcesses
         var settings = try sampling.settings(target: target, duration: duration)
+        settings.mode = ProfileMode(rawValue: mode) ?? .cpu
+        settings.offCPUThresholdMicroseconds = minBlock
+        if settings.mode != .cpu { settings.unwind = .framePointers }
+        try settings.validate()
         // `make bench` passes its launch time to time start → first sample.
         let benchLaunchNanoseconds = ProcessInfo.processInfo.environment["FLAMETOP_BENCH_T0_NS"].flatMap(UInt64.init)
         settings.measureFirstSample = benchLaunchNanoseconds != nil
@@ -105,7 +133,14 @@ struct RecordCommand: ParsableCommand {
             session.requestStop()
         }
         let scope = session.eventScope == .perTask ? "per-thread" : "per-CPU"
-        Console.error("flametop: sampling \(describe(target, session)) at \(settings.frequency) Hz for \(duration) s (\(scope) events, unwind \(settings.unwind.rawValue)); Ctrl-C stops early")
+        switch settings.mode {
+        case .cpu:
+            Console.error("flametop: sampling \(describe(target, session)) at \(settings.frequency) Hz for \(duration) s (\(scope) events, unwind \(settings.unwind.rawValue)); Ctrl-C stops early")
+        case .off:
+            Console.error("flametop: sampling \(describe(target, session)) off-CPU time for \(duration) s (context switches, blocks from \(minBlock) µs with stacks; counts in µs); Ctrl-C stops early")
+        case .wall:
+            Console.error("flametop: sampling \(describe(target, session)) wall-clock time for \(duration) s (on-CPU at \(settings.frequency) Hz, \(scope) events, plus off-CPU blocks from \(minBlock) µs; counts in µs); Ctrl-C stops early")
+        }
 
         var logger = Logger(label: "flametop.record")
         logger.logLevel = verbose ? .debug : .notice
@@ -138,7 +173,7 @@ struct RecordCommand: ParsableCommand {
         summary.profileLost = wrote.isEmpty
         // A folded file merges stacks that print alike: the summary counts its lines.
         if files.allSatisfy({ $0.format == .folded }) {
-            let counts = perThread ? final.counts.groupedByThread() : final.counts.mergingThreads()
+            let counts = groupsThreads(final) ? final.counts.groupedByThread() : final.counts.mergingThreads()
             summary.stacksWritten = FoldedWriter(options: symbols.foldedOptions).lines(counts).count
         }
         Console.error(summary.text)
@@ -154,7 +189,7 @@ struct RecordCommand: ParsableCommand {
         switch format {
         case .folded:
             // Folded stacks show threads only as root frames, and only when asked.
-            let counts = perThread ? final.counts.groupedByThread() : final.counts.mergingThreads()
+            let counts = groupsThreads(final) ? final.counts.groupedByThread() : final.counts.mergingThreads()
             return file.save(counts, writer: FoldedWriter(options: symbols.foldedOptions),
                              fallbackDirectories: SavedOutput.fallbackDirectories())
         case .pprof:
@@ -171,6 +206,12 @@ struct RecordCommand: ParsableCommand {
             return file.save(fallbackDirectories: SavedOutput.fallbackDirectories(),
                              fallbackName: "flametop-profile.pb.gz") { $0.write(bytes) }
         }
+    }
+
+    /// Folded stacks start with their thread with --per-thread, and in off-CPU and
+    /// wall modes (one profile per thread).
+    private func groupsThreads(_ snapshot: SessionSnapshot) -> Bool {
+        perThread || snapshot.settings.mode.rootsByThread
     }
 
     private func describe(_ target: SessionSettings.Target, _ session: ProfilingSession) -> String {

@@ -72,7 +72,7 @@ struct RemoteResultsCommand: ParsableCommand {
         let meta = fetched.metadata
         Console.error("""
             flametop: wrote \(file.path): PID \(meta.pid) (\(meta.command)), \(String(format: "%.1f", meta.durationSeconds)) s \
-            at \(meta.frequencyHz) Hz (unwind: \(Self.name(meta.unwind))), \(meta.sampleCount) samples, \(meta.uniqueStacks) unique stacks \
+            at \(meta.frequencyHz) Hz (unwind: \(Self.name(meta.unwind))), \(meta.sampleCount) \(meta.countUnit.isEmpty ? "samples" : meta.countUnit), \(meta.uniqueStacks) unique stacks \
             (\(meta.format == .pprof ? "pprof, " : "")\(meta.totalBytes) bytes in \(meta.totalChunks) chunks)
             ended: \(meta.endReason)
             """)
@@ -89,6 +89,10 @@ struct RemoteResultsCommand: ParsableCommand {
             ("unwind stopped: stack copy too small", counters.unwindStackCopyTooSmall),
             ("unwind stopped: no CFI", counters.unwindNoCfi), ("unwind stopped: unmapped", counters.unwindUnmapped),
             ("unwind stopped: depth limit", counters.unwindDepthLimit),
+            ("samples dropped: DWARF unwinder too far behind", counters.samplesDroppedUnwindQueueFull),
+            ("unwind skipped: DWARF unwinder behind", counters.unwindSkippedBehind),
+            ("unwind skipped: DWARF tables over the memory budget", counters.unwindOverBudget),
+            ("stack budget exceeded", counters.stackBudgetExceeded),
         ].filter { $0.1 > 0 }.map { "\($0.0): \($0.1)" }
         Console.error(losses.isEmpty ? "losses: none" : "losses: " + losses.joined(separator: ", "))
     }

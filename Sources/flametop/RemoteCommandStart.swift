@@ -24,6 +24,9 @@ struct RemoteStartCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("auto, fp or dwarf (default: the service's `unwind` setting).", valueName: "mode"))
     var unwind: String?
 
+    @Option(name: .long, help: ArgumentHelp("cpu (on-CPU samples), off (off-CPU time, counts in µs) or wall (on- plus off-CPU time per thread, in µs).", valueName: "cpu|off|wall"))
+    var mode: String = "cpu"
+
     @Option(name: .shortAndLong, help: ArgumentHelp("Wait for the session to end and write its profile here (pprof for *.pb.gz, *.pb, *.pprof, else folded).", valueName: "path"))
     var output: String?
 
@@ -34,15 +37,20 @@ struct RemoteStartCommand: ParsableCommand {
         if let unwind, SessionSettings.UnwindMode(rawValue: unwind) == nil {
             throw ValidationError("--unwind must be auto, fp or dwarf (got \(unwind))")
         }
+        guard ProfileMode(rawValue: mode) != nil else {
+            throw ValidationError("--mode must be cpu, off or wall (got \(mode))")
+        }
     }
 
     func run() throws {
         let duration = duration, frequency = frequency, pid = pid
-        let mode = unwind.flatMap(SessionSettings.UnwindMode.init(rawValue:)).map(Profiler_V1_UnwindMode.init) ?? .unspecified
+        let unwindMode = unwind.flatMap(SessionSettings.UnwindMode.init(rawValue:)).map(Profiler_V1_UnwindMode.init) ?? .unspecified
+        let profileMode = Profiler_V1_ProfileMode(ProfileMode(rawValue: mode) ?? .cpu)
         // The output is created first so an unwritable path fails before the session starts.
         let file = try output.map(RemoteResultsCommand.openOutput)
         let started = try RemoteCommand.withClient(remote) { client in
-            try await client.start(pid: pid, durationSeconds: duration, frequencyHz: frequency, unwind: mode)
+            try await client.start(pid: pid, durationSeconds: duration, frequencyHz: frequency, unwind: unwindMode,
+                                   mode: profileMode)
         }
         print(started.sessionID)
         Console.error("flametop: session \(started.sessionID): sampling PID \(started.pid) (\(started.command)) at \(started.frequencyHz) Hz for \(started.durationSeconds) s (unwind: \(RemoteResultsCommand.name(started.unwind)))")

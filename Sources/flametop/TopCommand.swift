@@ -56,12 +56,15 @@ struct TopCommand: ParsableCommand {
         let initial = settings
         let symbolizerOptions = symbols.symbolizerOptions
         var options = TerminalUIOptions(start: target == nil ? .processList : .profile(initial)) { picked in
-            // The UI picks target, frequency and duration; everything else (unwinding,
+            // The UI picks target, frequency, duration and mode; everything else (unwinding,
             // stack copy, map sizes, …) comes from the command line.
             var settings = initial
             settings.target = picked.target
             settings.frequency = picked.frequency
             settings.duration = picked.duration
+            // The `o` key's mode; off-CPU and wall walk stacks with frame pointers.
+            settings.mode = picked.mode
+            if picked.mode != .cpu { settings.unwind = .framePointers }
             let session = try ProfilingSession(settings: settings, symbolizer: Symbolizer(options: symbolizerOptions))
             return BackgroundSession(session: session)
         }

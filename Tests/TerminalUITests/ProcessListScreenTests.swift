@@ -222,8 +222,8 @@ import Testing
         for entry in ProcessListScreen.helpSections.flatMap(\.keys) {
             #expect(text.contains(entry.description), "\(entry.description)\n\(text)")
         }
-        #expect(text.contains("profile all processes (system-wide)"))
-        #expect(text.contains("sort by CPU%, memory, PID, threads"))
+        #expect(text.contains("profile every process"))
+        #expect(text.contains("sort: CPU% mem PID thr"))
         #expect(screen.handle(.character("q")) == .redraw)
         #expect(!screen.showsHelp)
         let ascii = render(screen, glyphs: .ascii)

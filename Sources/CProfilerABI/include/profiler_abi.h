@@ -153,4 +153,78 @@ struct ft_unwind_config {
     __u32 reserved;
 };
 
+/* ---- Off-CPU time (bpf/offcpu.bpf.c) ----
+ * At every context switch the task leaving the CPU records when it left and its
+ * user and kernel stacks in a per-task entry (ft_offcpu_tasks, keyed by tid);
+ * when it runs again the blocked time is known. A block of at least
+ * min_block_ns is added, in nanoseconds, to the counts keyed by
+ * (pid, tid, user stack, kernel stack) (struct ft_stack_key, stacks stored by
+ * content as in profile.bpf.c, double-buffered the same way); a shorter one only
+ * to a counter, without a stack. */
+
+struct ft_offcpu_config {
+    __u32 target_tgid;    /* 0: every process */
+    __u32 flags;          /* FT_FLAG_USER_STACKS, FT_FLAG_KERNEL_STACKS */
+    __u64 min_block_ns;   /* shorter blocks are counted without a stack */
+};
+
+/* How many user frames (frame pointer and return address) the switch-out
+ * compares with the last capture before it walks the user stack again. */
+#define FT_OFFCPU_USER_KEY_FRAMES 3
+
+/* A task's entry, written at switch-out and read at switch-in. Kept while the
+ * task lives (deleted at its last switch, TASK_DEAD), so a thread allocates it
+ * once.
+ *
+ * The user stack is walked at switch-out (only then is the task's memory the
+ * current one); the kernel stack is read at switch-in, and only for a long
+ * block (bpf_get_task_stack: the task has not run since, so its kernel stack
+ * is the one it blocked in). A switch-out at the same place as the last one
+ * (same user ip, sp and first frames: user_key) keeps the stack walked then. */
+struct ft_offcpu_task {
+    __u64 start_ns;       /* bpf_ktime_get_ns() at switch-out; 0: on a CPU or runnable since before */
+    __u32 pid;
+    __u32 tid;
+    __s32 user_bytes;     /* bytes of user_ips bpf_get_stack filled, or a negative errno */
+    __s32 kern_bytes;     /* bytes of kern_ips filled at the last long block's switch-in */
+    char comm[FT_COMM_LEN]; /* written by the end-of-session iterator (ft_blocked_stacks) */
+    /* ip, sp, then (frame pointer, return address) of the first frames; 0 past a failed read */
+    __u64 user_key[2 + 2 * FT_OFFCPU_USER_KEY_FRAMES];
+    __u64 user_ips[FT_MAX_STACK_DEPTH];
+    __u64 kern_ips[FT_MAX_STACK_DEPTH];
+};
+
+/* user_stack of a block that began before the session (no switch-out seen):
+ * counted from the session's start, under a marker frame; its kernel stack is
+ * the blocked task's, read with bpf_get_task_stack at wake-up. */
+#define FT_OFFCPU_BLOCKED_BEFORE_START (-1048576)
+
+/* Counters of the off-CPU program (a per-CPU array). Every target block ends in
+ * exactly one of BLOCKS / SHORT_BLOCKS / COUNTS_FULL. */
+enum ft_offcpu_counter {
+    FT_OFFCPU_SWITCHES = 0,        /* program invocations (every switch on the host) */
+    FT_OFFCPU_SWITCH_OUTS,         /* target tasks leaving a CPU, recorded */
+    FT_OFFCPU_TASKS_FULL,          /* no room for a task entry: that block is not timed */
+    FT_OFFCPU_BLOCKS,              /* blocks counted with stacks (>= min_block_ns) */
+    FT_OFFCPU_BLOCK_NS,            /* their nanoseconds */
+    FT_OFFCPU_SHORT_BLOCKS,        /* blocks shorter than min_block_ns: no stack */
+    FT_OFFCPU_SHORT_NS,            /* their nanoseconds */
+    FT_OFFCPU_BEFORE_START,        /* blocks that began before the session (counted from its start) */
+    FT_OFFCPU_COUNTS_FULL,         /* counts map full: the block is lost */
+    FT_OFFCPU_LOST_NS,             /* its nanoseconds */
+    FT_OFFCPU_USTACK_MAP_FULL,     /* stacks map full: the block is counted without that stack */
+    FT_OFFCPU_KSTACK_MAP_FULL,
+    FT_OFFCPU_USTACK_EFAULT,       /* no user stack (kernel thread, or unreadable) */
+    FT_OFFCPU_USTACK_OTHER,
+    FT_OFFCPU_KSTACK_EFAULT,
+    FT_OFFCPU_KSTACK_OTHER,
+    FT_OFFCPU_USTACK_REUSED,       /* switch-outs at the place of the last one: its user stack kept */
+    FT_OFFCPU_SWITCH_OUT_MISSED,   /* a wake-up with no switch-out seen since the last: block not timed */
+    FT_OFFCPU_COUNTER_COUNT
+};
+
+struct ft_offcpu_counters {
+    __u64 values[FT_OFFCPU_COUNTER_COUNT];
+};
+
 #endif

@@ -104,6 +104,20 @@ final class EmbeddedBPFProgram {
         return map
     }
 
+    /// 5. Attaches a tracing program (tp_btf) where its section says.
+    func attachTracing() throws(SamplingError) {
+        guard let link = bpf_program__attach(program), libbpf_get_error(UnsafeRawPointer(link)) == 0 else {
+            throw .system("attach BPF program \(name)", errno: errno)
+        }
+        links.append(link)
+    }
+
+    /// Detaches every link: the program runs no more (its maps stay readable).
+    func detach() {
+        for link in links { bpf_link__destroy(link) }
+        links.removeAll()
+    }
+
     /// 5. Attaches the program to every event. libbpf uses a BPF link where the
     /// kernel has perf links (5.15) and PERF_EVENT_IOC_SET_BPF before that.
     /// Each link gets a duplicate of the event's descriptor: destroying a link

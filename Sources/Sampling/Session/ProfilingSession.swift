@@ -30,6 +30,8 @@ public final class ProfilingSession: @unchecked Sendable {
     private let budget: MemoryBudget
     /// `auto`: the DWARF program, loading in the background from the start.
     private let pendingDwarf: PendingStackSource?
+    /// `--mode off|wall`: the context-switch program.
+    private let offCPU: OffCPUSource?
     private let control = Mutex(Control())
     private let published: Mutex<SessionSnapshot>
     private var generation: UInt64 = 0
@@ -80,7 +82,9 @@ public final class ProfilingSession: @unchecked Sendable {
 
         let frequency = settings.frequency
         let perTaskPID = eventScope == .perTask ? target?.pid : nil
+        let samplesCPU = settings.mode.samplesCPU
         let opener = PerfEventOpener(events) { (events) throws(SamplingError) in
+            guard samplesCPU else { return } // --mode off: context switches only, no cpu-clock events
             if let perTaskPID {
                 try events.openPerTask(pid: perTaskPID, frequency: frequency)
             } else {
@@ -101,12 +105,25 @@ public final class ProfilingSession: @unchecked Sendable {
             framePointers = FramePointerSource(sampler: sampler, symbolizer: symbolizer, rootByProcess: rootByProcess,
                                                marksIncompleteStacks: settings.unwind == .auto,
                                                allowBatch: !settings.forcedFallbacks.contains(.batchMapOps),
-                                               keepsThreads: settings.keepsThreads)
-            var sources: [StackSource] = [framePointers]
+                                               keepsThreads: settings.keepsThreads || settings.mode.rootsByThread)
+            var sources: [StackSource] = []
+            switch settings.mode {
+            case .cpu: sources.append(framePointers)
+            case .wall: sources.append(WeightedStackSource(framePointers, frequency: settings.frequency))
+            case .off: break
+            }
             // --unwind dwarf: every process starts on DWARF, so it must load now.
             if settings.unwind == .dwarf {
                 sources.append(try Self.loadDwarf(settings: settings, targetTGID: targetTGID, sampler: sampler,
                                                   symbolizer: symbolizer, rootByProcess: rootByProcess, budget: budget))
+            }
+            if settings.mode.timesBlocks {
+                let source = try Self.loadOffCPU(settings: settings, targetTGID: targetTGID, symbolizer: symbolizer,
+                                                 rootByProcess: rootByProcess)
+                sources.append(source)
+                offCPU = source
+            } else {
+                offCPU = nil
             }
             firstSources = sources
             wakeup = try EventFD()
@@ -115,7 +132,8 @@ public final class ProfilingSession: @unchecked Sendable {
             throw error
         }
         try opener.wait()
-        let dwarfPossible = settings.userStacks && SessionSettings.UnwindMode.dwarfSupported
+        // Off-CPU and wall profiles walk user stacks with frame pointers only (validate()).
+        let dwarfPossible = settings.mode == .cpu && settings.userStacks && SessionSettings.UnwindMode.dwarfSupported
         let load = { () throws(SamplingError) -> StackSource in
             try Self.loadDwarf(settings: settings, targetTGID: targetTGID, sampler: sampler,
                                symbolizer: symbolizer, rootByProcess: rootByProcess, budget: budget)
@@ -135,6 +153,7 @@ public final class ProfilingSession: @unchecked Sendable {
             dwarfLoaded: settings.unwind == .dwarf, loadDwarf: loadDwarf, historySeconds: settings.historySeconds,
             maxUniqueStacks: budget.usage(.stacks).limit / Self.bytesPerUniqueStack)
         try sampler.attach(to: events)
+        try offCPU?.sampler.attach()
         if let target { symbolizer.prepare(pid: target.pid) }
 
         published = Mutex(SessionSnapshot(
@@ -187,7 +206,7 @@ public final class ProfilingSession: @unchecked Sendable {
         } catch {
             return finish(state: .failed(error.description), startDate: startDate, elapsed: 0)
         }
-        if settings.measureFirstSample { waitForFirstSample() }
+        if settings.measureFirstSample && settings.mode.samplesCPU { waitForFirstSample() }
         targetCPUAtStart = target.flatMap { ProcessStat.read(pid: $0.pid)?.cpuSeconds }
 
         var nextDrain = start + drainInterval(interval, since: start, clock: clock)
@@ -291,6 +310,22 @@ public final class ProfilingSession: @unchecked Sendable {
             return .wakeup
         }
         return fds.count > 1 && fds[1].revents != 0 ? .targetExited : .timeout
+    }
+
+    /// Task entries the off-CPU program keeps: a process's threads, or every thread system-wide.
+    private static let offCPUTaskEntries = (process: 8192, allProcesses: 65536)
+
+    private static func loadOffCPU(settings: SessionSettings, targetTGID: UInt32, symbolizer: AddressSymbolizer,
+                                   rootByProcess: Bool) throws(SamplingError) -> OffCPUSource {
+        let sampler = try OffCPUSampler(configuration: .init(
+            targetTGID: targetTGID, userStacks: settings.userStacks, kernelStacks: settings.kernelStacks,
+            thresholdNanoseconds: UInt64(settings.offCPUThresholdMicroseconds) * 1000,
+            countsCapacity: settings.maxUniqueStacksPerDrain, stackMapEntries: settings.stackMapEntries,
+            taskEntries: targetTGID == 0 ? offCPUTaskEntries.allProcesses : offCPUTaskEntries.process))
+        return OffCPUSource(sampler: sampler, symbolizer: symbolizer, rootByProcess: rootByProcess,
+                            targetPID: targetTGID == 0 ? nil : Int32(bitPattern: targetTGID),
+                            thresholdNanoseconds: UInt64(settings.offCPUThresholdMicroseconds) * 1000,
+                            allowBatch: !settings.forcedFallbacks.contains(.batchMapOps))
     }
 
     private static func loadDwarf(settings: SessionSettings, targetTGID: UInt32, sampler: BPFSampler,

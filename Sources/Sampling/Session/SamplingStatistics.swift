@@ -71,6 +71,9 @@ public struct SamplingStatistics: Sendable, Equatable {
     /// first drains meet large binaries): they reach the profile at a later drain.
     public var symbolizationBacklog: UInt64 = 0
 
+    /// Off-CPU mode: what the context-switch program counted.
+    public var offCPU = OffCPUStatistics()
+
     public init() {}
 
     /// Every loss counter, in a stable order, zeros included.
@@ -97,6 +100,14 @@ public struct SamplingStatistics: Sendable, Equatable {
         case .unwindUnmapped: return unwindUnmapped
         case .unwindDepthLimit: return unwindDepthLimit
         case .unwindOverBudget: return unwindOverBudget
+        case .offCPUTaskTableFull: return offCPU.taskTableFull
+        case .offCPUCountsMapFull: return offCPU.countsMapFull
+        case .offCPUSwitchOutMissed: return offCPU.switchOutMissed
+        case .offCPUUserStackMapFull: return offCPU.userStackMapFull
+        case .offCPUKernelStackMapFull: return offCPU.kernelStackMapFull
+        case .offCPUUserStackUnreadable: return offCPU.userStackUnreadable
+        case .offCPUKernelStackUnreadable: return offCPU.kernelStackUnreadable
+        case .offCPUStackOtherError: return offCPU.stackOtherErrors
         }
     }
 
@@ -115,10 +126,15 @@ public enum SampleLoss: CaseIterable, Sendable, Hashable {
     case ringBufferFull, unwindQueueFull
     case unwindSkippedBehind
     case unwindStackCopyTooSmall, unwindNoCFI, unwindUnmapped, unwindDepthLimit, unwindOverBudget
+    /// Off-CPU: counted in blocks, not samples.
+    case offCPUTaskTableFull, offCPUCountsMapFull, offCPUSwitchOutMissed
+    case offCPUUserStackMapFull, offCPUKernelStackMapFull
+    case offCPUUserStackUnreadable, offCPUKernelStackUnreadable, offCPUStackOtherError
 
-    /// Whether the whole sample is gone, not only part of its stack.
+    /// Whether the whole sample (or off-CPU block) is gone, not only part of its stack.
     public var losesSample: Bool {
         self == .countsMapFull || self == .stackGoneAtDrain || self == .ringBufferFull || self == .unwindQueueFull
+            || self == .offCPUTaskTableFull || self == .offCPUCountsMapFull || self == .offCPUSwitchOutMissed
     }
 }
 

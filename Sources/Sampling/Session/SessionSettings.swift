@@ -99,6 +99,13 @@ public struct SessionSettings: Sendable, Equatable {
     public static let historyRange: ClosedRange<Int> = 0...86_400
     public static let memoryLimitRange: ClosedRange<Int> = (16 << 20)...(16 << 30)
 
+    /// What the counts measure (`ProfileMode`): on-CPU samples, off-CPU time, or both as wall time.
+    public var mode: ProfileMode = .cpu
+    /// Off-CPU: blocks shorter than this are counted without a stack (a total only),
+    /// so a context-switch storm costs little.
+    public var offCPUThresholdMicroseconds = 1000
+    public static let offCPUThresholdRange: ClosedRange<Int> = 0...10_000_000
+
     /// Busy-polls the kernel counters after attaching until the first sample lands,
     /// to time start → first sample (`make bench`). Costs a few syscalls.
     public var measureFirstSample = false
@@ -141,6 +148,15 @@ public struct SessionSettings: Sendable, Equatable {
         }
         guard Self.memoryLimitRange.contains(memoryLimitBytes) else {
             throw invalid("memory limit \(memoryLimitBytes >> 20) MB", "choose 16 MB–16 GB")
+        }
+        guard Self.offCPUThresholdRange.contains(offCPUThresholdMicroseconds) else {
+            throw invalid("off-CPU threshold \(offCPUThresholdMicroseconds) µs", "choose 0–10000000 µs")
+        }
+        if mode != .cpu && unwind != .framePointers {
+            // The off-CPU program walks user stacks with frame pointers; wall mode's
+            // on-CPU half must walk them the same way for the two to merge.
+            throw invalid("\(unwind.rawValue) unwinding with --mode \(mode.rawValue)",
+                          "off-CPU and wall profiles walk user stacks with frame pointers (--unwind fp)")
         }
         if unwind == .dwarf && !UnwindMode.dwarfSupported {
             throw invalid("DWARF unwinding", "DWARF unwinding supports x86-64 only; walk stacks with frame pointers")

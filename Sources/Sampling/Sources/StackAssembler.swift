@@ -45,6 +45,10 @@ final class StackAssembler {
         self.keepsThreads = keepsThreads
     }
 
+    /// The user part of an off-CPU block that began before the session: its user
+    /// stack was never seen (only its kernel stack, read at wake-up).
+    static let blockedBeforeStartMarker = Frame(function: "[blocked since before the session]")
+
     /// The marker above a frame-pointer walk that broke before a thread entry.
     static let incompleteMarker = Frame(function: "[unwind stopped: frame pointers]")
 
@@ -158,6 +162,8 @@ final class StackAssembler {
     private func classifyUserError(_ code: Int64, pid: Int32, count: UInt64,
                                    statistics: inout SamplingStatistics) -> Frame? {
         switch code {
+        case Int64(FT_OFFCPU_BLOCKED_BEFORE_START):
+            return Self.blockedBeforeStartMarker
         case Int64(FT_STACK_MAP_FULL):
             statistics.userStackMapFull += count
             return Frame(function: "[lost user stack: map full]")

@@ -25,6 +25,56 @@ fileprivate nonisolated struct _GeneratedWithProtocGenSwiftVersion: SwiftProtobu
   typealias Version = _2
 }
 
+public nonisolated enum Profiler_V1_ProfileMode: SwiftProtobuf.Enum, Swift.CaseIterable {
+  public typealias RawValue = Int
+  case unspecified // = 0
+
+  /// On-CPU samples (cpu-clock at frequency_hz): counts are samples.
+  case cpu // = 1
+
+  /// Time off the CPU by the user and kernel stack a thread blocked in, each
+  /// stack rooted at its thread: counts are microseconds.
+  case offCpu // = 2
+
+  /// On-CPU samples weighted by the sampling period plus off-CPU time, per
+  /// thread: counts are microseconds of wall-clock time.
+  case wall // = 3
+  case UNRECOGNIZED(Int)
+
+  public init() {
+    self = .unspecified
+  }
+
+  public init?(rawValue: Int) {
+    switch rawValue {
+    case 0: self = .unspecified
+    case 1: self = .cpu
+    case 2: self = .offCpu
+    case 3: self = .wall
+    default: self = .UNRECOGNIZED(rawValue)
+    }
+  }
+
+  public var rawValue: Int {
+    switch self {
+    case .unspecified: return 0
+    case .cpu: return 1
+    case .offCpu: return 2
+    case .wall: return 3
+    case .UNRECOGNIZED(let i): return i
+    }
+  }
+
+  // The compiler won't synthesize support with the UNRECOGNIZED case.
+  public static let allCases: [Profiler_V1_ProfileMode] = [
+    .unspecified,
+    .cpu,
+    .offCpu,
+    .wall,
+  ]
+
+}
+
 public nonisolated enum Profiler_V1_UnwindMode: SwiftProtobuf.Enum, Swift.CaseIterable {
   public typealias RawValue = Int
 
@@ -190,7 +240,12 @@ public nonisolated struct Profiler_V1_StartProfilingRequest: Sendable {
   public var frequencyHz: UInt32 = 0
 
   /// How user stacks are walked; UNSPECIFIED takes the server's default.
+  /// PROFILE_MODE_OFF_CPU and PROFILE_MODE_WALL walk them with frame pointers:
+  /// UNSPECIFIED or FRAME_POINTERS only.
   public var unwind: Profiler_V1_UnwindMode = .unspecified
+
+  /// What the profile's counts measure; UNSPECIFIED is PROFILE_MODE_CPU.
+  public var mode: Profiler_V1_ProfileMode = .unspecified
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
@@ -236,6 +291,9 @@ public nonisolated struct Profiler_V1_StartProfilingResponse: Sendable {
   /// The mode the session starts with (AUTO until its rule has decided; the
   /// result's metadata says what it sampled with).
   public var unwind: Profiler_V1_UnwindMode = .unspecified
+
+  /// What the counts measure (PROFILE_MODE_CPU when the request left it unspecified).
+  public var mode: Profiler_V1_ProfileMode = .unspecified
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
@@ -397,6 +455,18 @@ public nonisolated struct Profiler_V1_ProfileMetadata: @unchecked Sendable {
     set {_uniqueStorage()._format = newValue}
   }
 
+  /// What the counts measure, and their unit: "samples" (PROFILE_MODE_CPU) or
+  /// "microseconds" (PROFILE_MODE_OFF_CPU, PROFILE_MODE_WALL).
+  public var mode: Profiler_V1_ProfileMode {
+    get {_storage._mode}
+    set {_uniqueStorage()._mode = newValue}
+  }
+
+  public var countUnit: String {
+    get {_storage._countUnit}
+    set {_uniqueStorage()._countUnit = newValue}
+  }
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -407,45 +477,110 @@ public nonisolated struct Profiler_V1_ProfileMetadata: @unchecked Sendable {
 /// Samples or stacks the sampler could not capture, by cause. Lost stacks still
 /// appear in the folded data as marker frames (`[lost user stack: map full]`),
 /// so the counts there stay true.
-public nonisolated struct Profiler_V1_LossCounters: Sendable {
+public nonisolated struct Profiler_V1_LossCounters: @unchecked Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
   // methods supported on all messages.
 
   /// Samples dropped because the kernel's counts map was full.
-  public var samplesDroppedMapFull: UInt64 = 0
+  public var samplesDroppedMapFull: UInt64 {
+    get {_storage._samplesDroppedMapFull}
+    set {_uniqueStorage()._samplesDroppedMapFull = newValue}
+  }
 
-  public var userStackMapFull: UInt64 = 0
+  public var userStackMapFull: UInt64 {
+    get {_storage._userStackMapFull}
+    set {_uniqueStorage()._userStackMapFull = newValue}
+  }
 
-  public var userStackUnreadable: UInt64 = 0
+  public var userStackUnreadable: UInt64 {
+    get {_storage._userStackUnreadable}
+    set {_uniqueStorage()._userStackUnreadable = newValue}
+  }
 
-  public var userStackOtherErrors: UInt64 = 0
+  public var userStackOtherErrors: UInt64 {
+    get {_storage._userStackOtherErrors}
+    set {_uniqueStorage()._userStackOtherErrors = newValue}
+  }
 
-  public var kernelStackMapFull: UInt64 = 0
+  public var kernelStackMapFull: UInt64 {
+    get {_storage._kernelStackMapFull}
+    set {_uniqueStorage()._kernelStackMapFull = newValue}
+  }
 
-  public var kernelStackUnreadable: UInt64 = 0
+  public var kernelStackUnreadable: UInt64 {
+    get {_storage._kernelStackUnreadable}
+    set {_uniqueStorage()._kernelStackUnreadable = newValue}
+  }
 
-  public var kernelStackOtherErrors: UInt64 = 0
+  public var kernelStackOtherErrors: UInt64 {
+    get {_storage._kernelStackOtherErrors}
+    set {_uniqueStorage()._kernelStackOtherErrors = newValue}
+  }
 
   /// Stacks gone from the kernel's stacks map before they were read.
-  public var stacksMissingAtDrain: UInt64 = 0
+  public var stacksMissingAtDrain: UInt64 {
+    get {_storage._stacksMissingAtDrain}
+    set {_uniqueStorage()._stacksMissingAtDrain = newValue}
+  }
 
   /// DWARF unwinding (unwind = "dwarf"): samples lost because the ring buffer
   /// to user space was full, and unwinds that stopped before the outermost
   /// frame, by reason (the stack keeps the frames found so far).
-  public var samplesDroppedRingFull: UInt64 = 0
+  public var samplesDroppedRingFull: UInt64 {
+    get {_storage._samplesDroppedRingFull}
+    set {_uniqueStorage()._samplesDroppedRingFull = newValue}
+  }
 
-  public var unwindStackCopyTooSmall: UInt64 = 0
+  public var unwindStackCopyTooSmall: UInt64 {
+    get {_storage._unwindStackCopyTooSmall}
+    set {_uniqueStorage()._unwindStackCopyTooSmall = newValue}
+  }
 
-  public var unwindNoCfi: UInt64 = 0
+  public var unwindNoCfi: UInt64 {
+    get {_storage._unwindNoCfi}
+    set {_uniqueStorage()._unwindNoCfi = newValue}
+  }
 
-  public var unwindUnmapped: UInt64 = 0
+  public var unwindUnmapped: UInt64 {
+    get {_storage._unwindUnmapped}
+    set {_uniqueStorage()._unwindUnmapped = newValue}
+  }
 
-  public var unwindDepthLimit: UInt64 = 0
+  public var unwindDepthLimit: UInt64 {
+    get {_storage._unwindDepthLimit}
+    set {_uniqueStorage()._unwindDepthLimit = newValue}
+  }
+
+  /// The DWARF unwinder's queue was full: samples dropped, and samples kept by
+  /// their leaf without an unwind; samples whose process's CFI did not fit the
+  /// memory budget (kept by their leaf).
+  public var samplesDroppedUnwindQueueFull: UInt64 {
+    get {_storage._samplesDroppedUnwindQueueFull}
+    set {_uniqueStorage()._samplesDroppedUnwindQueueFull = newValue}
+  }
+
+  public var unwindSkippedBehind: UInt64 {
+    get {_storage._unwindSkippedBehind}
+    set {_uniqueStorage()._unwindSkippedBehind = newValue}
+  }
+
+  public var unwindOverBudget: UInt64 {
+    get {_storage._unwindOverBudget}
+    set {_uniqueStorage()._unwindOverBudget = newValue}
+  }
+
+  /// Samples whose stack the memory budget cut to its outermost frames.
+  public var stackBudgetExceeded: UInt64 {
+    get {_storage._stackBudgetExceeded}
+    set {_uniqueStorage()._stackBudgetExceeded = newValue}
+  }
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
+
+  fileprivate var _storage = _StorageClass.defaultInstance
 }
 
 public nonisolated struct Profiler_V1_GetStatusRequest: Sendable {
@@ -518,6 +653,10 @@ public nonisolated struct Profiler_V1_GetStatusResponse: Sendable {
 
 fileprivate nonisolated let _protobuf_package = "profiler.v1"
 
+nonisolated extension Profiler_V1_ProfileMode: SwiftProtobuf._ProtoNameProviding {
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0PROFILE_MODE_UNSPECIFIED\0\u{1}PROFILE_MODE_CPU\0\u{1}PROFILE_MODE_OFF_CPU\0\u{1}PROFILE_MODE_WALL\0")
+}
+
 nonisolated extension Profiler_V1_UnwindMode: SwiftProtobuf._ProtoNameProviding {
   public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0UNWIND_MODE_UNSPECIFIED\0\u{1}UNWIND_MODE_FRAME_POINTERS\0\u{1}UNWIND_MODE_DWARF\0\u{1}UNWIND_MODE_AUTO\0")
 }
@@ -532,7 +671,7 @@ nonisolated extension Profiler_V1_SessionEnd: SwiftProtobuf._ProtoNameProviding 
 
 nonisolated extension Profiler_V1_StartProfilingRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".StartProfilingRequest"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}pid\0\u{3}duration_seconds\0\u{3}frequency_hz\0\u{1}unwind\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}pid\0\u{3}duration_seconds\0\u{3}frequency_hz\0\u{1}unwind\0\u{1}mode\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -544,6 +683,7 @@ nonisolated extension Profiler_V1_StartProfilingRequest: SwiftProtobuf.Message, 
       case 2: try { try decoder.decodeSingularUInt32Field(value: &self.durationSeconds) }()
       case 3: try { try decoder.decodeSingularUInt32Field(value: &self.frequencyHz) }()
       case 4: try { try decoder.decodeSingularEnumField(value: &self.unwind) }()
+      case 5: try { try decoder.decodeSingularEnumField(value: &self.mode) }()
       default: break
       }
     }
@@ -562,6 +702,9 @@ nonisolated extension Profiler_V1_StartProfilingRequest: SwiftProtobuf.Message, 
     if self.unwind != .unspecified {
       try visitor.visitSingularEnumField(value: self.unwind, fieldNumber: 4)
     }
+    if self.mode != .unspecified {
+      try visitor.visitSingularEnumField(value: self.mode, fieldNumber: 5)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -570,6 +713,7 @@ nonisolated extension Profiler_V1_StartProfilingRequest: SwiftProtobuf.Message, 
     if lhs.durationSeconds != rhs.durationSeconds {return false}
     if lhs.frequencyHz != rhs.frequencyHz {return false}
     if lhs.unwind != rhs.unwind {return false}
+    if lhs.mode != rhs.mode {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -577,7 +721,7 @@ nonisolated extension Profiler_V1_StartProfilingRequest: SwiftProtobuf.Message, 
 
 nonisolated extension Profiler_V1_StartProfilingResponse: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".StartProfilingResponse"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}session_id\0\u{1}pid\0\u{1}command\0\u{3}duration_seconds\0\u{3}frequency_hz\0\u{3}start_time\0\u{3}expected_end_time\0\u{1}unwind\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}session_id\0\u{1}pid\0\u{1}command\0\u{3}duration_seconds\0\u{3}frequency_hz\0\u{3}start_time\0\u{3}expected_end_time\0\u{1}unwind\0\u{1}mode\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -593,6 +737,7 @@ nonisolated extension Profiler_V1_StartProfilingResponse: SwiftProtobuf.Message,
       case 6: try { try decoder.decodeSingularMessageField(value: &self._startTime) }()
       case 7: try { try decoder.decodeSingularMessageField(value: &self._expectedEndTime) }()
       case 8: try { try decoder.decodeSingularEnumField(value: &self.unwind) }()
+      case 9: try { try decoder.decodeSingularEnumField(value: &self.mode) }()
       default: break
       }
     }
@@ -627,6 +772,9 @@ nonisolated extension Profiler_V1_StartProfilingResponse: SwiftProtobuf.Message,
     if self.unwind != .unspecified {
       try visitor.visitSingularEnumField(value: self.unwind, fieldNumber: 8)
     }
+    if self.mode != .unspecified {
+      try visitor.visitSingularEnumField(value: self.mode, fieldNumber: 9)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -639,6 +787,7 @@ nonisolated extension Profiler_V1_StartProfilingResponse: SwiftProtobuf.Message,
     if lhs._startTime != rhs._startTime {return false}
     if lhs._expectedEndTime != rhs._expectedEndTime {return false}
     if lhs.unwind != rhs.unwind {return false}
+    if lhs.mode != rhs.mode {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -730,7 +879,7 @@ nonisolated extension Profiler_V1_ProfilingResultsChunk: SwiftProtobuf.Message, 
 
 nonisolated extension Profiler_V1_ProfileMetadata: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".ProfileMetadata"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}session_id\0\u{1}pid\0\u{1}command\0\u{3}start_time\0\u{3}duration_seconds\0\u{3}requested_duration_seconds\0\u{3}frequency_hz\0\u{3}sample_count\0\u{3}unique_stacks\0\u{1}losses\0\u{1}end\0\u{3}end_reason\0\u{3}total_bytes\0\u{3}total_chunks\0\u{1}unwind\0\u{1}format\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}session_id\0\u{1}pid\0\u{1}command\0\u{3}start_time\0\u{3}duration_seconds\0\u{3}requested_duration_seconds\0\u{3}frequency_hz\0\u{3}sample_count\0\u{3}unique_stacks\0\u{1}losses\0\u{1}end\0\u{3}end_reason\0\u{3}total_bytes\0\u{3}total_chunks\0\u{1}unwind\0\u{1}format\0\u{1}mode\0\u{3}count_unit\0")
 
   fileprivate class _StorageClass {
     var _sessionID: String = String()
@@ -749,6 +898,8 @@ nonisolated extension Profiler_V1_ProfileMetadata: SwiftProtobuf.Message, SwiftP
     var _totalChunks: UInt32 = 0
     var _unwind: Profiler_V1_UnwindMode = .unspecified
     var _format: Profiler_V1_ResultFormat = .unspecified
+    var _mode: Profiler_V1_ProfileMode = .unspecified
+    var _countUnit: String = String()
 
       // This property is used as the initial default value for new instances of the type.
       // The type itself is protecting the reference to its storage via CoW semantics.
@@ -775,6 +926,8 @@ nonisolated extension Profiler_V1_ProfileMetadata: SwiftProtobuf.Message, SwiftP
       _totalChunks = source._totalChunks
       _unwind = source._unwind
       _format = source._format
+      _mode = source._mode
+      _countUnit = source._countUnit
     }
   }
 
@@ -809,6 +962,8 @@ nonisolated extension Profiler_V1_ProfileMetadata: SwiftProtobuf.Message, SwiftP
         case 14: try { try decoder.decodeSingularUInt32Field(value: &_storage._totalChunks) }()
         case 15: try { try decoder.decodeSingularEnumField(value: &_storage._unwind) }()
         case 16: try { try decoder.decodeSingularEnumField(value: &_storage._format) }()
+        case 17: try { try decoder.decodeSingularEnumField(value: &_storage._mode) }()
+        case 18: try { try decoder.decodeSingularStringField(value: &_storage._countUnit) }()
         default: break
         }
       }
@@ -869,6 +1024,12 @@ nonisolated extension Profiler_V1_ProfileMetadata: SwiftProtobuf.Message, SwiftP
       if _storage._format != .unspecified {
         try visitor.visitSingularEnumField(value: _storage._format, fieldNumber: 16)
       }
+      if _storage._mode != .unspecified {
+        try visitor.visitSingularEnumField(value: _storage._mode, fieldNumber: 17)
+      }
+      if !_storage._countUnit.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._countUnit, fieldNumber: 18)
+      }
     }
     try unknownFields.traverse(visitor: &visitor)
   }
@@ -894,6 +1055,8 @@ nonisolated extension Profiler_V1_ProfileMetadata: SwiftProtobuf.Message, SwiftP
         if _storage._totalChunks != rhs_storage._totalChunks {return false}
         if _storage._unwind != rhs_storage._unwind {return false}
         if _storage._format != rhs_storage._format {return false}
+        if _storage._mode != rhs_storage._mode {return false}
+        if _storage._countUnit != rhs_storage._countUnit {return false}
         return true
       }
       if !storagesAreEqual {return false}
@@ -905,89 +1068,177 @@ nonisolated extension Profiler_V1_ProfileMetadata: SwiftProtobuf.Message, SwiftP
 
 nonisolated extension Profiler_V1_LossCounters: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".LossCounters"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}samples_dropped_map_full\0\u{4}\u{2}user_stack_map_full\0\u{3}user_stack_unreadable\0\u{3}user_stack_other_errors\0\u{4}\u{2}kernel_stack_map_full\0\u{3}kernel_stack_unreadable\0\u{3}kernel_stack_other_errors\0\u{3}stacks_missing_at_drain\0\u{3}samples_dropped_ring_full\0\u{3}unwind_stack_copy_too_small\0\u{3}unwind_no_cfi\0\u{3}unwind_unmapped\0\u{3}unwind_depth_limit\0\u{b}user_stack_collisions\0\u{b}kernel_stack_collisions\0\u{c}\u{2}\u{1}\u{c}\u{6}\u{1}")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}samples_dropped_map_full\0\u{4}\u{2}user_stack_map_full\0\u{3}user_stack_unreadable\0\u{3}user_stack_other_errors\0\u{4}\u{2}kernel_stack_map_full\0\u{3}kernel_stack_unreadable\0\u{3}kernel_stack_other_errors\0\u{3}stacks_missing_at_drain\0\u{3}samples_dropped_ring_full\0\u{3}unwind_stack_copy_too_small\0\u{3}unwind_no_cfi\0\u{3}unwind_unmapped\0\u{3}unwind_depth_limit\0\u{3}samples_dropped_unwind_queue_full\0\u{3}unwind_skipped_behind\0\u{3}unwind_over_budget\0\u{3}stack_budget_exceeded\0\u{b}user_stack_collisions\0\u{b}kernel_stack_collisions\0\u{c}\u{2}\u{1}\u{c}\u{6}\u{1}")
+
+  fileprivate class _StorageClass {
+    var _samplesDroppedMapFull: UInt64 = 0
+    var _userStackMapFull: UInt64 = 0
+    var _userStackUnreadable: UInt64 = 0
+    var _userStackOtherErrors: UInt64 = 0
+    var _kernelStackMapFull: UInt64 = 0
+    var _kernelStackUnreadable: UInt64 = 0
+    var _kernelStackOtherErrors: UInt64 = 0
+    var _stacksMissingAtDrain: UInt64 = 0
+    var _samplesDroppedRingFull: UInt64 = 0
+    var _unwindStackCopyTooSmall: UInt64 = 0
+    var _unwindNoCfi: UInt64 = 0
+    var _unwindUnmapped: UInt64 = 0
+    var _unwindDepthLimit: UInt64 = 0
+    var _samplesDroppedUnwindQueueFull: UInt64 = 0
+    var _unwindSkippedBehind: UInt64 = 0
+    var _unwindOverBudget: UInt64 = 0
+    var _stackBudgetExceeded: UInt64 = 0
+
+      // This property is used as the initial default value for new instances of the type.
+      // The type itself is protecting the reference to its storage via CoW semantics.
+      // This will force a copy to be made of this reference when the first mutation occurs;
+      // hence, it is safe to mark this as `nonisolated(unsafe)`.
+      static nonisolated(unsafe) let defaultInstance = _StorageClass()
+
+    private init() {}
+
+    init(copying source: _StorageClass) {
+      _samplesDroppedMapFull = source._samplesDroppedMapFull
+      _userStackMapFull = source._userStackMapFull
+      _userStackUnreadable = source._userStackUnreadable
+      _userStackOtherErrors = source._userStackOtherErrors
+      _kernelStackMapFull = source._kernelStackMapFull
+      _kernelStackUnreadable = source._kernelStackUnreadable
+      _kernelStackOtherErrors = source._kernelStackOtherErrors
+      _stacksMissingAtDrain = source._stacksMissingAtDrain
+      _samplesDroppedRingFull = source._samplesDroppedRingFull
+      _unwindStackCopyTooSmall = source._unwindStackCopyTooSmall
+      _unwindNoCfi = source._unwindNoCfi
+      _unwindUnmapped = source._unwindUnmapped
+      _unwindDepthLimit = source._unwindDepthLimit
+      _samplesDroppedUnwindQueueFull = source._samplesDroppedUnwindQueueFull
+      _unwindSkippedBehind = source._unwindSkippedBehind
+      _unwindOverBudget = source._unwindOverBudget
+      _stackBudgetExceeded = source._stackBudgetExceeded
+    }
+  }
+
+  fileprivate mutating func _uniqueStorage() -> _StorageClass {
+    if !isKnownUniquelyReferenced(&_storage) {
+      _storage = _StorageClass(copying: _storage)
+    }
+    return _storage
+  }
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
-    while let fieldNumber = try decoder.nextFieldNumber() {
-      // The use of inline closures is to circumvent an issue where the compiler
-      // allocates stack space for every case branch when no optimizations are
-      // enabled. https://github.com/apple/swift-protobuf/issues/1034
-      switch fieldNumber {
-      case 1: try { try decoder.decodeSingularUInt64Field(value: &self.samplesDroppedMapFull) }()
-      case 3: try { try decoder.decodeSingularUInt64Field(value: &self.userStackMapFull) }()
-      case 4: try { try decoder.decodeSingularUInt64Field(value: &self.userStackUnreadable) }()
-      case 5: try { try decoder.decodeSingularUInt64Field(value: &self.userStackOtherErrors) }()
-      case 7: try { try decoder.decodeSingularUInt64Field(value: &self.kernelStackMapFull) }()
-      case 8: try { try decoder.decodeSingularUInt64Field(value: &self.kernelStackUnreadable) }()
-      case 9: try { try decoder.decodeSingularUInt64Field(value: &self.kernelStackOtherErrors) }()
-      case 10: try { try decoder.decodeSingularUInt64Field(value: &self.stacksMissingAtDrain) }()
-      case 11: try { try decoder.decodeSingularUInt64Field(value: &self.samplesDroppedRingFull) }()
-      case 12: try { try decoder.decodeSingularUInt64Field(value: &self.unwindStackCopyTooSmall) }()
-      case 13: try { try decoder.decodeSingularUInt64Field(value: &self.unwindNoCfi) }()
-      case 14: try { try decoder.decodeSingularUInt64Field(value: &self.unwindUnmapped) }()
-      case 15: try { try decoder.decodeSingularUInt64Field(value: &self.unwindDepthLimit) }()
-      default: break
+    _ = _uniqueStorage()
+    try withExtendedLifetime(_storage) { (_storage: _StorageClass) in
+      while let fieldNumber = try decoder.nextFieldNumber() {
+        // The use of inline closures is to circumvent an issue where the compiler
+        // allocates stack space for every case branch when no optimizations are
+        // enabled. https://github.com/apple/swift-protobuf/issues/1034
+        switch fieldNumber {
+        case 1: try { try decoder.decodeSingularUInt64Field(value: &_storage._samplesDroppedMapFull) }()
+        case 3: try { try decoder.decodeSingularUInt64Field(value: &_storage._userStackMapFull) }()
+        case 4: try { try decoder.decodeSingularUInt64Field(value: &_storage._userStackUnreadable) }()
+        case 5: try { try decoder.decodeSingularUInt64Field(value: &_storage._userStackOtherErrors) }()
+        case 7: try { try decoder.decodeSingularUInt64Field(value: &_storage._kernelStackMapFull) }()
+        case 8: try { try decoder.decodeSingularUInt64Field(value: &_storage._kernelStackUnreadable) }()
+        case 9: try { try decoder.decodeSingularUInt64Field(value: &_storage._kernelStackOtherErrors) }()
+        case 10: try { try decoder.decodeSingularUInt64Field(value: &_storage._stacksMissingAtDrain) }()
+        case 11: try { try decoder.decodeSingularUInt64Field(value: &_storage._samplesDroppedRingFull) }()
+        case 12: try { try decoder.decodeSingularUInt64Field(value: &_storage._unwindStackCopyTooSmall) }()
+        case 13: try { try decoder.decodeSingularUInt64Field(value: &_storage._unwindNoCfi) }()
+        case 14: try { try decoder.decodeSingularUInt64Field(value: &_storage._unwindUnmapped) }()
+        case 15: try { try decoder.decodeSingularUInt64Field(value: &_storage._unwindDepthLimit) }()
+        case 16: try { try decoder.decodeSingularUInt64Field(value: &_storage._samplesDroppedUnwindQueueFull) }()
+        case 17: try { try decoder.decodeSingularUInt64Field(value: &_storage._unwindSkippedBehind) }()
+        case 18: try { try decoder.decodeSingularUInt64Field(value: &_storage._unwindOverBudget) }()
+        case 19: try { try decoder.decodeSingularUInt64Field(value: &_storage._stackBudgetExceeded) }()
+        default: break
+        }
       }
     }
   }
 
   public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
-    if self.samplesDroppedMapFull != 0 {
-      try visitor.visitSingularUInt64Field(value: self.samplesDroppedMapFull, fieldNumber: 1)
-    }
-    if self.userStackMapFull != 0 {
-      try visitor.visitSingularUInt64Field(value: self.userStackMapFull, fieldNumber: 3)
-    }
-    if self.userStackUnreadable != 0 {
-      try visitor.visitSingularUInt64Field(value: self.userStackUnreadable, fieldNumber: 4)
-    }
-    if self.userStackOtherErrors != 0 {
-      try visitor.visitSingularUInt64Field(value: self.userStackOtherErrors, fieldNumber: 5)
-    }
-    if self.kernelStackMapFull != 0 {
-      try visitor.visitSingularUInt64Field(value: self.kernelStackMapFull, fieldNumber: 7)
-    }
-    if self.kernelStackUnreadable != 0 {
-      try visitor.visitSingularUInt64Field(value: self.kernelStackUnreadable, fieldNumber: 8)
-    }
-    if self.kernelStackOtherErrors != 0 {
-      try visitor.visitSingularUInt64Field(value: self.kernelStackOtherErrors, fieldNumber: 9)
-    }
-    if self.stacksMissingAtDrain != 0 {
-      try visitor.visitSingularUInt64Field(value: self.stacksMissingAtDrain, fieldNumber: 10)
-    }
-    if self.samplesDroppedRingFull != 0 {
-      try visitor.visitSingularUInt64Field(value: self.samplesDroppedRingFull, fieldNumber: 11)
-    }
-    if self.unwindStackCopyTooSmall != 0 {
-      try visitor.visitSingularUInt64Field(value: self.unwindStackCopyTooSmall, fieldNumber: 12)
-    }
-    if self.unwindNoCfi != 0 {
-      try visitor.visitSingularUInt64Field(value: self.unwindNoCfi, fieldNumber: 13)
-    }
-    if self.unwindUnmapped != 0 {
-      try visitor.visitSingularUInt64Field(value: self.unwindUnmapped, fieldNumber: 14)
-    }
-    if self.unwindDepthLimit != 0 {
-      try visitor.visitSingularUInt64Field(value: self.unwindDepthLimit, fieldNumber: 15)
+    try withExtendedLifetime(_storage) { (_storage: _StorageClass) in
+      if _storage._samplesDroppedMapFull != 0 {
+        try visitor.visitSingularUInt64Field(value: _storage._samplesDroppedMapFull, fieldNumber: 1)
+      }
+      if _storage._userStackMapFull != 0 {
+        try visitor.visitSingularUInt64Field(value: _storage._userStackMapFull, fieldNumber: 3)
+      }
+      if _storage._userStackUnreadable != 0 {
+        try visitor.visitSingularUInt64Field(value: _storage._userStackUnreadable, fieldNumber: 4)
+      }
+      if _storage._userStackOtherErrors != 0 {
+        try visitor.visitSingularUInt64Field(value: _storage._userStackOtherErrors, fieldNumber: 5)
+      }
+      if _storage._kernelStackMapFull != 0 {
+        try visitor.visitSingularUInt64Field(value: _storage._kernelStackMapFull, fieldNumber: 7)
+      }
+      if _storage._kernelStackUnreadable != 0 {
+        try visitor.visitSingularUInt64Field(value: _storage._kernelStackUnreadable, fieldNumber: 8)
+      }
+      if _storage._kernelStackOtherErrors != 0 {
+        try visitor.visitSingularUInt64Field(value: _storage._kernelStackOtherErrors, fieldNumber: 9)
+      }
+      if _storage._stacksMissingAtDrain != 0 {
+        try visitor.visitSingularUInt64Field(value: _storage._stacksMissingAtDrain, fieldNumber: 10)
+      }
+      if _storage._samplesDroppedRingFull != 0 {
+        try visitor.visitSingularUInt64Field(value: _storage._samplesDroppedRingFull, fieldNumber: 11)
+      }
+      if _storage._unwindStackCopyTooSmall != 0 {
+        try visitor.visitSingularUInt64Field(value: _storage._unwindStackCopyTooSmall, fieldNumber: 12)
+      }
+      if _storage._unwindNoCfi != 0 {
+        try visitor.visitSingularUInt64Field(value: _storage._unwindNoCfi, fieldNumber: 13)
+      }
+      if _storage._unwindUnmapped != 0 {
+        try visitor.visitSingularUInt64Field(value: _storage._unwindUnmapped, fieldNumber: 14)
+      }
+      if _storage._unwindDepthLimit != 0 {
+        try visitor.visitSingularUInt64Field(value: _storage._unwindDepthLimit, fieldNumber: 15)
+      }
+      if _storage._samplesDroppedUnwindQueueFull != 0 {
+        try visitor.visitSingularUInt64Field(value: _storage._samplesDroppedUnwindQueueFull, fieldNumber: 16)
+      }
+      if _storage._unwindSkippedBehind != 0 {
+        try visitor.visitSingularUInt64Field(value: _storage._unwindSkippedBehind, fieldNumber: 17)
+      }
+      if _storage._unwindOverBudget != 0 {
+        try visitor.visitSingularUInt64Field(value: _storage._unwindOverBudget, fieldNumber: 18)
+      }
+      if _storage._stackBudgetExceeded != 0 {
+        try visitor.visitSingularUInt64Field(value: _storage._stackBudgetExceeded, fieldNumber: 19)
+      }
     }
     try unknownFields.traverse(visitor: &visitor)
   }
 
   public static func ==(lhs: Profiler_V1_LossCounters, rhs: Profiler_V1_LossCounters) -> Bool {
-    if lhs.samplesDroppedMapFull != rhs.samplesDroppedMapFull {return false}
-    if lhs.userStackMapFull != rhs.userStackMapFull {return false}
-    if lhs.userStackUnreadable != rhs.userStackUnreadable {return false}
-    if lhs.userStackOtherErrors != rhs.userStackOtherErrors {return false}
-    if lhs.kernelStackMapFull != rhs.kernelStackMapFull {return false}
-    if lhs.kernelStackUnreadable != rhs.kernelStackUnreadable {return false}
-    if lhs.kernelStackOtherErrors != rhs.kernelStackOtherErrors {return false}
-    if lhs.stacksMissingAtDrain != rhs.stacksMissingAtDrain {return false}
-    if lhs.samplesDroppedRingFull != rhs.samplesDroppedRingFull {return false}
-    if lhs.unwindStackCopyTooSmall != rhs.unwindStackCopyTooSmall {return false}
-    if lhs.unwindNoCfi != rhs.unwindNoCfi {return false}
-    if lhs.unwindUnmapped != rhs.unwindUnmapped {return false}
-    if lhs.unwindDepthLimit != rhs.unwindDepthLimit {return false}
+    if lhs._storage !== rhs._storage {
+      let storagesAreEqual: Bool = withExtendedLifetime((lhs._storage, rhs._storage)) { (_args: (_StorageClass, _StorageClass)) in
+        let _storage = _args.0
+        let rhs_storage = _args.1
+        if _storage._samplesDroppedMapFull != rhs_storage._samplesDroppedMapFull {return false}
+        if _storage._userStackMapFull != rhs_storage._userStackMapFull {return false}
+        if _storage._userStackUnreadable != rhs_storage._userStackUnreadable {return false}
+        if _storage._userStackOtherErrors != rhs_storage._userStackOtherErrors {return false}
+        if _storage._kernelStackMapFull != rhs_storage._kernelStackMapFull {return false}
+        if _storage._kernelStackUnreadable != rhs_storage._kernelStackUnreadable {return false}
+        if _storage._kernelStackOtherErrors != rhs_storage._kernelStackOtherErrors {return false}
+        if _storage._stacksMissingAtDrain != rhs_storage._stacksMissingAtDrain {return false}
+        if _storage._samplesDroppedRingFull != rhs_storage._samplesDroppedRingFull {return false}
+        if _storage._unwindStackCopyTooSmall != rhs_storage._unwindStackCopyTooSmall {return false}
+        if _storage._unwindNoCfi != rhs_storage._unwindNoCfi {return false}
+        if _storage._unwindUnmapped != rhs_storage._unwindUnmapped {return false}
+        if _storage._unwindDepthLimit != rhs_storage._unwindDepthLimit {return false}
+        if _storage._samplesDroppedUnwindQueueFull != rhs_storage._samplesDroppedUnwindQueueFull {return false}
+        if _storage._unwindSkippedBehind != rhs_storage._unwindSkippedBehind {return false}
+        if _storage._unwindOverBudget != rhs_storage._unwindOverBudget {return false}
+        if _storage._stackBudgetExceeded != rhs_storage._stackBudgetExceeded {return false}
+        return true
+      }
+      if !storagesAreEqual {return false}
+    }
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

@@ -21,4 +21,6 @@ public enum ScreenAction: Equatable, Sendable {
     case resetProfile
     /// Restart sampling with the other unwind mode (frame pointers ⇄ DWARF).
     case switchUnwind
+    /// A new session of the same target in the next mode (CPU → off-CPU → wall → CPU).
+    case cycleMode
 }

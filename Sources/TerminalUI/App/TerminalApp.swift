@@ -21,6 +21,8 @@ final class TerminalApp {
     private var processList: ProcessListScreen
     private var processTable = ProcessTable()
     private var profile: ActiveProfile?
+    /// How `cpu` mode walks stacks, kept while `o` goes through off-CPU and wall (frame pointers).
+    private var cpuUnwind: SessionSettings.UnwindMode = .auto
     private var selfUsage = SelfUsageMeter()
     private let models = ProfileModelWorker()
     private var needsDraw = true
@@ -103,6 +105,7 @@ final class TerminalApp {
             profile = active
         } else if now >= nextProcessScan {
             nextProcessScan = now + options.processRefreshInterval
+            processTable.readsVoluntarySwitches = processList.sortKey == .waiting
             processList.update(processTable.scan(threadsOf: processList.expandedPID))
             needsDraw = true
         }
@@ -203,6 +206,8 @@ final class TerminalApp {
             nextProfileRefresh = 0
         case .switchUnwind:
             switchUnwind()
+        case .cycleMode:
+            cycleMode()
         }
         needsDraw = true
     }
@@ -249,6 +254,34 @@ final class TerminalApp {
                            + "the profile so far is kept", isError: false)
         profile = active
         nextProfileRefresh = 0
+    }
+
+    /// Restarts the session on the same target in the next mode: CPU samples,
+    /// off-CPU time, wall-clock time. The counts change unit, so the profile starts
+    /// anew (the old one is autosaved as on leaving the screen).
+    private func cycleMode() {
+        guard let active = profile, active.source.isLive else { return }
+        var settings = active.source.snapshot().settings
+        let next: ProfileMode
+        switch settings.mode {
+        case .cpu: next = .off
+        case .off: next = .wall
+        case .wall: next = .cpu
+        }
+        if settings.mode == .cpu { cpuUnwind = settings.unwind }
+        settings.mode = next
+        // Off-CPU stacks are walked with frame pointers (SessionSettings.validate).
+        settings.unwind = next == .cpu ? cpuUnwind : .framePointers
+        _ = stopProfile()
+        do {
+            try startProfile(settings, quitsOnClose: active.quitsOnClose)
+            profile?.screen.show(message: "mode \(OffCPUWords.name(next)): "
+                                 + (next == .cpu ? "counts are samples" : "counts are time (µs), the table shows ms/s")
+                                 + "; a new profile", isError: false)
+        } catch {
+            processList.show(message: "cannot start \(OffCPUWords.name(next)) profiling: \(error)", isError: true)
+            layout()
+        }
     }
 
     /// Stops the session, saves it one last time, and notes where it went.

@@ -3,7 +3,7 @@ import Sampling
 extension ProcessListScreen {
     /// Column widths; the command takes what is left.
     private enum Column {
-        static let pid = 7, user = 9, cpu = 6, memory = 6, threads = 4, state = 1
+        static let pid = 7, user = 9, cpu = 6, memory = 6, threads = 4, state = 1, waits = 7
     }
 
     static let helpSections: [HelpOverlay.Section] = [
@@ -11,19 +11,20 @@ extension ProcessListScreen {
             ("↑ ↓  j k", "previous / next process"),
             ("PgUp PgDn", "page up / down"),
             ("Home End", "first / last (also g G)"),
-            ("→ ←  l h", "show / fold its threads (CPU%)"),
+            ("→ ←  l h", "its threads / fold them"),
         ]),
         .init(title: "Profile", keys: [
-            ("Enter", "profile the selected process"),
-            ("a", "profile all processes (system-wide)"),
-            ("F", "set the sampling frequency (1–1000 Hz)"),
-            ("d", "set the duration (0–300 s, 0 = until stopped)"),
+            ("Enter", "profile the selection"),
+            ("a", "profile every process"),
+            ("F", "frequency (1–1000 Hz)"),
+            ("d", "duration, 0–300 s (0: on)"),
         ]),
         .init(title: "List", keys: [
-            ("/", "filter by name or PID (Esc clears)"),
-            ("P M N T", "sort by CPU%, memory, PID, threads"),
+            ("/", "filter: name, PID (Esc)"),
+            ("P M N T", "sort: CPU% mem PID thr"),
             ("U C", "sort by user, command"),
-            ("again", "the same sort key reverses the order"),
+            ("W", "sort by waits/s"),
+            ("again", "same key: reverse order"),
         ]),
         .init(title: "General", keys: [
             ("?  F1", "this help"),
@@ -101,6 +102,9 @@ extension ProcessListScreen {
         canvas.write(label("USER", .user, width: Column.user, right: false), row: row, column: column, style: .header)
         column += Column.user + 1
         column += canvas.write(label("CPU%", .cpu, width: Column.cpu, right: true), row: row, column: column, style: .header) + 1
+        if sortKey == .waiting {
+            column += canvas.write(label("WAIT/s", .waiting, width: Column.waits, right: true), row: row, column: column, style: .header) + 1
+        }
         column += canvas.write(label("RSS", .memory, width: Column.memory, right: true), row: row, column: column, style: .header) + 1
         column += canvas.write(label("THR", .threads, width: Column.threads, right: true), row: row, column: column, style: .header) + 1
         column += canvas.write("S", row: row, column: column, style: .header) + 1
@@ -158,6 +162,10 @@ extension ProcessListScreen {
         column += Column.user + 1
         let cpuStyle: Style = process.cpuPercent >= 50 ? .hot : (process.cpuPercent >= 10 ? .warm : base)
         column += canvas.write(pad(NumberFormat.percent(process.cpuPercent), Column.cpu), row: row, column: column, style: cpuStyle) + 1
+        if sortKey == .waiting {
+            let waits = NumberFormat.fixed(process.waitsPerSecond, digits: 0)
+            column += canvas.write(pad(waits, Column.waits), row: row, column: column, style: base) + 1
+        }
         column += canvas.write(pad(NumberFormat.bytes(process.residentBytes), Column.memory), row: row, column: column, style: base) + 1
         column += canvas.write(pad(String(process.threads), Column.threads), row: row, column: column, style: base) + 1
         let stateStyle: Style = process.state == "D" ? .warning : base

@@ -4,6 +4,9 @@ import Sampling
 /// where htop has one). Pressing the key of the current order reverses it.
 public enum ProcessSortKey: String, Sendable, CaseIterable {
     case cpu, memory, pid, threads, user, command
+    /// Voluntary context switches per second: the processes that block most
+    /// (candidates for `record --mode off`).
+    case waiting
 
     public var key: Character {
         switch self {
@@ -13,6 +16,7 @@ public enum ProcessSortKey: String, Sendable, CaseIterable {
         case .threads: "T"
         case .user: "U"
         case .command: "C"
+        case .waiting: "W"
         }
     }
 
@@ -24,13 +28,14 @@ public enum ProcessSortKey: String, Sendable, CaseIterable {
         case .threads: "threads"
         case .user: "user"
         case .command: "command"
+        case .waiting: "waits/s (voluntary context switches)"
         }
     }
 
     /// Numbers sort largest first, names alphabetically, by default.
     public var descendingByDefault: Bool {
         switch self {
-        case .cpu, .memory, .threads: true
+        case .cpu, .memory, .threads, .waiting: true
         case .pid, .user, .command: false
         }
     }
@@ -56,6 +61,7 @@ public enum ProcessSortKey: String, Sendable, CaseIterable {
         case .threads: return sign(left.threads, right.threads)
         case .user: return sign(left.user, right.user)
         case .command: return sign(left.commandLine, right.commandLine)
+        case .waiting: return sign(left.waitsPerSecond, right.waitsPerSecond)
         }
     }
 }

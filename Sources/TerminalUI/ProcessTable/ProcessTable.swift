@@ -7,6 +7,10 @@ public struct ProcessTable: Sendable {
     private let procRoot: String
     private var previousTicks: [ProcessKey: UInt64] = [:]
     private var previousThreadTicks: [Int32: UInt64] = [:]
+    private var previousSwitches: [ProcessKey: UInt64] = [:]
+    /// Whether a scan reads every thread's voluntary context switches (one file per
+    /// thread: the list turns it on while it sorts by them).
+    public var readsVoluntarySwitches = false
     private var previousTime: Double?
     private var userNames = ProcessTableUserNames()
     private let ticksPerSecond: Double
@@ -30,6 +34,7 @@ public struct ProcessTable: Sendable {
         let now = Self.monotonicSeconds()
         let interval = previousTime.map { now - $0 }
         var ticks: [ProcessKey: UInt64] = [:]
+        var switches: [ProcessKey: UInt64] = [:]
         var processes: [ProcessTableEntry] = []
         for pid in ProcessTableFile.numericEntries(of: procRoot) {
             guard var entry = read(pid: pid) else { continue }
@@ -38,9 +43,17 @@ public struct ProcessTable: Sendable {
             if let interval, interval > 0, let before = previousTicks[key], entry.cpuTicks >= before {
                 entry.cpuPercent = Double(entry.cpuTicks - before) / ticksPerSecond / interval * 100
             }
+            if readsVoluntarySwitches && !entry.isKernelThread {
+                entry.voluntarySwitches = voluntarySwitches(pid: pid)
+                switches[key] = entry.voluntarySwitches
+                if let interval, interval > 0, let before = previousSwitches[key], entry.voluntarySwitches >= before {
+                    entry.waitsPerSecond = Double(entry.voluntarySwitches - before) / interval
+                }
+            }
             processes.append(entry)
         }
         previousTicks = ticks
+        previousSwitches = switches
         previousTime = now
         var snapshot = ProcessTableSnapshot(processes: processes, loadAverage: loadAverage(),
                                             cpuCount: max(1, sysconf(Int32(_SC_NPROCESSORS_ONLN))),
@@ -89,6 +102,25 @@ public struct ProcessTable: Sendable {
             state: fields.state, threads: fields.threads, residentBytes: fields.residentPages * pageSize,
             cpuTicks: fields.cpuTicks, cpuPercent: 0, command: fields.command, commandLine: commandLine,
             isKernelThread: fields.isKernelThread, startTicks: fields.startTicks)
+    }
+
+    /// The sum of `voluntary_ctxt_switches` over /proc/PID/task/*/status (a thread
+    /// that exits between the listing and the read is left out).
+    public func voluntarySwitches(pid: Int32) -> UInt64 {
+        var total: UInt64 = 0
+        for tid in ProcessTableFile.numericEntries(of: "\(procRoot)/\(pid)/task") {
+            guard let text = ProcessTableFile.readText("\(procRoot)/\(pid)/task/\(tid)/status", limit: 4096) else { continue }
+            total += Self.voluntarySwitches(inStatus: text) ?? 0
+        }
+        return total
+    }
+
+    /// `voluntary_ctxt_switches:\t123` from a status file.
+    public static func voluntarySwitches(inStatus text: String) -> UInt64? {
+        guard let line = text.split(separator: "\n").first(where: { $0.hasPrefix("voluntary_ctxt_switches:") }) else {
+            return nil
+        }
+        return UInt64(String(line.dropFirst("voluntary_ctxt_switches:".count).filter { $0 != " " && $0 != "\t" }))
     }
 
     /// cmdline holds NUL-terminated arguments; a process that rewrote its title may

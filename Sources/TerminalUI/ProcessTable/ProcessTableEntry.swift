@@ -25,6 +25,13 @@ public struct ProcessTableEntry: Sendable, Equatable, Identifiable {
     /// when its pid is reused.
     public var startTicks: UInt64
 
+    /// Voluntary context switches of all its threads (`voluntary_ctxt_switches` of
+    /// /proc/PID/task/*/status), when the table reads them (`readsVoluntarySwitches`).
+    public var voluntarySwitches: UInt64 = 0
+    /// Voluntary switches per second since the previous scan: how often its threads
+    /// block (sleep, wait on locks, I/O, pipes). Zero on the first scan.
+    public var waitsPerSecond: Double = 0
+
     public var id: Int32 { pid }
 
     public init(pid: Int32, parentPID: Int32, uid: UInt32, user: String, state: Character, threads: Int,

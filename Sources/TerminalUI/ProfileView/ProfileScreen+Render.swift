@@ -14,6 +14,7 @@ extension ProfileScreen {
             ("p", "pause, keep sampling"),
             ("r", "reset the counts"),
             ("w", "unwind: fp ⇄ DWARF"),
+            ("o", "mode: CPU/off-CPU/wall"),
             ("e", "export: folded or pprof"),
             ("Esc", "clear search/zoom/focus"),
             ("q", "back to process list"),
@@ -73,10 +74,18 @@ extension ProfileScreen {
             first.append((targetDescription(snapshot), .header))
             first.append((timeDescription(snapshot), .header))
             let samples = snapshot.counts.totalSamples
-            first.append(("\(NumberFormat.grouped(samples)) samples", .header))
-            let rate = snapshot.elapsed > 0 ? Double(samples) / snapshot.elapsed : 0
-            first.append(("\(NumberFormat.fixed(rate, digits: 0))/s", .header))
-            first.append(("\(snapshot.settings.frequency) Hz", .header))
+            let mode = snapshot.settings.mode
+            if mode == .cpu {
+                first.append(("\(NumberFormat.grouped(samples)) samples", .header))
+                let rate = snapshot.elapsed > 0 ? Double(samples) / snapshot.elapsed : 0
+                first.append(("\(NumberFormat.fixed(rate, digits: 0))/s", .header))
+            } else {
+                // The mode segment before the target says what this time is.
+                first.append((OffCPUWords.time(microseconds: samples), .header))
+            }
+            if mode.samplesCPU { first.append(("\(snapshot.settings.frequency) Hz", .header)) }
+            // CPU mode's counts say their unit ("samples"); the others name the mode first.
+            if mode != .cpu { first.insert((Self.modeDescription(mode), Style.header.with(bold: true)), at: 1) }
             switch snapshot.state {
             case .targetExited: second.append(("process exited: profile frozen", .warning))
             case .failed(let reason): second.append(("sampling failed: \(reason)", .warning))
@@ -129,6 +138,11 @@ extension ProfileScreen {
             column += canvas.write(segment.0, row: row, column: column, maxWidth: canvas.width - 1 - column,
                                    style: segment.1)
         }
+    }
+
+    /// "mode CPU (samples)", "mode off-CPU (time)", "mode wall (time)": what the counts are.
+    static func modeDescription(_ mode: ProfileMode) -> String {
+        "mode \(OffCPUWords.name(mode)) (\(mode == .cpu ? "samples" : "time"))"
     }
 
     /// "unwind fp", "unwind dwarf", "unwind auto→dwarf", "unwind auto (deciding)";
@@ -286,7 +300,8 @@ extension ProfileScreen {
         let style = paneTitleStyle(.functions)
         canvas.fill(row: row, style: style)
         let order = functions.sortKey == .selfSamples ? "self" : "total"
-        canvas.write(" Top functions (by \(order) samples)", row: row, column: 0, style: style)
+        let unit = latest?.settings.mode.unit == .microseconds ? "time" : "samples"
+        canvas.write(" Top functions (by \(order) \(unit))", row: row, column: 0, style: style)
         let arrow = String(canvas.glyphs.down)
         let selfLabel = functions.sortKey == .selfSamples ? arrow + "SELF%" : "SELF%"
         let totalLabel = functions.sortKey == .totalSamples ? arrow + "TOTAL%" : "TOTAL%"
@@ -294,7 +309,8 @@ extension ProfileScreen {
         var column = 0
         column += canvas.write(pad(selfLabel, FunctionColumn.selfPercent), row: columnsRow, column: column, style: .dim) + 1
         column += canvas.write(pad(totalLabel, FunctionColumn.totalPercent), row: columnsRow, column: column, style: .dim) + 1
-        column += canvas.write(pad("SAMPLES", FunctionColumn.samples), row: columnsRow, column: column, style: .dim) + 1
+        let amountLabel = latest?.settings.mode.unit == .microseconds ? "TIME" : "SAMPLES"
+        column += canvas.write(pad(amountLabel, FunctionColumn.samples), row: columnsRow, column: column, style: .dim) + 1
         canvas.write("FUNCTION", row: columnsRow, column: column, style: .dim)
         canvas.write("MODULE", row: columnsRow, column: column + widths.function + 1, style: .dim)
     }
@@ -323,8 +339,9 @@ extension ProfileScreen {
             column += canvas.write(pad(NumberFormat.percent(stat.totalPercent) + "%", FunctionColumn.totalPercent),
                                    row: row, column: column) + 1
             let samples = functions.sortKey == .selfSamples ? stat.selfSamples : stat.totalSamples
-            column += canvas.write(pad(NumberFormat.grouped(samples), FunctionColumn.samples),
-                                   row: row, column: column) + 1
+            let amount = latest?.settings.mode.unit == .microseconds
+                ? OffCPUWords.time(microseconds: samples) : NumberFormat.grouped(samples)
+            column += canvas.write(pad(amount, FunctionColumn.samples), row: row, column: column) + 1
             var nameStyle: Style = stat.identity.kind == .kernel ? .kernel : .plain
             if !searchQuery.isEmpty, FunctionNameForm.matches(stat.identity, query: searchQuery) { nameStyle = .match }
             canvas.write(nameForm.name(of: stat.identity), row: row, column: column, maxWidth: widths.function, style: nameStyle)
@@ -385,7 +402,7 @@ extension ProfileScreen {
         hints += [("/", "Search"), ("p", isPaused ? "Resume" : "Pause"), ("e", "Export"), ("?", "Help"),
                   ("q", isLive ? "Back" : "Quit")]
         if pane == .tree { hints += [("z", "Zoom"), ("i", "Invert")] }
-        if isLive { hints += [("r", "Reset"), ("w", "Unwind")] }
+        if isLive { hints += [("r", "Reset"), ("w", "Unwind"), ("o", "Mode")] }
         hints.append(("f", nameForm == .short ? "Full names" : "Short names"))
         if diff != nil { hints.insert(("b", "Diff"), at: 1) }
         KeyHints.render(hints, into: &canvas, row: row)

@@ -236,6 +236,9 @@ public struct ProfileScreen {
                 return .redraw
             }
             return .switchUnwind
+        case .character("o"):
+            guard isLive else { return .none }
+            return .cycleMode
         case .character("e"):
             guard latest != nil else { return .none }
             prompt = .exportFormat

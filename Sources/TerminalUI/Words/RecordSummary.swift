@@ -32,9 +32,19 @@ public struct RecordSummary {
         case .process(let pid): what = "PID \(pid) (\(snapshot.targetName))"
         case .allProcesses: what = "all processes"
         }
-        lines.append(String(format: "flametop: recorded %@ for %.1f s at %d Hz: %llu samples, %d unique stacks",
-                            what, snapshot.elapsed, snapshot.settings.frequency,
-                            counts.totalSamples, stacksWritten ?? counts.uniqueStacks))
+        let mode = snapshot.settings.mode
+        switch mode {
+        case .cpu:
+            lines.append(String(format: "flametop: recorded %@ for %.1f s at %d Hz: %llu samples, %d unique stacks",
+                                what, snapshot.elapsed, snapshot.settings.frequency,
+                                counts.totalSamples, stacksWritten ?? counts.uniqueStacks))
+        case .off, .wall:
+            lines.append(String(format: "flametop: recorded %@ for %.1f s: %@ of %@ time, %d unique stacks (folded counts are microseconds)",
+                                what, snapshot.elapsed, OffCPUWords.time(microseconds: counts.totalSamples),
+                                mode == .off ? "off-CPU" : "wall-clock", stacksWritten ?? counts.uniqueStacks))
+            lines.append(OffCPUWords.summary(snapshot.statistics.offCPU,
+                                             thresholdMicroseconds: snapshot.settings.offCPUThresholdMicroseconds))
+        }
         lines.append("ended: \(ending)")
         if let starved = starvation { lines.append(starved) }
         if let shortfall { lines.append(shortfall) }
@@ -42,17 +52,19 @@ public struct RecordSummary {
         if let memory = snapshot.memory { lines.append(SamplingWords.memory(memory)) }
         if let outputPath { lines.append("wrote \(outputPath)") }
 
-        let top = FunctionStats(counts).sorted(by: .selfSamples).filter { $0.selfSamples > 0 }.prefix(topCount)
+        let top = FunctionStats(mode == .cpu ? counts : OffCPUWords.withoutSchedulerLeaves(counts)).sorted(by: .selfSamples).filter { $0.selfSamples > 0 }.prefix(topCount)
         if !top.isEmpty {
             lines.append("")
             lines.append("top \(top.count) functions by self time:")
-            lines.append("   self%  total%   samples  function")
+            lines.append(mode == .cpu ? "   self%  total%   samples  function" : "   self%  total%       time  function")
             for stat in top {
                 let module = stat.identity.module.map { $0.hasPrefix("[") ? "  \($0)" : "  [\($0)]" } ?? ""
                 let suffix = stat.identity.kind == .kernel ? " [k]" : ""
                 let location = stat.location.map { "  \($0)" } ?? ""
-                lines.append(String(format: "  %5.1f%%  %5.1f%%  %8llu  ", stat.selfPercent, stat.totalPercent,
-                                    stat.selfSamples) + stat.identity.function + suffix + module + location)
+                let amount = mode == .cpu ? String(format: "%8llu", stat.selfSamples)
+                    : OffCPUWords.time(microseconds: stat.selfSamples).leftPadded(to: 10)
+                lines.append(String(format: "  %5.1f%%  %5.1f%%  ", stat.selfPercent, stat.totalPercent)
+                             + amount + "  " + stat.identity.function + suffix + module + location)
             }
         }
 
@@ -108,5 +120,11 @@ public struct RecordSummary {
         case .targetExited: return "the target process exited; its profile up to the exit is kept"
         case .failed(let reason): return "sampling failed: \(reason)"
         }
+    }
+}
+
+private extension String {
+    func leftPadded(to width: Int) -> String {
+        count >= width ? self : String(repeating: " ", count: width - count) + self
     }
 }

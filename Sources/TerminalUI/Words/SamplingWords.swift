@@ -25,6 +25,14 @@ public enum SamplingWords {
         case .unwindUnmapped: return "unwind stopped: unmapped address"
         case .unwindDepthLimit: return "unwind stopped: depth limit"
         case .unwindOverBudget: return "unwind skipped: DWARF tables over the memory budget (raise --memory-limit)"
+        case .offCPUTaskTableFull: return "off-CPU blocks not timed: task table full"
+        case .offCPUSwitchOutMissed: return "off-CPU blocks not timed: switch-out not seen"
+        case .offCPUCountsMapFull: return "off-CPU blocks dropped: counts map full (raise --max-stacks)"
+        case .offCPUUserStackMapFull: return "off-CPU blocks without user stack: stack map full (raise --stack-map-size)"
+        case .offCPUKernelStackMapFull: return "off-CPU blocks without kernel stack: stack map full (raise --stack-map-size)"
+        case .offCPUUserStackUnreadable: return "off-CPU blocks with user stack unreadable"
+        case .offCPUKernelStackUnreadable: return "off-CPU blocks with kernel stack unreadable"
+        case .offCPUStackOtherError: return "off-CPU stack other errors"
         }
     }
 
