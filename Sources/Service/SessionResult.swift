@@ -49,7 +49,9 @@ public struct SessionResult: Sendable {
         uniqueStacks = snapshot.counts.uniqueStacks
         statistics = snapshot.statistics
         state = snapshot.state
-        folded = Array(FoldedWriter().write(snapshot.counts).utf8)
+        // Off-CPU and wall profiles are per thread: their stacks start with it, as record writes them.
+        let counts = snapshot.settings.mode.rootsByThread ? snapshot.counts.groupedByThread() : snapshot.counts
+        folded = Array(FoldedWriter().write(counts).utf8)
         let metadata = PprofMetadata(frequency: Double(frequencyHz),
                                      timeNanos: Int64((startedAt.timeIntervalSince1970 * 1e9).rounded()),
                                      durationNanos: Int64((elapsedSeconds * 1e9).rounded()),
