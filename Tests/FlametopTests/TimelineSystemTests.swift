@@ -15,6 +15,12 @@ struct TimelineSystemTests {
         return parts.count == 2 ? parts[0] * 60 + parts[1] : 0
     }
 
+    /// N of "window: last N s" on the timeline.
+    static func windowSeconds(in screen: String) -> Int? {
+        guard let match = screen.firstMatch(of: /window: last ([0-9]+) s/) else { return nil }
+        return Int(match.1)
+    }
+
     @Test(.needsRoot) func windowsBaselineAndExportFollowTheSecondsShown() throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
@@ -37,9 +43,18 @@ struct TimelineSystemTests {
             Self.elapsed(in: $0) >= switchedAt + 5 && TerminalUISystemTests.selfPercent(of: "second_half", in: $0) != nil
         }
 
-        // The last 2 s: the second half alone. t gives the last 10 s; > narrows it by 1 s.
+        // The last 2 s: the second half alone. t gives the last 10 s; > narrows it by 1 s,
+        // one key at a time, each seen on screen before the next.
+        // (A window longer than the seconds held narrows from what is held.)
         try tmux.sendKeys("t")
-        for _ in 0..<8 { try tmux.sendKeys(">") }
+        var shown = Self.windowSeconds(in: try tmux.waitFor("window: last 10 s", timeout: 10))
+        while let seconds = shown, seconds > 2 {
+            try tmux.sendKeys(">")
+            shown = Self.windowSeconds(in: try tmux.waitUntil("the window narrowed from \(seconds) s", timeout: 10) {
+                Self.windowSeconds(in: $0).map { $0 < seconds } ?? false
+            })
+        }
+        #expect(shown == 2)
         let recent = try tmux.waitUntil("the window of the last 2 s", timeout: 10) {
             $0.contains("window: last 2 s") && TerminalUISystemTests.selfPercent(of: "first_half", in: $0) == nil
         }

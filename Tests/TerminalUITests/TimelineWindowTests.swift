@@ -155,3 +155,14 @@ import Testing
         #expect(render(screen).line(2).hasPrefix(" Flame tree"), "no timeline row")
     }
 }
+
+extension TimelineWindowTests {
+    @Test func oneKeyNarrowsByOneSecond() throws {
+        var screen = try screen()
+        _ = screen.handle(.character("t"))
+        _ = screen.handle(.character(">"))
+        #expect(screen.window == .last(seconds: 9))
+        _ = screen.handle(.character("<"))
+        #expect(screen.window == .last(seconds: 10))
+    }
+}
