@@ -63,6 +63,14 @@ wait_for "omega"
 sleep 4 # a few seconds of samples
 shot profile 120
 
+# The last 10 s only: the timeline highlights them, the tree and the table follow.
+keys t
+wait_for "window: last 10 s"
+sleep 1.5
+shot profile-window 120
+keys t t
+wait_for "window: all"
+
 keys i
 sleep 1.5
 shot profile-inverted 120
