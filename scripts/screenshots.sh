@@ -64,6 +64,7 @@ sleep 4 # a few seconds of samples
 shot profile 120
 
 # The last 10 s only: the timeline highlights them, the tree and the table follow.
+sleep 10 # a timeline longer than the window
 keys t
 wait_for "window: last 10 s"
 sleep 1.5

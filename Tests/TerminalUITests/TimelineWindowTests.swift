@@ -114,7 +114,7 @@ import Testing
         #expect(functions(screen) == ["main", "early"])
         // The window's seconds stand out on the timeline.
         let canvas = render(screen)
-        #expect(canvas[2, 1].style == .selection && canvas[2, 11].style != .selection)
+        #expect(canvas[2, 1].style == .hot && canvas[2, 11].style == .dim)
     }
 
     @Test func markingAWindowOpensTheDiffAgainstIt() throws {

@@ -219,8 +219,9 @@ extension ProfileScreen {
         for (offset, bar) in bars.enumerated() {
             let second = first + Int64(offset)
             let inWindow = highlighted?.contains(second) ?? false
-            canvas.write(String(bar), row: row, column: 1 + offset,
-                         style: inWindow && window != .all ? .selection : .warm)
+            // Outside the window the seconds fade; inside they keep the hot colour.
+            let style: Style = window == .all ? .warm : (inWindow ? .hot : .dim)
+            canvas.write(String(bar), row: row, column: 1 + offset, style: style)
         }
         canvas.write(label, row: row, column: 2 + bars.count, style: window == .all ? .dim : Style.plain.with(bold: true))
     }
