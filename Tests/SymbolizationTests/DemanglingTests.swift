@@ -35,13 +35,9 @@ import TestSupport
         #expect(raw.first?.last?.function == "_ZNK6shapes6Circle4areaEm")
     }
 
-    @Test(arguments: ["legacy", "v0"])
+    @Test(.needsRustc, arguments: ["legacy", "v0"])
     func rustNames(scheme: String) throws {
-        guard let rustc = Command.which("rustc") ?? ["/root/.cargo/bin/rustc"].first(where: {
-            FileManager.default.isExecutableFile(atPath: $0) }) else {
-            print("skipping rustNames: no rustc")
-            return
-        }
+        let rustc = try #require(RustCompiler.path, "rustc is missing")
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let binary = directory.file("demo")

@@ -7,12 +7,8 @@ import TestSupport
 /// Two instantiations of one Rust generic (v0 mangling keeps the type arguments): full names
 /// as `nm -C` gives them, short names that still tell the two apart.
 @Suite struct RustGenericsTests {
-    @Test func instantiationsKeepTheirArgumentsInShortNames() throws {
-        guard let rustc = Command.which("rustc") ?? ["/root/.cargo/bin/rustc"].first(where: {
-            FileManager.default.isExecutableFile(atPath: $0) }) else {
-            print("skipping instantiationsKeepTheirArgumentsInShortNames: no rustc")
-            return
-        }
+    @Test(.needsRustc) func instantiationsKeepTheirArgumentsInShortNames() throws {
+        let rustc = try #require(RustCompiler.path, "rustc is missing")
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let binary = directory.file("rg")
