@@ -43,12 +43,12 @@ public struct ProfileScreen {
     public private(set) var searchQuery = ""
     /// Where the profile was last exported since it was started or reset.
     public private(set) var exportedPath: String?
-    public private(set) var message: (text: String, isError: Bool)?
+    public internal(set) var message: (text: String, isError: Bool)?
     public private(set) var showsHelp = false
     /// The seconds the panes show (`t`, `[ ]`, `{ }`, `< >`).
-    private(set) var timeline = TimelineWindow()
+    var timeline = TimelineWindow()
     /// Threads merged, grouped or one alone (`T`).
-    private(set) var threadView = ThreadView.merged
+    var threadView = ThreadView.merged
     /// Short names on screen unless `f` asked for the full ones.
     private(set) var nameForm = FunctionNameForm.short
     private(set) var prompt: Prompt?
@@ -272,57 +272,6 @@ public struct ProfileScreen {
             let handled = pane == .tree ? tree.handle(key) : functions.handle(key)
             return handled ? .redraw : .none
         }
-        return .redraw
-    }
-
-    private mutating func moveWindow(_ key: Key) -> ScreenAction {
-        guard isLive, let snapshot = latest else { return .none }
-        guard let slices = snapshot.slices else {
-            message = ("no history kept (--history 0): the whole session only", true)
-            return .redraw
-        }
-        let held = slices.newestSecond.map { max(0, $0 - Int64(slices.capacity) + 1)...$0 }
-        switch key {
-        case .character("t"): timeline.cyclePreset()
-        case .character("["): timeline.move(by: -1, held: held)
-        case .character("]"): timeline.move(by: 1, held: held)
-        case .character("{"): timeline.move(by: -10, held: held)
-        case .character("}"): timeline.move(by: 10, held: held)
-        case .character("<"): timeline.resize(by: 1, held: held)
-        case .character(">"): timeline.resize(by: -1, held: held)
-        default: return .none
-        }
-        message = ("window: \(TimelineWindow.describe(timeline.window))", false)
-        return .redraw
-    }
-
-    private mutating func cycleThreads() -> ScreenAction {
-        guard isLive, let snapshot = latest else { return .none }
-        let threads = snapshot.counts.threads.map(\.thread)
-        guard !threads.isEmpty else {
-            message = ("no threads in this profile: its stacks do not carry their thread", true)
-            return .redraw
-        }
-        threadView = threadView.next(threads: threads)
-        switch threadView {
-        case .merged: message = ("threads merged", false)
-        case .grouped: message = ("grouped by thread (T: one thread at a time)", false)
-        case .only(let thread): message = ("only \(thread.rootFrame.function) (T: the next thread)", false)
-        }
-        return .redraw
-    }
-
-    /// `m`: the window shown becomes the baseline of a diff view; later windows
-    /// (the live one, or one moved to) are compared with it.
-    private mutating func markBaseline() -> ScreenAction {
-        guard isLive, let snapshot = latest else { return .none }
-        let counts = shownCounts(of: snapshot)
-        guard counts.totalSamples > 0 else {
-            message = ("nothing to mark: the window holds no samples", true)
-            return .redraw
-        }
-        compare(with: ProfileBaseline(counts: counts, name: "baseline (\(TimelineWindow.describe(timeline.window)) at \(Int(snapshot.elapsed)) s)"))
-        message = ("baseline marked: b switches between the diff and the profile", false)
         return .redraw
     }
 
