@@ -155,10 +155,12 @@ struct RecordCommand: ParsableCommand {
                 "lost": "\(snapshot.statistics.totalLost)",
             ])
         }
+        // Formatted once, for every folded output and the summary's count of its lines.
+        let foldedLines = files.contains { $0.format == .folded } ? foldedLines(of: final) : []
         var wrote: [String] = []
         var failed = false
         for (file, format) in files {
-            let saved = save(final, format: format, to: file)
+            let saved = save(final, foldedLines: foldedLines, format: format, to: file)
             if let problem = saved.problem { Console.error("flametop: \(problem)") }
             if let path = saved.path { wrote.append(path) }
             failed = failed || saved.problem != nil
@@ -172,10 +174,7 @@ struct RecordCommand: ParsableCommand {
                                     stopSignal: signal)
         summary.profileLost = wrote.isEmpty
         // A folded file merges stacks that print alike: the summary counts its lines.
-        if files.allSatisfy({ $0.format == .folded }) {
-            let counts = groupsThreads(final) ? final.counts.groupedByThread() : final.counts.mergingThreads()
-            summary.stacksWritten = FoldedWriter(options: symbols.foldedOptions).lines(counts).count
-        }
+        if files.allSatisfy({ $0.format == .folded }) { summary.stacksWritten = foldedLines.count }
         Console.error(summary.text)
         if let note = FewSamplesNote.text(for: final) { Console.error(note) }
         for module in symbolizer.statistics.unresolvedByModule(minimumShare: 0.05).prefix(5) {
@@ -185,13 +184,20 @@ struct RecordCommand: ParsableCommand {
         if case .failed = final.state { throw ExitCode(1) }
     }
 
-    private func save(_ final: SessionSnapshot, format: ProfileFormat, to file: AtomicOutputFile) -> SavedOutput {
+    /// The folded file's lines. Folded stacks show threads only as root frames, and only
+    /// when asked (or in off-CPU and wall modes).
+    private func foldedLines(of final: SessionSnapshot) -> [String] {
+        let counts = groupsThreads(final) ? final.counts.groupedByThread() : final.counts.mergingThreads()
+        return FoldedWriter(options: symbols.foldedOptions).lines(counts)
+    }
+
+    private func save(_ final: SessionSnapshot, foldedLines: [String], format: ProfileFormat,
+                      to file: AtomicOutputFile) -> SavedOutput {
         switch format {
         case .folded:
-            // Folded stacks show threads only as root frames, and only when asked.
-            let counts = groupsThreads(final) ? final.counts.groupedByThread() : final.counts.mergingThreads()
-            return file.save(counts, writer: FoldedWriter(options: symbols.foldedOptions),
-                             fallbackDirectories: SavedOutput.fallbackDirectories())
+            return file.save(fallbackDirectories: SavedOutput.fallbackDirectories(), fallbackName: "flametop-profile.folded") {
+                for line in foldedLines { $0.write(line + "\n") }
+            }
         case .pprof:
             let bytes: [UInt8]
             do {
