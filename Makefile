@@ -4,7 +4,9 @@
 SWIFT ?= swift
 APT_PACKAGES := pkg-config libbpf-dev libelf-dev libdw-dev libiberty-dev elfutils libncurses-dev tmux gcc g++ binutils libc6-dbg libcap2-bin util-linux openssl libdebuginfod-dev debuginfod curl zlib1g-dev protobuf-compiler golang-go
 BENCH_PACKAGES := linux-perf bpftrace time bc tmux
-RELEASE_BIN := .build/release/flametop
+# `make release` copies the built binary to dist/: stripped, with its debug info in
+# dist/flametop.debug, linked by .gnu_debuglink and the build-id (flametop still names its own frames).
+RELEASE_BIN := dist/flametop
 
 # Suites that load BPF programs or drive a terminal are named *SystemTests and run
 # one at a time; everything else runs in parallel.
@@ -33,6 +35,12 @@ build: deps
 # toolchain's shared libraries (docs/BENCHMARKS.md).
 release: deps
 	$(SWIFT) build -c release --static-swift-stdlib --product flametop
+	@! nm .build/release/flametop | grep -q icudt || { echo "release: Foundation's ICU tables are linked in: a file of flametop's own imports Foundation instead of FoundationEssentials"; exit 1; }
+	@mkdir -p dist
+	objcopy --only-keep-debug .build/release/flametop dist/flametop.debug
+	objcopy --strip-all --add-gnu-debuglink=dist/flametop.debug .build/release/flametop dist/flametop.new
+	mv dist/flametop.new dist/flametop
+	@ls -l dist/flametop dist/flametop.debug
 
 run: release
 	$(RELEASE_BIN) $(ARGS)
@@ -56,6 +64,7 @@ screenshots: release
 
 clean:
 	$(SWIFT) package clean
+	rm -rf dist
 
 # Regenerates Sources/Service/Generated from proto/ (builds the protoc plugins once, slowly).
 .PHONY: proto

@@ -45,16 +45,17 @@ let package = Package(
         // profile model: pure Swift too; gzip is the caller's step (Gzip).
         .target(name: "Pprof",
                 dependencies: ["Profile", .product(name: "SwiftProtobuf", package: "swift-protobuf")]),
-        .target(name: "Symbolization", dependencies: ["CElfutils", "CDebuginfod", "Profile"]),
+        .target(name: "PlatformSupport"),
+        .target(name: "Symbolization", dependencies: ["CElfutils", "CDebuginfod", "Profile", "PlatformSupport"]),
         .target(name: "Sampling",
-                dependencies: ["CLibbpf", "CProfilerABI", "BPFObject", "Profile", "Symbolization"]),
+                dependencies: ["CLibbpf", "CProfilerABI", "BPFObject", "Profile", "Symbolization", "PlatformSupport"]),
         // No pkgConfig: ncursesw.pc carries -D flags SwiftPM rejects; the module map links it.
         .systemLibrary(name: "CCurses", providers: [.apt(["libncurses-dev"])]),
         .target(name: "TerminalUI",
-                dependencies: ["CCurses", "Profile", "Sampling", "Pprof", "Gzip",
+                dependencies: ["CCurses", "Profile", "Sampling", "Pprof", "Gzip", "PlatformSupport",
                                .product(name: "Logging", package: "swift-log")]),
         .target(name: "Service",
-                dependencies: ["Sampling", "Symbolization", "Profile", "Pprof", "Gzip",
+                dependencies: ["Sampling", "Symbolization", "Profile", "Pprof", "Gzip", "PlatformSupport",
                                .product(name: "GRPCCore", package: "grpc-swift-2"),
                                .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
                                .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),
@@ -66,13 +67,17 @@ let package = Package(
                                .product(name: "TOMLKit", package: "TOMLKit"),
                                .product(name: "Logging", package: "swift-log")]),
         .executableTarget(name: "flametop",
-                          dependencies: ["Sampling", "Symbolization", "Profile", "Pprof", "Gzip", "TerminalUI", "Service",
+                          dependencies: ["Sampling", "Symbolization", "Profile", "Pprof", "Gzip", "TerminalUI", "Service", "PlatformSupport",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                                         .product(name: "Logging", package: "swift-log")]),
+                                         .product(name: "Logging", package: "swift-log")],
+                          // Nothing loads flametop as a library: exporting its 90k symbols
+                          // dynamically only added 4.5 MB of .dynsym/.dynstr to the binary.
+                          linkerSettings: [.unsafeFlags(["-Xlinker", "--no-export-dynamic"], .when(configuration: .release))]),
 
         // Builds test workloads, runs processes with bounded waits; shared by the test targets.
         .target(name: "TestSupport", dependencies: ["Profile"], path: "Tests/TestSupport"),
         .testTarget(name: "ProfileTests", dependencies: ["Profile", "TestSupport"]),
+        .testTarget(name: "PlatformSupportTests", dependencies: ["PlatformSupport"]),
         .testTarget(name: "PprofTests", dependencies: ["Pprof", "Gzip", "Profile", "TestSupport"]),
         .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI", "Profile", "Pprof", "Gzip", "TestSupport"]),
         .testTarget(name: "SymbolizationTests", dependencies: ["Symbolization", "Profile", "TestSupport"]),
@@ -85,3 +90,10 @@ let package = Package(
                                    .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport")]),
     ]
 )
+
+// The shipped code sees only the members of modules it imports itself: without this, an
+// `import Foundation` deep in a dependency (TOMLKit, SwiftProtobuf) makes Foundation's
+// `String(format:)` or `contains(_:)` resolve silently, and the link pulls in 34 MB of ICU data.
+for target in package.targets where (target.type == .regular || target.type == .executable) && target.name != "TestSupport" {
+    target.swiftSettings = (target.swiftSettings ?? []) + [.enableUpcomingFeature("MemberImportVisibility")]
+}

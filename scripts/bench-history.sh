@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 SECONDS_TO_RUN=${SECONDS_TO_RUN:-600}
-FLAMETOP=$(realpath "${FLAMETOP:-.build/release/flametop}")
+FLAMETOP=$(realpath "${FLAMETOP:-dist/flametop}")
 [ "$(id -u)" -eq 0 ] || { echo "bench needs root"; exit 1; }
 
 work=$(mktemp -d /tmp/flametop-bench-history-XXXXXX)

@@ -19,7 +19,7 @@ DURATION=${DURATION:-8}
 REPS=${REPS:-3}
 WORK=${WORK:-12000}
 SKIP=${SKIP:-3}
-FLAMETOP=${FLAMETOP:-.build/release/flametop}
+FLAMETOP=${FLAMETOP:-dist/flametop}
 [ "$(id -u)" -eq 0 ] || { echo "bench-offcpu needs root (eBPF, bpf_stats)"; exit 1; }
 command -v bpftrace >/dev/null || { echo "bench-offcpu needs bpftrace (apt-get install bpftrace)"; exit 1; }
 

@@ -16,7 +16,7 @@ cd "$(dirname "$0")/.."
 DURATION=${DURATION:-10}
 REPS=${REPS:-2}
 RATES=${RATES:-"99 999"}
-FLAMETOP=${FLAMETOP:-.build/release/flametop}
+FLAMETOP=${FLAMETOP:-dist/flametop}
 [ "$(id -u)" -eq 0 ] || { echo "bench needs root"; exit 1; }
 
 work=$(mktemp -d /tmp/flametop-bench-all-XXXXXX)

@@ -12,7 +12,7 @@ cd "$(dirname "$0")/.."
 
 DURATION=${DURATION:-8}
 RATES=${RATES:-"99 999"}
-FLAMETOP=${FLAMETOP:-.build/release/flametop}
+FLAMETOP=${FLAMETOP:-dist/flametop}
 [ "$(id -u)" -eq 0 ] || { echo "bench needs root (eBPF, perf)"; exit 1; }
 
 work=$(mktemp -d /tmp/flametop-unwind-bench-XXXXXX)

@@ -15,7 +15,7 @@ cd "$(dirname "$0")/.."
 DURATION=${DURATION:-8}
 REPS=${REPS:-3}
 RATES=${RATES:-"99 999"}
-FLAMETOP=${FLAMETOP:-.build/release/flametop}
+FLAMETOP=${FLAMETOP:-dist/flametop}
 [ "$(id -u)" -eq 0 ] || { echo "bench needs root (eBPF, perf, bpf_stats)"; exit 1; }
 
 work=$(mktemp -d /tmp/flametop-bench-XXXXXX)

@@ -4,7 +4,7 @@
 # and each screen is captured with its colours and rendered to PNG.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-FLAMETOP=${FLAMETOP:-$PWD/.build/release/flametop}
+FLAMETOP=${FLAMETOP:-$PWD/dist/flametop}
 [ "$(id -u)" -eq 0 ] || { echo "screenshots need root (live eBPF sessions)"; exit 1; }
 
 # A fixed, neutral place: the process list shows the workloads' command lines.

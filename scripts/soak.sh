@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 
 DURATION=${DURATION:-300}
 FREQUENCY=${FREQUENCY:-1000}
-FLAMETOP=${FLAMETOP:-.build/release/flametop}
+FLAMETOP=${FLAMETOP:-dist/flametop}
 [ "$(id -u)" -eq 0 ] || { echo "soak needs root"; exit 1; }
 
 work=$(mktemp -d /tmp/flametop-soak-XXXXXX)

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// The compiled BPF programs, embedded at build time by BPFCompilerPlugin
 /// (see the generated `ProfileBPFProgram`). This file exists because a target

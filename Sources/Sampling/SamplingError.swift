@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// A failure to set up or run sampling: what failed, the errno when a system call
 /// said no, and what the user can do about it.

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import PlatformSupport
 import Sampling
 import Synchronization
 
@@ -53,7 +54,7 @@ final class EBPFAvailability: Sendable {
     }
 
     private func check() {
-        let thread = Thread { [self] in
+        DedicatedThread.start(name: "flametop-doctor") { [self] in
             let verdict = Self.verdict(of: SystemCheck.run())
             let waiters = state.withLock { state in
                 state.verdict = verdict
@@ -64,8 +65,6 @@ final class EBPFAvailability: Sendable {
             }
             for waiter in waiters { waiter.resume(returning: verdict) }
         }
-        thread.name = "flametop-doctor"
-        thread.start()
     }
 
     static func verdict(of check: SystemCheck) -> Verdict {

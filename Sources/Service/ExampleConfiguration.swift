@@ -1,3 +1,4 @@
+import Sampling
 /// The commented profiler.toml `flametop generate-config` writes: every key with
 /// its default, so the file parses back to `ServiceConfiguration()` once the
 /// [grpc_tls] paths point at real files.

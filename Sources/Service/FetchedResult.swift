@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// A session's result as a client received it: the file (folded or pprof, as
 /// `metadata.format` says) put back together from its chunks, the metadata of the

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// An IP address literal the server binds to or a client connects to.
 public struct ListenAddress: Sendable, Equatable {

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// The CPU time and resident memory of this process, from /proc/self.
 struct ProcessUsage: Sendable, Equatable {

@@ -1,6 +1,7 @@
-import Foundation
+import FoundationEssentials
 import GRPCCore
 import GRPCNIOTransportHTTP2
+import SwiftProtobuf
 
 /// A ProfilerService client for `flametop remote` and the tests: the three calls,
 /// with a results stream checked for completeness and put back together.

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import GRPCNIOTransportHTTP2
 import NIOSSL
 

@@ -1,5 +1,7 @@
+import FoundationEssentials
+import Glibc
+import PlatformSupport
 import Sampling
-import Foundation
 import TOMLKit
 
 extension ServiceConfiguration {
@@ -81,8 +83,7 @@ extension ServiceConfiguration {
     }
 
     private static func reason(_ error: Error) -> String {
-        let code = (error as NSError).userInfo[NSUnderlyingErrorKey].map { ($0 as? NSError)?.code ?? 0 } ?? 0
-        return code != 0 ? String(cString: strerror(Int32(code))) : "\(error.localizedDescription)"
+        FileErrorReason.of(error)
     }
 }
 

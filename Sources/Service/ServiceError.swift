@@ -26,7 +26,7 @@ public struct ServiceError: Error, CustomStringConvertible, Sendable, Equatable 
     /// or the host (UNAVAILABLE: no eBPF, no perf events, no privileges).
     init(starting error: SamplingError) {
         // gRPC status messages are one line: join the hint on.
-        let text = error.description.replacingOccurrences(of: "\n", with: "; ")
+        let text = error.description.replacing("\n", with: "; ")
         switch error.kind {
         case .noSuchProcess: self.init(.notFound, text)
         case .kernelThread, .invalidSettings: self.init(.invalidArgument, text)

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import Gzip
 import Pprof
 import Profile

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import SwiftProtobuf
 import Synchronization
 
 /// Assembles GetStatus: health, sessions, eBPF availability, sampling counters

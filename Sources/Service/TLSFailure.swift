@@ -41,7 +41,7 @@ public enum TLSFailure: Sendable, Equatable {
 
     /// `CERTIFICATE_VERIFY_FAILED` out of BoringSSL's `error:1000007d:SSL routines:…:NAME at file:line`.
     private static func reason(in text: String) -> String {
-        guard let routines = text.range(of: "OPENSSL_internal:") else { return text }
+        guard let routines = text.firstRange(of: "OPENSSL_internal:") else { return text }
         let rest = text[routines.upperBound...]
         return String(rest.prefix { $0.isLetter || $0.isNumber || $0 == "_" })
     }

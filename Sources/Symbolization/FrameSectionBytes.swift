@@ -1,3 +1,4 @@
+import CElfutils
 import Synchronization
 
 /// The `.eh_frame` and `.debug_frame` bytes of a file, from its section

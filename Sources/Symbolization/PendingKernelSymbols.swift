@@ -1,4 +1,6 @@
-import Foundation
+import Dispatch
+import FoundationEssentials
+import PlatformSupport
 import Synchronization
 
 /// /proc/kallsyms read and parsed on a thread of its own, started when a session
@@ -9,13 +11,11 @@ final class PendingKernelSymbols: Sendable {
     private let done = DispatchSemaphore(value: 0)
 
     init(path: String) {
-        let thread = Thread { [self] in
+        DedicatedThread.start(name: "flametop-kallsyms") { [self] in
             let loaded = Result { () throws(SymbolizationError) in try KernelSymbols.load(path: path) }
             result.withLock { $0 = loaded }
             done.signal()
         }
-        thread.name = "flametop-kallsyms"
-        thread.start()
     }
 
     /// The symbols, waiting for the load to finish.

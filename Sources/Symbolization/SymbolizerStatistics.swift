@@ -1,3 +1,4 @@
+import Profile
 /// Counters a `Symbolizer` keeps. Frame counts are per address returned (memoised ones
 /// included, inlined frames not counted apart), so they describe the stacks shown, not the
 /// work done.

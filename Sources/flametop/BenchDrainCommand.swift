@@ -1,5 +1,6 @@
 import ArgumentParser
-import Foundation
+import FoundationEssentials
+import PlatformSupport
 import Sampling
 
 /// `make bench` helper: drain time of a counts map (hidden from help).
@@ -18,9 +19,8 @@ struct BenchDrainCommand: ParsableCommand {
             throw CommandFailure(error.description)
         }
         func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
-        print(String(format: "drain %d keys: batch %.0f us (median of %d)%@, key loop %.0f us",
-                     result.keys, median(result.batchMicroseconds), repetitions,
-                     result.batchSupported ? "" : " [batch unsupported: key loop]",
-                     median(result.keyLoopMicroseconds)))
+        print(String(cFormat: "drain %d keys: batch %.0f us (median of %d)", result.keys, median(result.batchMicroseconds), repetitions)
+              + (result.batchSupported ? "" : " [batch unsupported: key loop]")
+              + String(cFormat: ", key loop %.0f us", median(result.keyLoopMicroseconds)))
     }
 }

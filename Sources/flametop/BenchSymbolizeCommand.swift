@@ -1,5 +1,7 @@
 import ArgumentParser
-import Foundation
+import FoundationEssentials
+import Glibc
+import PlatformSupport
 import Profile
 import Symbolization
 
@@ -70,11 +72,12 @@ struct BenchSymbolizeCommand: ParsableCommand {
             let coldTime = chosen.reduce(Duration.zero) { $0 + (coldTimes[$1] ?? .zero) }
             let warmTime = chosen.reduce(Duration.zero) { $0 + (warmTimes[$1] ?? .zero) }
             let referenceTime = chosen.reduce(Duration.zero) { $0 + (referenceTimes[$1] ?? .zero) }
-            print(String(format: "| %@ | %d | %.1f | %.1f | %.2f | %@ | %@ |", Self.basename(file) as NSString, count,
-                         Self.milliseconds(coldTime), Self.milliseconds(warmTime),
-                         Self.milliseconds(warmTime) * 1000 / Double(max(count, 1)),
-                         (compareAddr2line ? String(format: "%.1f", Self.milliseconds(referenceTime)) : "-") as NSString,
-                         (compareAddr2line ? String(format: "%.1f×", referenceTime / warmTime) : "-") as NSString))
+            let numbers = String(cFormat: "%d | %.1f | %.1f | %.2f", count,
+                                 Self.milliseconds(coldTime), Self.milliseconds(warmTime),
+                                 Self.milliseconds(warmTime) * 1000 / Double(max(count, 1)))
+            let reference = compareAddr2line ? String(cFormat: "%.1f", Self.milliseconds(referenceTime)) : "-"
+            let speedup = compareAddr2line ? String(cFormat: "%.1f×", referenceTime / warmTime) : "-"
+            print("| \(Self.basename(file)) | \(numbers) | \(reference) | \(speedup) |")
         }
         for file in files {
             guard let (comparison, addresses) = comparisons[file] else { continue }
@@ -89,7 +92,7 @@ struct BenchSymbolizeCommand: ParsableCommand {
         Double(time.components.seconds) * 1e3 + Double(time.components.attoseconds) / 1e15
     }
 
-    private static func basename(_ path: String) -> String { (path as NSString).lastPathComponent }
+    private static func basename(_ path: String) -> String { path.split(separator: "/").last.map(String.init) ?? path }
 
     /// Two disjoint sets of unique addresses inside the file's executable segments.
     private static func addresses(in file: String, count: Int, generator: inout SplitMix) throws -> ([UInt64], [UInt64]) {
@@ -124,14 +127,21 @@ struct BenchSymbolizeCommand: ParsableCommand {
     /// `eu-addr2line -a -f -i`: per address a `0x…` line, then pairs of lines (function,
     /// `file:line:column`) leaf first; the first function may read `NAME inlined at … in CALLER`.
     private static func runAddr2Line(file: String, addresses: [UInt64]) throws -> [[Addr2LineFrame]] {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/eu-addr2line")
-        process.arguments = ["-a", "-f", "-i", "-e", file] + addresses.map { "0x" + String($0, radix: 16) }
-        let output = Pipe()
-        process.standardOutput = output
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
+        guard !file.contains("'") else { throw CommandFailure("\(file): a path with a single quote cannot be passed to eu-addr2line") }
+        // The addresses go in on stdin: 20,000 of them are more than one argument list holds.
+        let input = try TemporaryAddressList(addresses)
+        defer { input.remove() }
+        guard let pipe = popen("/usr/bin/eu-addr2line -a -f -i -e '\(file)' < '\(input.path)'", "r") else {
+            throw CommandFailure("cannot run eu-addr2line: \(String(cString: strerror(errno)))")
+        }
+        var data: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 65_536)
+        while true {
+            let read = fread(&buffer, 1, buffer.count, pipe)
+            if read == 0 { break }
+            data.append(contentsOf: buffer[..<read])
+        }
+        guard pclose(pipe) == 0 else { throw CommandFailure("eu-addr2line failed on \(file)") }
         var chains: [[Addr2LineFrame]] = []
         var pending: String?
         for line in String(decoding: data, as: UTF8.self).split(separator: "\n") {
@@ -145,7 +155,7 @@ struct BenchSymbolizeCommand: ParsableCommand {
             }
             pending = nil
             var function = name
-            if let inlined = function.range(of: " inlined at ") { function = String(function[..<inlined.lowerBound]) }
+            if let inlined = function.firstRange(of: " inlined at ") { function = String(function[..<inlined.lowerBound]) }
             var parts = line.split(separator: ":", omittingEmptySubsequences: false)
             if parts.count >= 3, Int(parts[parts.count - 1]) != nil, Int(parts[parts.count - 2]) != nil { parts.removeLast() }
             let number = parts.count >= 2 ? Int(parts[parts.count - 1]) : nil
@@ -209,4 +219,19 @@ struct SplitMix: RandomNumberGenerator {
         value = (value ^ (value >> 27)) &* 0x94D0_49BB_1331_11EB
         return value ^ (value >> 31)
     }
+}
+
+/// A file holding one `0x…` address per line, for a child's stdin.
+private struct TemporaryAddressList {
+    let path: String
+
+    init(_ addresses: [UInt64]) throws {
+        path = FileManager.default.temporaryDirectory.appendingPathComponent("flametop-addresses-\(getpid())").path
+        let text = addresses.map { "0x" + String($0, radix: 16) }.joined(separator: "\n") + "\n"
+        do { try text.write(toFile: path, atomically: false, encoding: .utf8) } catch {
+            throw CommandFailure("cannot write \(path): \(FileErrorReason.of(error))")
+        }
+    }
+
+    func remove() { unlink(path) }
 }

@@ -1,5 +1,7 @@
 import ArgumentParser
-import Foundation
+import FoundationEssentials
+import Glibc
+import PlatformSupport
 import Profile
 
 /// `make bench` helper (hidden from help): the time slices' cost. Fills a ring with `--seconds`
@@ -60,13 +62,12 @@ struct BenchTimeSlicesCommand: ParsableCommand {
         times.sort()
         cpuTimes.sort()
         let megabyte = 1024.0 * 1024.0
-        print(String(format: "slices: %d s at %d samples/s, %d unique stacks (%@), %d samples held",
-                     seconds, rate, window.uniqueStacks, groundTruth ? "ground-truth shape" : "synthetic, depth ≤ \(depth)",
-                     Int(window.totalSamples)))
-        print(String(format: "re-aggregate the whole window: %.1f ms wall, %.1f ms CPU (medians of %d; wall min %.1f, max %.1f)",
+        print("slices: \(seconds) s at \(rate) samples/s, \(window.uniqueStacks) unique stacks "
+              + "(\(groundTruth ? "ground-truth shape" : "synthetic, depth ≤ \(depth)")), \(window.totalSamples) samples held")
+        print(String(cFormat: "re-aggregate the whole window: %.1f ms wall, %.1f ms CPU (medians of %d; wall min %.1f, max %.1f)",
                      times[times.count / 2], cpuTimes[cpuTimes.count / 2], repetitions, times[0],
                      times[times.count - 1]))
-        print(String(format: "memory: estimated %.2f MB, resident growth %.2f MB",
+        print(String(cFormat: "memory: estimated %.2f MB, resident growth %.2f MB",
                      Double(slices.estimatedBytes) / megabyte,
                      Double(max(0, residentAfter - residentBefore)) / megabyte))
     }

@@ -1,5 +1,5 @@
 import ArgumentParser
-import Foundation
+import FoundationEssentials
 import Profile
 
 /// `flametop diff BASE NEW`: which functions' shares changed between two folded profiles,
@@ -54,7 +54,7 @@ struct DiffCommand: ParsableCommand {
         let after = try FoldedProfileFile.read(current, processRoots: processRoots)
         if folded {
             let text = DiffFoldedWriter().write(StackDiff(baseline: before, current: after))
-            FileHandle.standardOutput.write(Data(text.utf8))
+            print(text, terminator: "")
             return
         }
         let diff = ProfileDiff(baseline: before, current: after,

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import PlatformSupport
 import Profile
 
 /// The words and layout of `flametop diff`'s table: one line per function, largest change in
@@ -44,8 +45,8 @@ struct DiffTable {
         case .both: break
         }
         let fields = [pad(signed(entry.selfDelta), 7),
-                      pad(String(format: "%.1f%%", entry.currentSelfPercent), 9),
-                      pad(String(format: "%.1f%%", entry.baselineSelfPercent), 9),
+                      pad(String(cFormat: "%.1f%%", entry.currentSelfPercent), 9),
+                      pad(String(cFormat: "%.1f%%", entry.baselineSelfPercent), 9),
                       pad(grouped(entry.currentSelfSamples), 9), pad(grouped(entry.baselineSelfSamples), 9),
                       pad(pValue(entry.selfTest.pValue), 8), " " + mark, pad(verdict, -13),
                       entry.identity.description]
@@ -54,11 +55,11 @@ struct DiffTable {
 
     private func signed(_ points: Double) -> String {
         let rounded = (points * 10).rounded() / 10
-        return rounded == 0 ? "0.0" : String(format: "%+.1f", rounded)
+        return rounded == 0 ? "0.0" : String(cFormat: "%+.1f", rounded)
     }
 
     private func pValue(_ value: Double) -> String {
-        value >= 0.001 ? String(format: "%.3f", value) : (value < 1e-99 ? "<1e-99" : String(format: "%.0e", value))
+        value >= 0.001 ? String(cFormat: "%.3f", value) : (value < 1e-99 ? "<1e-99" : String(cFormat: "%.0e", value))
     }
 
     private func number(_ value: Double) -> String {

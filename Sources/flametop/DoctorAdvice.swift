@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import Sampling
 
 /// The words `doctor` prints under its checks: each fix once (the privileges, BPF and probe
@@ -24,7 +24,7 @@ struct DoctorAdvice {
     /// hint; the fix line says it), on one line.
     static func detail(of item: SystemCheck.Item) -> String {
         var text = item.detail
-        if let hint = text.range(of: "\nhint:") { text = String(text[..<hint.lowerBound]) }
+        if let hint = text.firstRange(of: "\nhint:") { text = String(text[..<hint.lowerBound]) }
         return text.split(whereSeparator: \.isNewline).joined(separator: " ")
     }
 

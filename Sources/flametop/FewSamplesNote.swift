@@ -1,3 +1,4 @@
+import Profile
 import Sampling
 
 /// Why a recording can hold very few samples, for the end-of-run summary: sampling counts

@@ -1,4 +1,6 @@
 import Glibc
+import PlatformSupport
+import Pprof
 import Profile
 
 /// Reads a folded file (or, through `PprofFileLoader`, a pprof file) for `view`. What the path is gets checked before reading — a
@@ -26,12 +28,11 @@ enum FoldedFileLoader {
         let fd = retryingEINTR { open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC) }
         guard fd >= 0 else { throw CommandFailure("\(path) \(openFailure(errno))") }
         defer { close(fd) }
-        var status = stat()
-        guard fstat(fd, &status) == 0 else {
+        guard let status = FileStatus(descriptor: fd) else {
             throw CommandFailure("\(path): cannot stat it: \(String(cString: strerror(errno)))")
         }
-        if let kind = notARegularFile(status.st_mode) { throw CommandFailure("\(path) is \(kind)") }
-        let size = Int(status.st_size)
+        if let kind = notARegularFile(status.mode) { throw CommandFailure("\(path) is \(kind)") }
+        let size = status.size
         guard size <= maximumBytes else {
             throw CommandFailure("""
                 \(path) is \(size >> 20) MiB; `view` reads files up to \(maximumBytes >> 30) GiB \

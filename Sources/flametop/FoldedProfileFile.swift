@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Pprof
 import Profile
 
 /// Reads a folded or pprof file for the commands that compare two (`diff`, `view --baseline`), with

@@ -1,5 +1,6 @@
 import ArgumentParser
-import Foundation
+import FoundationEssentials
+import PlatformSupport
 import Service
 
 struct GenerateConfigCommand: ParsableCommand {
@@ -26,7 +27,7 @@ struct GenerateConfigCommand: ParsableCommand {
         do {
             try ExampleConfiguration.text.write(toFile: output, atomically: true, encoding: .utf8)
         } catch {
-            throw CommandFailure("cannot write \(output): \(error.localizedDescription)")
+            throw CommandFailure("cannot write \(output): \(FileErrorReason.of(error))")
         }
         Console.error("wrote \(output)")
     }

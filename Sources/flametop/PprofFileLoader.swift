@@ -1,6 +1,7 @@
-import Foundation
+import FoundationEssentials
 import Glibc
 import Gzip
+import PlatformSupport
 import Pprof
 import Profile
 
@@ -14,8 +15,7 @@ enum PprofFileLoader {
         let fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
         guard fd >= 0 else { return false }
         defer { close(fd) }
-        var status = stat()
-        guard fstat(fd, &status) == 0, (status.st_mode & S_IFMT) == S_IFREG else { return false }
+        guard let status = FileStatus(descriptor: fd), status.isRegularFile else { return false }
         var head: [UInt8] = [0, 0]
         let got = head.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, 2) }
         return got == 2 && Gzip.isCompressed(head)

@@ -1,6 +1,8 @@
 import ArgumentParser
-import Foundation
+import FoundationEssentials
+import Glibc
 import Logging
+import PlatformSupport
 import Pprof
 import Profile
 import Sampling
@@ -146,7 +148,7 @@ struct RecordCommand: ParsableCommand {
         logger.logLevel = verbose ? .debug : .notice
         let final = session.run { snapshot in
             for decision in snapshot.newUnwindDecisions {
-                logger.debug("unwind decision: \(SamplingWords.decision(decision)) at \(String(format: "%.2f", snapshot.elapsed)) s")
+                logger.debug("unwind decision: \(SamplingWords.decision(decision)) at \(String(cFormat: "%.2f", snapshot.elapsed)) s")
             }
             logger.debug("drain", metadata: [
                 "samples": "\(snapshot.counts.totalSamples)",
@@ -167,7 +169,7 @@ struct RecordCommand: ParsableCommand {
         }
         if let launched = benchLaunchNanoseconds, let first = session.firstSampleDate {
             let milliseconds = first.timeIntervalSince1970 * 1000 - Double(launched) / 1e6
-            Console.error(String(format: "bench: first sample %.1f ms after launch", milliseconds))
+            Console.error(String(cFormat: "bench: first sample %.1f ms after launch", milliseconds))
         }
         let signal = stopSignal.withLock { $0 }.map(SignalWatcher.name)
         var summary = RecordSummary(snapshot: final, outputPath: wrote.isEmpty ? nil : wrote.joined(separator: ", "),
@@ -231,12 +233,10 @@ struct RecordCommand: ParsableCommand {
         var name = "all"
         if case .process(let pid) = target {
             name = (try? String(contentsOfFile: "/proc/\(pid)/comm", encoding: .utf8))?
-                .trimmingCharacters(in: .whitespacesAndNewlines) ?? "pid"
+                .trimmed() ?? "pid"
         }
-        let formatter = DateFormatter()
-        formatter.dateFormat = "yyyyMMdd-HHmmss"
         let safeName = name.map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" ? $0 : "_" }
-        return "flametop-\(String(safeName))-\(pid.map(String.init) ?? "all")-\(formatter.string(from: Date())).folded"
+        return "flametop-\(String(safeName))-\(pid.map(String.init) ?? "all")-\(LocalTimestamp.compact(secondsSince1970: Int(Date().timeIntervalSince1970))).folded"
     }
 }
 

@@ -1,5 +1,6 @@
 import ArgumentParser
-import Foundation
+import FoundationEssentials
+import PlatformSupport
 import Pprof
 import Sampling
 import Service
@@ -71,7 +72,7 @@ struct RemoteResultsCommand: ParsableCommand {
         }
         let meta = fetched.metadata
         Console.error("""
-            flametop: wrote \(file.path): PID \(meta.pid) (\(meta.command)), \(String(format: "%.1f", meta.durationSeconds)) s \
+            flametop: wrote \(file.path): PID \(meta.pid) (\(meta.command)), \(String(cFormat: "%.1f", meta.durationSeconds)) s \
             at \(meta.frequencyHz) Hz (unwind: \(Self.name(meta.unwind))), \(meta.sampleCount) \(meta.countUnit.isEmpty ? "samples" : meta.countUnit), \(meta.uniqueStacks) unique stacks \
             (\(meta.format == .pprof ? "pprof, " : "")\(meta.totalBytes) bytes in \(meta.totalChunks) chunks)
             ended: \(meta.endReason)

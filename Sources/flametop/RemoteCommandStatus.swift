@@ -1,5 +1,6 @@
 import ArgumentParser
-import Foundation
+import FoundationEssentials
+import PlatformSupport
 import Service
 
 struct RemoteStatusCommand: ParsableCommand {
@@ -25,9 +26,9 @@ struct RemoteStatusCommand: ParsableCommand {
             "total samples: \(status.totalSamples)",
             "stack successes: \(status.stackSuccesses)",
             "stack errors: \(status.stackErrors)",
-            String(format: "CPU: %.2f s (%.1f%% of one CPU)", status.cpuSeconds, status.cpuPercent),
+            String(cFormat: "CPU: %.2f s (%.1f%% of one CPU)", status.cpuSeconds, status.cpuPercent),
             "memory (RSS): \(status.memoryRssBytes / 1024) KiB",
-            String(format: "uptime: %.0f s", status.uptimeSeconds),
+            String(cFormat: "uptime: %.0f s", status.uptimeSeconds),
         ]
         print(lines.joined(separator: "\n"))
         if !status.healthy { throw ExitCode(1) }

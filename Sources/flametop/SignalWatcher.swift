@@ -1,4 +1,6 @@
-import Foundation
+import FoundationEssentials
+import Glibc
+import PlatformSupport
 
 /// Turns SIGINT, SIGTERM and SIGHUP into a call in the normal flow: the signals
 /// are blocked in every thread and one thread takes them with sigwait, so no
@@ -13,12 +15,12 @@ enum SignalWatcher {
         sigemptyset(&set)
         for signal in handled { sigaddset(&set, signal) }
         pthread_sigmask(SIG_BLOCK, &set, nil)
-        Foundation.signal(SIGPIPE, SIG_IGN)
+        Glibc.signal(SIGPIPE, SIG_IGN)
     }
 
     /// Starts a thread that calls `onSignal` with each signal that arrives.
     static func watch(_ onSignal: @escaping @Sendable (Int32) -> Void) {
-        let thread = Thread {
+        DedicatedThread.start(name: "flametop-signals") {
             var set = sigset_t()
             sigemptyset(&set)
             for signal in handled { sigaddset(&set, signal) }
@@ -27,8 +29,6 @@ enum SignalWatcher {
                 if sigwait(&set, &received) == 0 { onSignal(received) }
             }
         }
-        thread.name = "flametop-signals"
-        thread.start()
     }
 
     static func name(_ signal: Int32) -> String {

@@ -1,5 +1,7 @@
 import ArgumentParser
-import Foundation
+import FoundationEssentials
+import Glibc
+import PlatformSupport
 import Profile
 import Symbolization
 
@@ -25,8 +27,7 @@ struct SymbolOptions: ParsableArguments {
     func validate() throws {
         guard dwarfMemory >= 0 else { throw ValidationError("--dwarf-memory must be 0 (no limit) or more MB") }
         for directory in debugDir {
-            var isDirectory: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
+            guard let status = FileStatus(path: directory), status.isDirectory else {
                 throw ValidationError("--debug-dir \(directory) is not a directory")
             }
         }

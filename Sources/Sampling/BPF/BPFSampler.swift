@@ -1,7 +1,8 @@
 import BPFObject
 import CLibbpf
 import CProfilerABI
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// The loaded sampler program: open → configure rodata → size maps → load →
 /// attach, as four visible steps (libbpf-tools' profile.c pattern). Owned by one

@@ -1,6 +1,7 @@
 import CLibbpf
 import CProfilerABI
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// Measures how long draining a counts map of `keys` entries takes, with the
 /// batch API and with the key-loop fallback (for `make bench`). The map is the

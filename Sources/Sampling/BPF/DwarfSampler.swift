@@ -1,7 +1,8 @@
 import BPFObject
 import CLibbpf
 import CProfilerABI
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// The loaded DWARF-mode program (bpf/unwind.bpf.c) and its ring buffer: open →
 /// configure rodata → size maps → load, like `BPFSampler`; instead of attaching,

@@ -1,5 +1,6 @@
 import CLibbpf
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// One BPF object embedded in the binary, with its one perf_event program: open →
 /// configure .rodata → size maps → load → attach (libbpf-tools' profile.c steps),

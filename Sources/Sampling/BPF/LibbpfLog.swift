@@ -1,5 +1,6 @@
 import CLibbpf
-import Foundation
+import FoundationEssentials
+import PlatformSupport
 import Synchronization
 
 /// Keeps libbpf's recent diagnostic lines (verifier output, feature probes) so an
@@ -17,7 +18,7 @@ enum LibbpfLog {
         guard first else { return }
         ft_libbpf_set_line_sink { level, line in
             guard let line, level <= Int32(LIBBPF_INFO.rawValue) else { return }
-            LibbpfLog.append(String(cString: line).trimmingCharacters(in: .newlines))
+            LibbpfLog.append(String(cString: line).trimmed(where: \.isNewline))
         }
     }
 

@@ -1,7 +1,8 @@
 import BPFObject
 import CLibbpf
 import CProfilerABI
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// The loaded off-CPU program (bpf/offcpu.bpf.c) on tp_btf/sched_switch: open →
 /// configure .rodata → size maps → load → attach, like `BPFSampler`. Its counts

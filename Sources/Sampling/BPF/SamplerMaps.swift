@@ -1,6 +1,7 @@
 import CLibbpf
 import CProfilerABI
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// File descriptors of the sampler's maps and the operations user space does on
 /// them: flip the active buffer, drain counts, read and free stacks, sum counters.

@@ -1,4 +1,6 @@
-import Foundation
+import FoundationEssentials
+import Glibc
+import PlatformSupport
 
 /// The effective capabilities of this process, from /proc/self/status `CapEff`.
 public struct Capabilities: Sendable {
@@ -17,7 +19,7 @@ public struct Capabilities: Sendable {
     public static func current() -> Capabilities {
         guard let text = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
               let line = text.split(separator: "\n").first(where: { $0.hasPrefix("CapEff:") }),
-              let value = UInt64(line.dropFirst("CapEff:".count).trimmingCharacters(in: .whitespaces), radix: 16)
+              let value = UInt64(line.dropFirst("CapEff:".count).trimmed(), radix: 16)
         else { return Capabilities(effective: 0) }
         return Capabilities(effective: value)
     }

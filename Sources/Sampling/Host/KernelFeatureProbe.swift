@@ -1,5 +1,6 @@
 import CLibbpf
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// Run-time probes for kernel features newer than flametop's 5.3 floor.
 enum KernelFeatureProbe {

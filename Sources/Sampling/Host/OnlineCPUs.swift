@@ -1,4 +1,6 @@
-import Foundation
+import FoundationEssentials
+import Glibc
+import PlatformSupport
 
 /// The CPUs perf events can be opened on, from /sys/devices/system/cpu/online
 /// (a list like `0-3,6`); falls back to sysconf when sysfs is not mounted.
@@ -14,7 +16,7 @@ enum OnlineCPUs {
     /// Parses the kernel's CPU list format; nil when malformed.
     static func parse(_ text: String) -> [Int32]? {
         var cpus: [Int32] = []
-        for part in text.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: ",") {
+        for part in text.trimmed().split(separator: ",") {
             let bounds = part.split(separator: "-")
             guard let low = Int32(bounds[0]) else { return nil }
             let high = bounds.count > 1 ? Int32(bounds[1]) : low

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import PlatformSupport
 
 /// What a PID names, from /proc/PID/status: a process, a thread of another process (its
 /// /proc entry exists although `ls /proc` does not list it), a zombie, or nothing. A
@@ -19,9 +20,9 @@ public enum ProcessIDKind: Equatable, Sendable {
         var state: Character?
         for line in status.split(separator: "\n") {
             if line.hasPrefix("Tgid:") {
-                processID = Int32(line.dropFirst(5).trimmingCharacters(in: .whitespaces))
+                processID = Int32(line.dropFirst(5).trimmed())
             } else if line.hasPrefix("State:") {
-                state = line.dropFirst(6).trimmingCharacters(in: .whitespaces).first
+                state = line.dropFirst(6).trimmed().first
             }
         }
         if state == "Z" || state == "X" { return .zombie }

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import PlatformSupport
 
 /// Kernel settings flametop reports and reasons about.
 public enum Sysctl {
@@ -10,6 +11,6 @@ public enum Sysctl {
 
     static func integer(_ path: String) -> Int? {
         guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return nil }
-        return Int(text.trimmingCharacters(in: .whitespacesAndNewlines))
+        return Int(text.trimmed())
     }
 }

@@ -1,5 +1,6 @@
 import CLibbpf
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// What `flametop doctor` reports: each requirement of eBPF profiling probed on
 /// this kernel, with a verdict and the fix for what fails.

@@ -1,5 +1,5 @@
 import CLibbpf
-import Foundation
+import FoundationEssentials
 
 /// The process a session profiles: validated up front (it exists, it is not a
 /// kernel thread) and watched for exit through a pidfd (Linux 5.3), or by

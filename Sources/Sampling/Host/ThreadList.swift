@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// The threads of a process, from /proc/PID/task.
 enum ThreadList {

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 import Profile
 
 /// A file written under a temporary name in its final directory and renamed into

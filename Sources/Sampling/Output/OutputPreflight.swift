@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// Checks, before sampling starts, that a profile can be written where it is to go: the
 /// path is not empty, its directory exists, takes new files and has room for a small file.
@@ -75,7 +76,7 @@ public enum OutputPreflight {
             let fields = line.split(separator: " ")
             guard fields.count >= 3 else { continue }
             // Mount points escape spaces as \040 (fstab(5)).
-            let point = fields[1].replacingOccurrences(of: "\\040", with: " ")
+            let point = String(fields[1].replacing("\\040", with: " "))
             let isPrefix = point == "/" || resolved == point || resolved.hasPrefix(point + "/")
             if isPrefix, point.count >= (best?.point.count ?? -1) { best = (point, String(fields[2])) }
         }

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// A temporary file `.NAME.tmp-XXXXXX` beside where the output goes, held under an
 /// exclusive flock for as long as it is open: that lock is how the next run tells a live

@@ -1,5 +1,6 @@
 import CLibbpf
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// A counter descriptor used to wake a thread blocked in poll from another thread.
 final class EventFD: @unchecked Sendable {

@@ -1,4 +1,6 @@
-import Foundation
+import Dispatch
+import FoundationEssentials
+import PlatformSupport
 
 /// Opens a session's perf events on a thread of its own while the caller loads the
 /// BPF program. The first perf event on a system where none is open waits ~9 ms in
@@ -15,7 +17,7 @@ final class PerfEventOpener: @unchecked Sendable {
 
     init(_ events: PerfEventSet, open: @escaping @Sendable (PerfEventSet) throws(SamplingError) -> Void) {
         self.events = events
-        let thread = Thread { [self] in
+        DedicatedThread.start(name: "flametop-perf-open") { [self] in
             do throws(SamplingError) {
                 try open(self.events)
             } catch {
@@ -23,8 +25,6 @@ final class PerfEventOpener: @unchecked Sendable {
             }
             finished.signal()
         }
-        thread.name = "flametop-perf-open"
-        thread.start()
     }
 
     /// Waits for the opening thread; rethrows what it threw.

@@ -1,5 +1,6 @@
 import CLibbpf
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// The cpu-clock sampling events the BPF program hangs off: one per CPU, or one
 /// per thread of the target with `inherit` so threads started later are covered.

@@ -1,5 +1,7 @@
 import CLibbpf
-import Foundation
+import FoundationEssentials
+import Glibc
+import PlatformSupport
 
 /// Gets the kernel's slow step for per-thread perf events out of the way while the
 /// process is still starting. The first such event on a system with none open waits
@@ -12,7 +14,7 @@ public enum PerfSchedulerWarmup {
     /// Starts the warm-up in the background; failures are ignored (the real events
     /// report their own errors).
     public static func begin() {
-        let thread = Thread {
+        DedicatedThread.start(name: "flametop-perf-warmup") {
             var attr = perf_event_attr()
             attr.type = UInt32(PERF_TYPE_SOFTWARE.rawValue)
             attr.size = UInt32(MemoryLayout<perf_event_attr>.size)
@@ -24,7 +26,5 @@ public enum PerfSchedulerWarmup {
             let fd = ft_perf_event_open(&attr, 0, -1, -1, UInt(PERF_FLAG_FD_CLOEXEC))
             if fd >= 0 { close(fd) }
         }
-        thread.name = "flametop-perf-warmup"
-        thread.start()
     }
 }

@@ -1,4 +1,6 @@
-import Foundation
+import Dispatch
+import FoundationEssentials
+import PlatformSupport
 import Synchronization
 
 /// The one runner of sessions: a ProfilingSession sampling on a thread of its
@@ -59,9 +61,7 @@ public final class BackgroundSession: Sendable {
     }
 
     private static func spawn(_ body: @escaping @Sendable () -> Void) {
-        let thread = Thread(block: body)
-        thread.name = "flametop-session"
-        thread.start()
+        DedicatedThread.start(name: "flametop-session", body)
     }
 
     /// The latest snapshot (the final one once sampling ended).

@@ -1,6 +1,7 @@
 import CLibbpf
 import CProfilerABI
-import Foundation
+import FoundationEssentials
+import Glibc
 import Profile
 import Synchronization
 

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import Profile
 
 /// The part of a session that turns drains into a profile: it drains every

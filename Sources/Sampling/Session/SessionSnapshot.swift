@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import Profile
 
 /// An immutable picture of a session, published after each drain. Views, the

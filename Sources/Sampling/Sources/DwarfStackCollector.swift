@@ -1,6 +1,6 @@
 import CLibbpf
 import CProfilerABI
-import Foundation
+import FoundationEssentials
 import Profile
 import Symbolization
 import Synchronization

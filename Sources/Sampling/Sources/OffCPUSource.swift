@@ -1,5 +1,6 @@
-import Foundation
 import CProfilerABI
+import FoundationEssentials
+import Glibc
 import Profile
 
 /// Off-CPU time by stack (bpf/offcpu.bpf.c): the kernel adds each block of at

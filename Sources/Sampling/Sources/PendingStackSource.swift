@@ -1,4 +1,6 @@
-import Foundation
+import Dispatch
+import FoundationEssentials
+import PlatformSupport
 
 /// A stack source loaded on a thread of its own: under `auto`, the DWARF
 /// program loads (and is verified) while sampling has already begun, so the
@@ -11,13 +13,11 @@ final class PendingStackSource: @unchecked Sendable {
     /// `load` runs on the new thread; what it touches must be safe to use from there.
     init(load: @escaping () throws(SamplingError) -> StackSource) {
         let box = LoadBox(load)
-        let thread = Thread { [self] in
+        DedicatedThread.start(name: "flametop-load") { [self] in
             let loaded = Result { () throws(SamplingError) in try box.load() }
             result = loaded
             done.signal()
         }
-        thread.name = "flametop-load"
-        thread.start()
     }
 
     /// The source (waiting for the load); hands it over once.

@@ -1,4 +1,7 @@
-import Foundation
+import Dispatch
+import FoundationEssentials
+import Glibc
+import PlatformSupport
 import Synchronization
 
 /// Two threads between the DWARF program's ring buffer and the profile. One
@@ -25,7 +28,7 @@ final class RingConsumer: @unchecked Sendable {
     /// collector's unwinder only by the unwinding thread.
     init(sampler: DwarfSampler, queue: UnwindQueue, collector: DwarfStackCollector) {
         let ring = Ring(sampler)
-        let ringThread = Thread { [self] in
+        DedicatedThread.start(name: "flametop-ring") { [self] in
             while consuming.load(ordering: .relaxed) {
                 if ring.sampler.consume() == 0 { usleep(Self.interval) }
             }
@@ -33,8 +36,7 @@ final class RingConsumer: @unchecked Sendable {
             ring.sampler.consume()
             ringDone.signal()
         }
-        ringThread.name = "flametop-ring"
-        let unwindThread = Thread { [self] in
+        DedicatedThread.start(name: "flametop-unwind") { [self] in
             while true {
                 // Read before taking: a stop seen here means the ring thread's
                 // last records are already queued, so this take is the last.
@@ -46,9 +48,6 @@ final class RingConsumer: @unchecked Sendable {
             }
             unwindDone.signal()
         }
-        unwindThread.name = "flametop-unwind"
-        ringThread.start()
-        unwindThread.start()
     }
 
     /// Stops the ring thread after a last consume, then the unwinder after it

@@ -1,5 +1,6 @@
 import CProfilerABI
-import Foundation
+import FoundationEssentials
+import Glibc
 import Profile
 
 /// What the assembler needs from a symbolizer. Addresses arrive leaf first, as

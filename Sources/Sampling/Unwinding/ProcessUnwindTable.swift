@@ -1,6 +1,6 @@
 import CLibbpf
 import CProfilerABI
-import Foundation
+import FoundationEssentials
 
 /// Where the session writes per-process unwinding decisions: the kernel's
 /// ft_process_unwind map, which the BPF programs read for every sample, or an

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import Sampling
 
 /// A `GET /debug/pprof/profile?seconds=N[&pid=P][&hz=F]` request, checked against the
@@ -65,18 +65,11 @@ struct ScrapeRequest: Equatable {
 
     /// `a=1&b=2` into a dictionary (percent-decoded; the first of a repeated key wins).
     private static func parameters(_ query: String) -> [String: String] {
+        // Forms write a space as "+"; URLComponents decodes only "%XX".
+        let items = URLComponents(string: "?" + query.replacing("+", with: "%20"))?.queryItems ?? []
         var result: [String: String] = [:]
-        for pair in query.split(separator: "&") {
-            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            let key = decoded(parts[0]), value = parts.count > 1 ? decoded(parts[1]) : ""
-            if result[key] == nil { result[key] = value }
-        }
+        for item in items where result[item.name] == nil { result[item.name] = item.value ?? "" }
         return result
-    }
-
-    private static func decoded(_ text: Substring) -> String {
-        let plus = text.replacingOccurrences(of: "+", with: " ")
-        return plus.removingPercentEncoding ?? plus
     }
 }
 

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import PlatformSupport
 import Profile
 import Sampling
 
@@ -16,12 +17,12 @@ struct ProfileAutosave {
     /// samples. Returns an error message on failure.
     mutating func save(_ snapshot: SessionSnapshot, options: FoldedWriter.Options = FoldedWriter.Options()) -> String? {
         guard snapshot.generation != savedGeneration, snapshot.counts.totalSamples > 0 else { return nil }
-        let directory = (path as NSString).deletingLastPathComponent
+        let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true,
                                                     attributes: [.posixPermissions: 0o700])
         } catch {
-            return "cannot create \(directory): \(error.localizedDescription)"
+            return "cannot create \(directory): \(FileErrorReason.of(error))"
         }
         // Thread roots merged, as `record` writes without --per-thread.
         if let error = FoldedExport.write(snapshot.counts.mergingThreads(), to: path, options: options) { return error }

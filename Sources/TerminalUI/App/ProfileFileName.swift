@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import PlatformSupport
 import Profile
 import Sampling
 
@@ -17,12 +18,7 @@ enum ProfileFileName {
 
     /// Local time as `YYYYmmdd-HHMMSS`.
     static func timestamp(_ date: Date) -> String {
-        var seconds = time_t(date.timeIntervalSince1970.rounded(.down))
-        var parts = tm()
-        localtime_r(&seconds, &parts)
-        func two(_ value: Int32) -> String { value < 10 ? "0\(value)" : "\(value)" }
-        return "\(parts.tm_year + 1900)\(two(parts.tm_mon + 1))\(two(parts.tm_mday))-"
-            + "\(two(parts.tm_hour))\(two(parts.tm_min))\(two(parts.tm_sec))"
+        LocalTimestamp.compact(secondsSince1970: Int(date.timeIntervalSince1970.rounded(.down)))
     }
 
     /// Keeps names safe as one path component in any shell.

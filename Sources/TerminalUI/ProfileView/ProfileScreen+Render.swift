@@ -1,3 +1,4 @@
+import PlatformSupport
 import Profile
 import Sampling
 
@@ -101,7 +102,7 @@ extension ProfileScreen {
             }
             let gap = Double(snapshot.statistics.longestDrainGapMicroseconds) / 1e6
             if gap >= Double(snapshot.settings.drainIntervalMilliseconds) / 1000 + RecordSummary.starvedLag {
-                second.append((String(format: "drains fell behind (%.1f s): host starved", gap), .warning))
+                second.append((String(cFormat: "drains fell behind (%.1f s): host starved", gap), .warning))
             }
             if let memory = snapshot.memory, !memory.degraded.isEmpty {
                 let names = memory.degraded.map(\.rawValue).joined(separator: ", ")

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import PlatformSupport
 import Profile
 import Sampling
 
@@ -9,8 +10,8 @@ public enum OffCPUWords {
     public static func time(microseconds: UInt64) -> String {
         let value = Double(microseconds)
         if value < 1000 { return "\(microseconds) µs" }
-        if value < 1_000_000 { return String(format: "%.1f ms", value / 1000) }
-        return String(format: "%.2f s", value / 1_000_000)
+        if value < 1_000_000 { return String(cFormat: "%.1f ms", value / 1000) }
+        return String(cFormat: "%.2f s", value / 1_000_000)
     }
 
     /// What a count is, for the summary's first line and the status line.

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import PlatformSupport
 import Profile
 import Sampling
 
@@ -35,13 +36,13 @@ public struct RecordSummary {
         let mode = snapshot.settings.mode
         switch mode {
         case .cpu:
-            lines.append(String(format: "flametop: recorded %@ for %.1f s at %d Hz: %llu samples, %d unique stacks",
-                                what, snapshot.elapsed, snapshot.settings.frequency,
+            lines.append("flametop: recorded \(what) for " + String(cFormat: "%.1f s at %d Hz: %llu samples, %d unique stacks",
+                                snapshot.elapsed, snapshot.settings.frequency,
                                 counts.totalSamples, stacksWritten ?? counts.uniqueStacks))
         case .off, .wall:
-            lines.append(String(format: "flametop: recorded %@ for %.1f s: %@ of %@ time, %d unique stacks (folded counts are microseconds)",
-                                what, snapshot.elapsed, OffCPUWords.time(microseconds: counts.totalSamples),
-                                mode == .off ? "off-CPU" : "wall-clock", stacksWritten ?? counts.uniqueStacks))
+            lines.append("flametop: recorded \(what) for " + String(cFormat: "%.1f s: ", snapshot.elapsed)
+                         + "\(OffCPUWords.time(microseconds: counts.totalSamples)) of \(mode == .off ? "off-CPU" : "wall-clock") time, "
+                         + "\(stacksWritten ?? counts.uniqueStacks) unique stacks (folded counts are microseconds)")
             lines.append(OffCPUWords.summary(snapshot.statistics.offCPU,
                                              thresholdMicroseconds: snapshot.settings.offCPUThresholdMicroseconds))
         }
@@ -61,9 +62,9 @@ public struct RecordSummary {
                 let module = stat.identity.module.map { $0.hasPrefix("[") ? "  \($0)" : "  [\($0)]" } ?? ""
                 let suffix = stat.identity.kind == .kernel ? " [k]" : ""
                 let location = stat.location.map { "  \($0)" } ?? ""
-                let amount = mode == .cpu ? String(format: "%8llu", stat.selfSamples)
+                let amount = mode == .cpu ? String(cFormat: "%8llu", stat.selfSamples)
                     : OffCPUWords.time(microseconds: stat.selfSamples).leftPadded(to: 10)
-                lines.append(String(format: "  %5.1f%%  %5.1f%%  ", stat.selfPercent, stat.totalPercent)
+                lines.append(String(cFormat: "  %5.1f%%  %5.1f%%  ", stat.selfPercent, stat.totalPercent)
                              + amount + "  " + stat.identity.function + suffix + module + location)
             }
         }
@@ -92,7 +93,7 @@ public struct RecordSummary {
         let share = Double(coverage.counted) / coverage.expected
         guard share < Self.coverageFloor else { return nil }
         let perTask = snapshot.settings.eventScope != .perCPU
-        return String(format: "samples short: %llu of the ~%.0f the target's %.2f s of CPU should give at %d Hz (%.0f%%)",
+        return String(cFormat: "samples short: %llu of the ~%.0f the target's %.2f s of CPU should give at %d Hz (%.0f%%)",
                       coverage.counted, coverage.expected, snapshot.targetCPUSeconds ?? 0, snapshot.settings.frequency,
                       share * 100)
             + (perTask ? ": per-thread events miss much of a process that forks or switches constantly; "
@@ -104,10 +105,10 @@ public struct RecordSummary {
         let gap = Double(snapshot.statistics.longestDrainGapMicroseconds) / 1e6
         let interval = Double(snapshot.settings.drainIntervalMilliseconds) / 1000
         guard gap >= interval + Self.starvedLag else { return nil }
-        var text = String(format: "drains fell behind: %.1f s between two (one every %.1f s expected): "
+        var text = String(cFormat: "drains fell behind: %.1f s between two (one every %.1f s expected): "
                           + "the host is starved (flametop got too little CPU)", gap, interval)
         if let asked = snapshot.settings.duration, snapshot.elapsed > Double(asked) + 0.5 {
-            text += String(format: "; sampling ran %.1f s of the %d s asked, all of it in the profile", snapshot.elapsed, asked)
+            text += String(cFormat: "; sampling ran %.1f s of the %d s asked, all of it in the profile", snapshot.elapsed, asked)
         }
         return text
     }

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import PlatformSupport
 import Profile
 import Sampling
 
@@ -92,7 +93,7 @@ public enum SamplingWords {
     public static func memory(_ report: MemoryReport) -> String {
         func megabytes(_ bytes: Int) -> String {
             if bytes >= 10 << 20 { return "\(bytes >> 20) MB" }
-            if bytes >= 1 << 20 { return String(format: "%.1f MB", Double(bytes) / 1048576) }
+            if bytes >= 1 << 20 { return String(cFormat: "%.1f MB", Double(bytes) / 1048576) }
             return "\(max(1, bytes >> 10)) KB"
         }
         let parts: [String] = MemoryBudget.Category.allCases.compactMap { category in
