@@ -57,6 +57,11 @@ struct {
  * with one map update per drain. Global data costs no helper call to read. */
 __u32 ft_active_buffer = 0;
 
+/* When the first sample of the target was admitted (bpf_ktime_get_ns, CLOCK_MONOTONIC):
+ * `make bench` times start → first sample from the kernel's side. In .data, not .bss,
+ * because user space rewrites the whole .bss on every drain. */
+__u64 ft_first_sample_ns SEC(".data") = 0;
+
 /* Slot 0: the DWARF program (bpf/unwind.bpf.c), inserted by user space once
  * that object is loaded. Empty when DWARF unwinding is unavailable: the tail
  * call then fails and the sample is counted with frame pointers. */
@@ -175,6 +180,8 @@ int ft_sample(struct bpf_perf_event_data *ctx)
     if (!ft_admit(counters->values, ft_cfg.target_tgid, tgid, tid,
                   FT_SAMPLES_SEEN, FT_SAMPLES_IDLE, FT_SAMPLES_FILTERED))
         return 0;
+    if (ft_first_sample_ns == 0)
+        ft_first_sample_ns = bpf_ktime_get_ns();
 
     if (ft_cfg.flags & FT_FLAG_PER_PROCESS_UNWIND) {
         __u32 mode = ft_cfg.default_mode;

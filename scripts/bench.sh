@@ -133,14 +133,14 @@ printf '\n## Time slices\n'
 "$FLAMETOP" bench-slices --stacks 10000 --seconds 600 --rate 99
 "$FLAMETOP" bench-slices --stacks 10000 --seconds 600 --rate 198
 
-# The live UI's own cost: the profile screen at 120×40, redrawn every 0.5 s from live
-# snapshots, for 20 s (this includes sampling, draining and symbolizing: an upper bound).
+# The live UI's own cost: the profile screen at 120×40 without history, redrawn every 0.5 s
+# from live snapshots, for 20 s (this includes sampling, draining and symbolizing: an upper bound).
 printf '\n## Live UI cost\n'
 for rate in $RATES; do
     "$work/gt" 40 >/dev/null &
     target=$!
     tmux -L "flametop-bench-$$" -f /dev/null new-session -d -x 120 -y 40 \
-        "LANG=C.UTF-8 $FLAMETOP --pid $target -F $rate"
+        "LANG=C.UTF-8 $FLAMETOP --pid $target -F $rate --history 0"
     sleep 4
     ui=$(pgrep -n -x flametop)
     read -r u1 s1 < <(awk '{print $14, $15}' /proc/"$ui"/stat)
@@ -152,6 +152,9 @@ for rate in $RATES; do
     printf 'profile screen 120x40 at %s Hz: %.2f%% of one core over 20 s, peak RSS %.1f MB\n' "$rate" \
         "$(echo "100 * (($u2 - $u1) + ($s2 - $s1)) / $(getconf CLK_TCK) / 20" | bc -l)" "$(echo "$rss / 1024" | bc -l)"
 done
+
+# Footprint: binary size, start → first sample vs bpftrace.
+FLAMETOP="$FLAMETOP" bash scripts/bench-startup.sh
 
 # Symbolization (DWARF names, lines, inlined frames) against `eu-addr2line -f -i` on the
 # same unique addresses: cold (nothing indexed) and warm (modules indexed, new addresses).

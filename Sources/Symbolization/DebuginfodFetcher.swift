@@ -64,8 +64,10 @@ public final class DebuginfodFetcher: Sendable {
     }
 
     private static func fetch(buildID: String, timeLimit: Duration) -> Status {
-        guard let client = debuginfod_begin() else { return .unavailable(errno: ENOMEM) }
-        defer { debuginfod_end(client) }
+        // ELIBACC: "cannot access a needed shared library", the errno for a missing libdebuginfod1.
+        guard let library = DebuginfodLibrary.shared else { return .unavailable(errno: ELIBACC) }
+        guard let client = library.begin() else { return .unavailable(errno: ENOMEM) }
+        defer { library.end(client) }
         let deadline = UnsafeMutablePointer<timespec>.allocate(capacity: 1)
         defer { deadline.deallocate() }
         clock_gettime(CLOCK_MONOTONIC, deadline)
@@ -76,10 +78,10 @@ public final class DebuginfodFetcher: Sendable {
             deadline.pointee.tv_sec += 1
             deadline.pointee.tv_nsec -= 1_000_000_000
         }
-        debuginfod_set_user_data(client, deadline)
+        library.setUserData(client, deadline)
         // Called while the transfer runs (debuginfod.h): a non-zero answer stops it.
-        debuginfod_set_progressfn(client) { client, _, _ in
-            guard let deadline = debuginfod_get_user_data(client)?.assumingMemoryBound(to: timespec.self) else { return 0 }
+        library.setProgress(client) { client, _, _ in
+            guard let deadline = DebuginfodLibrary.shared?.getUserData(client)?.assumingMemoryBound(to: timespec.self) else { return 0 }
             var now = timespec()
             clock_gettime(CLOCK_MONOTONIC, &now)
             let late = now.tv_sec > deadline.pointee.tv_sec
@@ -90,7 +92,7 @@ public final class DebuginfodFetcher: Sendable {
         // Length 0: the id is given as a hex string.
         let fd = buildID.withCString { id in
             id.withMemoryRebound(to: UInt8.self, capacity: buildID.utf8.count) {
-                debuginfod_find_debuginfo(client, $0, 0, &path)
+                library.findDebuginfo(client, $0, 0, &path)
             }
         }
         guard fd >= 0 else { return .unavailable(errno: -fd) }

@@ -93,6 +93,7 @@ struct RecordCommand: ParsableCommand {
     }
 
     func run() throws {
+        let runStarted = Date()
         SignalWatcher.blockSignals()
         let target: SessionSettings.Target = pid.map { .process(pid: $0) } ?? .allProcesses
         var settings = try sampling.settings(target: target, duration: duration)
@@ -167,9 +168,12 @@ struct RecordCommand: ParsableCommand {
             if let path = saved.path { wrote.append(path) }
             failed = failed || saved.problem != nil
         }
-        if let launched = benchLaunchNanoseconds, let first = session.firstSampleDate {
-            let milliseconds = first.timeIntervalSince1970 * 1000 - Double(launched) / 1e6
-            Console.error(String(cFormat: "bench: first sample %.1f ms after launch", milliseconds))
+        if let launched = benchLaunchNanoseconds {
+            // Launch → run(): the runtime's start and the argument parser, before any of ours.
+            let run = runStarted.timeIntervalSince1970 * 1000 - Double(launched) / 1e6
+            let first = session.firstSampleDate.map { String(cFormat: "%.1f", $0.timeIntervalSince1970 * 1000 - Double(launched) / 1e6) }
+            Console.error("bench: first sample \(first ?? "none") ms after launch, run() began "
+                          + String(cFormat: "%.1f ms after launch", run))
         }
         let signal = stopSignal.withLock { $0 }.map(SignalWatcher.name)
         var summary = RecordSummary(snapshot: final, outputPath: wrote.isEmpty ? nil : wrote.joined(separator: ", "),

@@ -158,5 +158,6 @@ extension SamplerMaps {
         self.stacks = stacks
         self.bss = bss
         self.counters = counters
+        data = nil
     }
 }

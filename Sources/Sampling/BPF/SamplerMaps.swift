@@ -29,15 +29,33 @@ struct SamplerMaps {
         self.stacks = stacks
         counters = try fd("ft_counters")
         var bssMap: OpaquePointer?
+        var dataMap: OpaquePointer?
         var cursor: OpaquePointer? = nil
         while let map = bpf_object__next_map(object, cursor) {
-            if String(cString: bpf_map__name(map)).hasSuffix(".bss") { bssMap = map }
+            let name = String(cString: bpf_map__name(map))
+            if name.hasSuffix(".bss") { bssMap = map }
+            if name.hasSuffix(".data") { dataMap = map }
             cursor = map
         }
         guard let bssMap, bpf_map__value_size(bssMap) == UInt32(MemoryLayout<UInt32>.size) else {
             throw SamplingError(.system, operation: "find the .bss section (ft_active_buffer) of the BPF object")
         }
         bss = bpf_map__fd(bssMap)
+        guard let dataMap, bpf_map__value_size(dataMap) == UInt32(MemoryLayout<UInt64>.size) else {
+            throw SamplingError(.system, operation: "find the .data section (ft_first_sample_ns) of the BPF object")
+        }
+        data = bpf_map__fd(dataMap)
+    }
+
+    /// The .data map: its single variable is `ft_first_sample_ns` (nil for the off-CPU object).
+    let data: Int32?
+
+    /// CLOCK_MONOTONIC nanoseconds of the target's first admitted sample; nil before it.
+    func firstSampleMonotonicNanoseconds() -> UInt64? {
+        var key: UInt32 = 0
+        var value: UInt64 = 0
+        guard let data, bpf_map_lookup_elem(data, &key, &value) == 0, value != 0 else { return nil }
+        return value
     }
 
     /// Points the program at buffer `index` for all samples from now on (writes

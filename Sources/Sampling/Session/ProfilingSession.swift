@@ -20,7 +20,8 @@ public final class ProfilingSession: @unchecked Sendable {
     public var usesBatchDrain: Bool { framePointers.usesBatchDrain }
     /// How the perf events were opened, after `.automatic` was resolved.
     public let eventScope: SessionSettings.EventScope
-    /// When the first sample was counted (only with `settings.measureFirstSample`).
+    /// When the BPF program admitted the target's first sample, by the kernel's clock
+    /// (only with `settings.measureFirstSample`, once the session has ended).
     public private(set) var firstSampleDate: Date?
 
     private let events = PerfEventSet()
@@ -101,7 +102,8 @@ public final class ProfilingSession: @unchecked Sendable {
         do {
             sampler = try BPFSampler(configuration: .init(
                 targetTGID: targetTGID, userStacks: settings.userStacks, kernelStacks: settings.kernelStacks,
-                countsCapacity: settings.maxUniqueStacksPerDrain, stackMapEntries: settings.stackMapEntries,
+                countsCapacity: settings.maxUniqueStacksPerDrain,
+                stackMapEntries: settings.stackMapEntries(cpus: OnlineCPUs.list().count),
                 defaultMode: policy.defaultMode))
             framePointers = FramePointerSource(sampler: sampler, symbolizer: symbolizer, rootByProcess: rootByProcess,
                                                marksIncompleteStacks: settings.unwind == .auto,
@@ -207,7 +209,6 @@ public final class ProfilingSession: @unchecked Sendable {
         } catch {
             return finish(state: .failed(error.description), startDate: startDate, elapsed: 0)
         }
-        if settings.measureFirstSample && settings.mode.samplesCPU { waitForFirstSample() }
         targetCPUAtStart = target.flatMap { ProcessStat.read(pid: $0.pid)?.cpuSeconds }
 
         var nextDrain = start + drainInterval(interval, since: start, clock: clock)
@@ -276,23 +277,13 @@ public final class ProfilingSession: @unchecked Sendable {
 
     private func finish(state: SessionSnapshot.State, startDate: Date, elapsed: Double) -> SessionSnapshot {
         events.closeAll()
+        if settings.measureFirstSample { firstSampleDate = framePointers.firstSampleDate() }
         engine.close()
         pendingDwarf?.discard()
         if let target {
             symbolizer.forget(pid: target.pid)
         }
         return publish(state: state, startDate: startDate, elapsed: elapsed)
-    }
-
-    private func waitForFirstSample() {
-        let giveUp = Date().addingTimeInterval(2)
-        while Date() < giveUp {
-            if framePointers.samplesSeen > 0 {
-                firstSampleDate = Date()
-                return
-            }
-            usleep(50)
-        }
     }
 
     private enum WaitEvent { case timeout, wakeup, targetExited }
@@ -321,6 +312,7 @@ public final class ProfilingSession: @unchecked Sendable {
         let sampler = try OffCPUSampler(configuration: .init(
             targetTGID: targetTGID, userStacks: settings.userStacks, kernelStacks: settings.kernelStacks,
             thresholdNanoseconds: UInt64(settings.offCPUThresholdMicroseconds) * 1000,
+            // Off-CPU stacks come per context switch, not per tick: the full size.
             countsCapacity: settings.maxUniqueStacksPerDrain, stackMapEntries: settings.stackMapEntries,
             taskEntries: targetTGID == 0 ? offCPUTaskEntries.allProcesses : offCPUTaskEntries.process))
         return OffCPUSource(sampler: sampler, symbolizer: symbolizer, rootByProcess: rootByProcess,

@@ -53,7 +53,8 @@ public struct SessionSettings: Sendable, Equatable {
     public var eventScope: EventScope = .automatic
     /// Capacity of each counts map (unique (pid, tid, stacks) per drain interval).
     public var maxUniqueStacksPerDrain = 16_384
-    /// Capacity of each stacks map (unique stacks per drain interval).
+    /// Most entries of each stacks map (unique stacks per drain interval); a one-process
+    /// session sizes its maps below this (`stackMapEntries(cpus:)`).
     public var stackMapEntries = 16_384
     /// How user stacks are walked; the TUI switches it and restarts the session.
     public var unwind: UnwindMode = .auto
@@ -79,6 +80,16 @@ public struct SessionSettings: Sendable, Equatable {
     /// the ring's data pages twice into flametop and they become resident as the
     /// ring wraps, so the size is paid twice in RSS: at 99 Hz the 256 KB floor
     /// instead of 2 MB saves ~3.5 MB.
+    /// Entries of each stacks map for this session. The kernel preallocates them (1 KB each,
+    /// two maps): 16,384 entries are 32 MB and 5 ms of the start. One process cannot have more
+    /// unique stacks per drain than it has samples, so it gets room for 2 s of samples on every
+    /// CPU (4 drains late); a system-wide session keeps the full size.
+    public func stackMapEntries(cpus: Int) -> Int {
+        guard case .process = target else { return stackMapEntries }
+        let samples = max(frequency * max(cpus, 1) * 2, 1024)
+        return min(1 << (Int.bitWidth - (samples - 1).leadingZeroBitCount), stackMapEntries)
+    }
+
     public func ringBufferBytes(cpus: Int) -> Int {
         if let ringBufferBytes { return ringBufferBytes }
         // Sized for the default copy: a grown copy fills it faster, but the consumer

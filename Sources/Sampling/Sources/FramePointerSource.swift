@@ -1,4 +1,6 @@
 import CProfilerABI
+import FoundationEssentials
+import PlatformSupport
 import Profile
 
 /// Stacks walked by the kernel with frame pointers (bpf/profile.bpf.c): counted
@@ -111,7 +113,11 @@ final class FramePointerSource: StackSource {
     func close() {}
 
     /// Samples the program has seen (for the time to the first sample).
-    var samplesSeen: UInt64 { sampler.maps.readCounters()[Int(FT_SAMPLES_SEEN.rawValue)] }
+    /// The wall-clock time of the target's first sample, from the program's CLOCK_MONOTONIC stamp.
+    func firstSampleDate() -> Date? {
+        guard let first = sampler.maps.firstSampleMonotonicNanoseconds() else { return nil }
+        return Date().addingTimeInterval(-Double(MonotonicClock.nanoseconds() &- first) / 1e9)
+    }
 
     private func apply(_ totals: [UInt64], to statistics: inout SamplingStatistics) {
         func value(_ counter: ft_counter) -> UInt64 {
