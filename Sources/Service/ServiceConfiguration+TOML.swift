@@ -11,7 +11,7 @@ extension ServiceConfiguration {
                              baseDirectory: String? = nil) throws(ConfigurationError) -> ServiceConfiguration {
         if let line = headerWithoutKey(in: text) {
             throw ConfigurationError(key: source, message: "line \(line): a table header needs a name, like [server]",
-                                     hint: "the sections are \(Self.sections.map { "[\($0)]" }.joined(separator: ", "))")
+                                     hint: "the sections are \(Self.sectionList)")
         }
         let root: TOMLTable
         do {
@@ -23,8 +23,12 @@ extension ServiceConfiguration {
         }
         var configuration = ServiceConfiguration()
         var reader = TableReader(base: baseDirectory)
-        let sectionList = Self.sections.map { "[\($0)]" }.joined(separator: ", ")
+        let sectionList = Self.sectionList
         for key in root.keys.sorted() {
+            if key == "trigger" {
+                // [[trigger]]: an array of tables, read once the limits they are checked against are known.
+                continue
+            }
             guard Self.sections.contains(key) else {
                 throw ConfigurationError(key: key, message: "unknown section or key", hint: "the sections are \(sectionList)")
             }
@@ -38,6 +42,9 @@ extension ServiceConfiguration {
             case "symbols": try reader.read(section, key, into: &configuration.symbols)
             default: try reader.read(section, key, into: &configuration.profiler)
             }
+        }
+        if let triggers = root["trigger"] {
+            configuration.triggers = try reader.readTriggers(triggers, limits: configuration.profiler)
         }
         return configuration
     }
@@ -55,7 +62,12 @@ extension ServiceConfiguration {
         return try parse(toml: text, source: path, baseDirectory: directory)
     }
 
-    static let sections = ["server", "grpc_tls", "profiler", "http", "symbols"]
+    static let sections = ["server", "grpc_tls", "profiler", "http", "symbols", "trigger"]
+
+    /// "[server], …, [[trigger]]" for hints.
+    static var sectionList: String {
+        sections.map { $0 == "trigger" ? "[[trigger]]" : "[\($0)]" }.joined(separator: ", ")
+    }
 
     /// The first line (1-based) holding a `[` or `[[` header whose key starts with neither
     /// a bare-key character nor a quote. toml++ (TOMLKit 0.6, toml.hpp:15481) asserts on
@@ -87,7 +99,7 @@ extension ServiceConfiguration {
 }
 
 /// Reads one section's keys with type and range checks.
-private struct TableReader {
+struct TableReader {
     let base: String?
 
     mutating func read(_ table: TOMLTable, _ section: String,
@@ -142,7 +154,7 @@ private struct TableReader {
     }
 
     /// An array of strings.
-    private func strings(_ value: TOMLValueConvertible, _ key: String) throws(ConfigurationError) -> [String] {
+    func strings(_ value: TOMLValueConvertible, _ key: String) throws(ConfigurationError) -> [String] {
         guard let array = value.array else {
             throw ConfigurationError(key: key, message: "must be an array of strings, not \(Self.typeName(value)) (\(value.debugDescription))")
         }
@@ -176,7 +188,7 @@ private struct TableReader {
         }
     }
 
-    private func forEachKey(_ table: TOMLTable, _ section: String, known: [String],
+    func forEachKey(_ table: TOMLTable, _ section: String, known: [String],
                             _ body: (String, TOMLValueConvertible) throws(ConfigurationError) -> Void) throws(ConfigurationError) {
         for key in table.keys.sorted() {
             guard known.contains(key), let value = table[key] else {
@@ -187,7 +199,7 @@ private struct TableReader {
         }
     }
 
-    private func unwindMode(_ value: TOMLValueConvertible, _ key: String) throws(ConfigurationError) -> SessionSettings.UnwindMode {
+    func unwindMode(_ value: TOMLValueConvertible, _ key: String) throws(ConfigurationError) -> SessionSettings.UnwindMode {
         let choices = SessionSettings.UnwindMode.allCases.map { "\"\($0.rawValue)\"" }.joined(separator: ", ")
         guard let text = value.string, let mode = SessionSettings.UnwindMode(rawValue: text) else {
             throw ConfigurationError(key: key, message: "must be one of \(choices) (got \(value.debugDescription))")
@@ -198,7 +210,7 @@ private struct TableReader {
         return mode
     }
 
-    private func integer(_ value: TOMLValueConvertible, _ key: String,
+    func integer(_ value: TOMLValueConvertible, _ key: String,
                          in range: ClosedRange<Int>) throws(ConfigurationError) -> Int {
         guard let number = value.int else {
             throw ConfigurationError(key: key, message: "must be an integer, not \(Self.typeName(value)) (\(value.debugDescription))")
@@ -209,7 +221,7 @@ private struct TableReader {
         return number
     }
 
-    private func string(_ value: TOMLValueConvertible, _ key: String) throws(ConfigurationError) -> String {
+    func string(_ value: TOMLValueConvertible, _ key: String) throws(ConfigurationError) -> String {
         guard let text = value.string else {
             throw ConfigurationError(key: key, message: "must be a string, not \(Self.typeName(value)) (\(value.debugDescription))")
         }
@@ -218,7 +230,7 @@ private struct TableReader {
     }
 
     /// "an integer", "a boolean": the value's TOML type as a wrong-type message says it.
-    private static func typeName(_ value: TOMLValueConvertible) -> String {
+    static func typeName(_ value: TOMLValueConvertible) -> String {
         switch value.type {
         case .int: "an integer"
         case .double: "a float"
@@ -230,7 +242,7 @@ private struct TableReader {
         }
     }
 
-    private func resolved(_ path: String) -> String {
+    func resolved(_ path: String) -> String {
         guard let base, !path.hasPrefix("/") else { return path }
         return URL(fileURLWithPath: base).appendingPathComponent(path).standardizedFileURL.path
     }

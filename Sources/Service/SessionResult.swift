@@ -29,6 +29,8 @@ public struct SessionResult: Sendable {
     /// The gzipped pprof file `flametop record --format pprof` writes, or why it could
     /// not be made (zlib out of memory).
     public var pprof: Result<[UInt8], PprofFailure>
+    /// Set when a trigger rule started the session.
+    public var trigger: TriggerCause?
 
     public struct PprofFailure: Error, Sendable, Equatable {
         public var reason: String
