@@ -82,6 +82,19 @@ import Testing
         }
     }
 
+    /// The example's commented rule, uncommented, is a rule with the defaults it shows.
+    @Test func theExampleRuleParses() throws {
+        let lines = ExampleConfiguration.text.split(separator: "\n", omittingEmptySubsequences: false)
+        guard let start = lines.firstIndex(of: "# [[trigger]]") else {
+            Issue.record("the example has no commented [[trigger]] block")
+            return
+        }
+        let block = lines[start...].prefix { $0.hasPrefix("# ") }.filter { !$0.hasPrefix("# The session") }
+            .map { $0.dropFirst(2) }.joined(separator: "\n")
+        let parsed = try ServiceConfiguration.parse(toml: block)
+        #expect(parsed.triggers == [TriggerRule(name: "api-hot", match: .command("api-server"), cpuPercent: 80, unwind: .auto)])
+    }
+
     @Test func errorsSayWhatToWrite() {
         #expect {
             _ = try ServiceConfiguration.parse(toml: "[[trigger]]\nname = \"a\"\ncomm = \"a-very-long-command\"\ncpu_percent = 5")
