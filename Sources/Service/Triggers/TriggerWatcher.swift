@@ -11,6 +11,8 @@ final class TriggerWatcher: Sendable {
     private let registry: SessionRegistry
     private let history: (any PreTriggerHistory)?
     private let interval: Duration
+    /// The time of a round (tests give their own instants).
+    private let now: @Sendable () -> ContinuousClock.Instant
     private let logger: Logger
     private let state: Mutex<State>
 
@@ -32,11 +34,13 @@ final class TriggerWatcher: Sendable {
     static let defaultInterval = Duration.seconds(1)
 
     init(rules: [TriggerRule], registry: SessionRegistry, history: (any PreTriggerHistory)? = nil,
-         interval: Duration = defaultInterval, procRoot: String = "/proc", logger: Logger) {
+         interval: Duration = defaultInterval, procRoot: String = "/proc",
+         now: @escaping @Sendable () -> ContinuousClock.Instant = { .now }, logger: Logger) {
         self.rules = rules
         self.registry = registry
         self.history = history
         self.interval = interval
+        self.now = now
         self.logger = logger
         state = Mutex(State(evaluator: TriggerEvaluator(rules: rules), reader: ProcessCPUReader(rules: rules, procRoot: procRoot),
                             outcomes: Array(repeating: Outcome(), count: rules.count)))
@@ -53,7 +57,7 @@ final class TriggerWatcher: Sendable {
 
     /// One round: read the processes, decide, start what fired.
     func tick() async {
-        let now = ContinuousClock.now
+        let now = now()
         let decisions = state.withLock { state in
             state.evaluator.observe(state.reader.read(at: now), at: now)
         }
@@ -99,7 +103,7 @@ final class TriggerWatcher: Sendable {
 
     /// Each rule and what it has done, for GetStatus.
     func status() -> [TriggerStatus] {
-        let now = ContinuousClock.now
+        let now = now()
         return state.withLock { state in
             rules.enumerated().map { index, rule in
                 let counters = state.evaluator.counters[index], outcome = state.outcomes[index]
