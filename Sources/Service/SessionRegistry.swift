@@ -130,8 +130,9 @@ public final class SessionRegistry: Sendable {
             throw refusal
         }
         let snapshot = profiling.snapshot()
-        session.markRunning(profiling, command: snapshot.targetName, startedAt: snapshot.startedAt)
         let stopNow = state.withLock { state in
+            // Under the registry's lock, so a listing sees a session running and counted at once.
+            session.markRunning(profiling, command: snapshot.targetName, startedAt: snapshot.startedAt)
             state.ended.sessionsStarted += 1
             return state.shuttingDown
         }
@@ -153,11 +154,15 @@ public final class SessionRegistry: Sendable {
     }
 
     /// Every session held now, sampling or with a kept result, oldest first; at most
-    /// `limit` (the newest), and how many more there were.
+    /// `limit` (the newest), and how many more there were. A session still starting (its
+    /// BPF programs loading) is not listed yet: it has no command or start time.
     public func sessions(limit: Int = 256) -> (listed: [SessionSummary], notListed: Int) {
         let held = state.withLock { state in
             Self.deleteExpired(&state, now: .now, logger: logger)
-            return Array(state.sessions.values)
+            return state.sessions.values.filter { session in
+                if case .starting = session.phase { return false }
+                return true
+            }
         }
         let all = held.map(SessionSummary.init).sorted { ($0.startedAt, $0.id) < ($1.startedAt, $1.id) }
         return (Array(all.suffix(limit)), max(0, all.count - limit))

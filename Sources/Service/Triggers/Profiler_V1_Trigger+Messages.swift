@@ -49,14 +49,3 @@ extension Profiler_V1_TriggerInfo {
         lastSessionID = status.lastSessionID
     }
 }
-
-extension ProcessMatch: CustomStringConvertible {
-    /// "pid 1234", "comm nginx", "cgroup /system.slice/app.service".
-    public var description: String {
-        switch self {
-        case .pid(let pid): "pid \(pid)"
-        case .command(let name): "comm \(name)"
-        case .cgroup(let path): "cgroup \(path)"
-        }
-    }
-}

@@ -77,7 +77,8 @@ final class TriggerWatcher: Sendable {
         let firedAt = Date()
         let cause = TriggerCause(rule: rule.name, pid: firing.pid, command: firing.command, cpuPercent: firing.cpuPercent,
                                  hotSeconds: ProcessCPUReader.seconds(firing.hotFor), firedAt: firedAt)
-        let seed = history?.seed(pid: firing.pid, seconds: rule.durationSeconds, before: firedAt, mode: rule.mode)
+        // The seconds before the firing worth having are those the process was hot.
+        let seed = history?.seed(pid: firing.pid, seconds: Int(cause.hotSeconds.rounded(.up)), before: firedAt, mode: rule.mode)
         logger.info("trigger fired", metadata: [
             "rule": "\(rule.name)", "pid": "\(firing.pid)", "command": "\(firing.command)",
             "cpu_percent": "\(String(format: "%.1f", firing.cpuPercent))",
