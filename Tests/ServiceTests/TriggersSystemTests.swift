@@ -87,6 +87,51 @@ extension ServiceSystemTests {
             }
         }
 
+        /// The commands as an operator runs them: `serve -c` with a [[trigger]] in its TOML,
+        /// `remote status` showing the triggered session, `remote results --trigger` saving it.
+        @Test(.needsRoot) func remoteCommandsShowAndFetchATriggeredSession() async throws {
+            let certificates = try TestCertificates.make()
+            let directory = try TemporaryDirectory()
+            defer { certificates.remove(); directory.remove() }
+            let workload = try Workloads.start(try Workloads.build("late_hot", in: directory, output: "late-hot"), arguments: ["1"])
+            defer { workload.terminate() }
+            let rule = """
+                [[trigger]]
+                name = "late"
+                comm = "late-hot"
+                cpu_percent = 50
+                for_seconds = 1
+                duration_seconds = 1
+                frequency_hz = 199
+                """
+            let serve = try ServeProcess.start(toml: ServeProcess.toml(certificates, extra: rule), in: directory)
+            defer { serve.process.terminate() }
+            let binary = try FlametopBinary.path
+            let remote = serve.remoteArguments(certificates)
+
+            let ended = await eventually(timeout: 20) { serve.process.stderr.contains("session ended") }
+            try #require(ended, "the rule never started a session that ended:\n\(serve.process.stderr)")
+            let status = try Command.run([binary, "remote", "status"] + remote, timeout: 30)
+            #expect(status.status == 0, "\(status.stderr)")
+            #expect(status.stdout.contains("PID \(workload.pid) (late-hot), cpu, 1 s at 199 Hz"), "\(status.stdout)")
+            #expect(status.stdout.contains("triggered by late ("), "\(status.stdout)")
+            #expect(status.stdout.contains("trigger late: comm late-hot above 50% CPU for 1 s (cool-down 300 s, at most 4 an hour)"),
+                    "\(status.stdout)")
+            #expect(status.stdout.contains("  fired 1 (1 in the last hour)"), "\(status.stdout)")
+
+            let output = directory.file("late.folded")
+            let fetched = try Command.run([binary, "remote", "results"] + remote + ["--trigger", "late", "-o", output], timeout: 30)
+            #expect(fetched.status == 0, "\(fetched.stderr)")
+            #expect(fetched.stderr.contains("triggered by late: PID \(workload.pid) (late-hot) at "), "\(fetched.stderr)")
+            let text = (try? String(contentsOfFile: output, encoding: .utf8)) ?? ""
+            #expect(text.contains("late_hot_spin"), "\(text)")
+
+            let unknown = try Command.run([binary, "remote", "results"] + remote + ["--trigger", "other", "-o", output], timeout: 30)
+            #expect(unknown.status != 0, "\(unknown.stdout)")
+            #expect(unknown.stderr.contains("no session held was started by trigger \"other\" (held sessions were started by: late)"),
+                    "\(unknown.stderr)")
+        }
+
         static func waitForOutput(_ process: RunningProcess, _ text: String, timeout: Double) async -> Bool {
             let deadline = ContinuousClock.now + .seconds(timeout)
             while ContinuousClock.now < deadline {
