@@ -12,19 +12,30 @@ public struct PprofMetadata: Sendable, Equatable {
     public var labels: SampleLabels
     /// Free text tools show with the profile (`go tool pprof -top` prints them first).
     public var comments: [String]
+    /// What the counts are: samples (on-CPU), or microseconds off-CPU or of wall-clock time.
+    public var kind: PprofValueKind
 
     public init(frequency: Double, timeNanos: Int64 = 0, durationNanos: Int64 = 0,
-                labels: SampleLabels = SampleLabels(), comments: [String] = []) {
+                labels: SampleLabels = SampleLabels(), comments: [String] = [],
+                kind: PprofValueKind = .cpuSamples) {
         self.frequency = frequency
         self.timeNanos = timeNanos
         self.durationNanos = durationNanos
         self.labels = labels
         self.comments = comments
+        self.kind = kind
     }
 
     /// Nanoseconds of CPU time one sample stands for.
     public var periodNanos: Int64 {
         frequency > 0 ? Int64((1e9 / frequency).rounded()) : 0
+    }
+
+    /// The profile's `period`, in its period type's unit: the sampling period for CPU and
+    /// wall profiles (wall's on-CPU half is sampled at the frequency), and for off-CPU
+    /// profiles, which are not sampled, the resolution of their counts (1 µs).
+    public var period: Int64 {
+        kind == .offCPUMicroseconds ? PprofValueKind.nanosecondsPerMicrosecond : periodNanos
     }
 }
 

@@ -9,7 +9,9 @@ import SwiftProtobuf
 /// profile's default, else `samples` when there is one (a CPU profile's sample count),
 /// else the last (pprof's own default). A location's lines become frames, the last line
 /// the function and those before it inlined into it; frames in the `[kernel.kallsyms]`
-/// mapping are kernel frames.
+/// mapping are kernel frames. Off-CPU and wall profiles (`off_cpu`/`wall` in nanoseconds,
+/// as flametop writes them) come back in microseconds, the unit of their folded files, so
+/// `view` shows a profile's pprof and folded files with the same counts.
 public struct PprofReader: Sendable {
     /// When to put a `.process` root (the `comm` label) above each stack.
     public enum ProcessRoots: Sendable, Equatable {
@@ -26,6 +28,9 @@ public struct PprofReader: Sendable {
         /// The sample type the counts are (`samples`/`count`, `cpu`/`nanoseconds`, `alloc_space`/`bytes`, …).
         public var sampleType: String
         public var sampleUnit: String
+        /// What the counts are when the sample type is one flametop writes (nil: another
+        /// tool's type, counts as the file holds them).
+        public var kind: PprofValueKind?
         /// Period type and period (cpu/nanoseconds and 1e9 / Hz for a CPU profile).
         public var periodType: String
         public var periodUnit: String
@@ -64,6 +69,9 @@ public struct PprofReader: Sendable {
         }
         let types = try profile.sampleType.map { (type) throws(PprofError) in (try string(type.type), try string(type.unit)) }
         let valueIndex = try chooseValue(types: types.map(\.0), defaultType: try string(profile.defaultSampleType))
+        let kind = PprofValueKind(sampleType: types[valueIndex].0, unit: types[valueIndex].1)
+        // Time kinds are written as µs × 1000; rounding keeps another tool's sub-µs values honest.
+        let divisor: Int64 = kind?.countsTime == true ? PprofValueKind.nanosecondsPerMicrosecond : 1
 
         let mappings = try mappingTable(profile, string: string)
         let functions = try functionTable(profile, string: string)
@@ -108,9 +116,10 @@ public struct PprofReader: Sendable {
                     .flatMap { Int($0.str) }.flatMap { strings.indices.contains($0) ? strings[$0] : nil }
                 thread = ThreadLabel(pid: Int32(truncatingIfNeeded: pid), tid: Int32(truncatingIfNeeded: tid), name: name)
             }
-            counts.add(Stack(frames, thread: thread), count: UInt64(value))
+            let count = value / divisor + (value % divisor >= (divisor + 1) / 2 && divisor > 1 ? 1 : 0)
+            counts.add(Stack(frames, thread: thread), count: UInt64(count))
         }
-        return Contents(counts: counts, sampleType: types[valueIndex].0, sampleUnit: types[valueIndex].1,
+        return Contents(counts: counts, sampleType: types[valueIndex].0, sampleUnit: types[valueIndex].1, kind: kind,
                         periodType: try string(profile.periodType.type), periodUnit: try string(profile.periodType.unit),
                         period: profile.period, timeNanos: profile.timeNanos, durationNanos: profile.durationNanos,
                         comments: try profile.comment.map { (index) throws(PprofError) in try string(index) })

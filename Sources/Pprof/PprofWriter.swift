@@ -6,7 +6,8 @@ import SwiftProtobuf
 /// itself; files and HTTP answers gzip them (`Gzip.compress`), as the ecosystem expects.
 ///
 /// - Sample types `samples/count` and `cpu/nanoseconds` (count × period), the period
-///   `cpu/nanoseconds` 1e9 / Hz.
+///   `cpu/nanoseconds` 1e9 / Hz; off-CPU and wall profiles (counts in µs) one sample type,
+///   `off_cpu/nanoseconds` or `wall/nanoseconds` (see `PprofValueKind`).
 /// - One location per address (and mapping), its inlined frames as lines, leaf first.
 ///   Frames without an address (read from a folded file, markers) get a location per
 ///   distinct group of frames instead.
@@ -22,7 +23,8 @@ public struct PprofWriter: Sendable {
         self.metadata = metadata
     }
 
-    public static let sampleTypes: [(type: String, unit: String)] = [("samples", "count"), ("cpu", "nanoseconds")]
+    /// The sample types of an on-CPU profile.
+    public static let sampleTypes: [(type: String, unit: String)] = PprofValueKind.cpuSamples.sampleTypes
 
     /// The serialized profile (not compressed).
     public func encode(_ counts: StackCounts) throws(PprofError) -> [UInt8] {
@@ -38,10 +40,13 @@ public struct PprofWriter: Sendable {
     public func profile(_ counts: StackCounts) -> Perftools_Profiles_Profile {
         var builder = Builder(kernelMapping: Self.kernelMapping(in: counts))
         var profile = Perftools_Profiles_Profile()
+        let kind = metadata.kind
         let period = metadata.periodNanos
-        profile.sampleType = Self.sampleTypes.map { builder.valueType($0.type, $0.unit) }
-        profile.periodType = builder.valueType("cpu", "nanoseconds")
-        profile.period = period
+        // No default_sample_type: pprof's tools then show the last type (cpu time, as for Go's CPU profiles).
+        let types = kind.sampleTypes
+        profile.sampleType = types.map { builder.valueType($0.type, $0.unit) }
+        profile.periodType = builder.valueType(kind.periodType.type, kind.periodType.unit)
+        profile.period = metadata.period
         profile.timeNanos = metadata.timeNanos
         profile.durationNanos = metadata.durationNanos
         profile.comment = metadata.comments.map { builder.strings.index($0) }
@@ -49,9 +54,14 @@ public struct PprofWriter: Sendable {
         for (stack, count) in Self.ordered(counts) {
             var sample = Perftools_Profiles_Sample()
             sample.locationID = builder.locations(of: stack)
-            let samples = Int64(clamping: count)
-            let (nanoseconds, overflow) = samples.multipliedReportingOverflow(by: period)
-            sample.value = [samples, overflow ? .max : nanoseconds]
+            let units = Int64(clamping: count)
+            if kind.countsTime {
+                let (nanoseconds, overflow) = units.multipliedReportingOverflow(by: PprofValueKind.nanosecondsPerMicrosecond)
+                sample.value = [overflow ? .max : nanoseconds]
+            } else {
+                let (nanoseconds, overflow) = units.multipliedReportingOverflow(by: period)
+                sample.value = [units, overflow ? .max : nanoseconds]
+            }
             var labels = metadata.labels
             if let root = stack.frames.first, root.kind == .process { labels.comm = root.function }
             if let thread = stack.thread {

@@ -53,9 +53,10 @@ public enum ExampleConfiguration {
 
             [http]
             # Go's pprof HTTP interface for Parca and Grafana Alloy's pyroscope.scrape:
-            #   GET /debug/pprof/profile?seconds=N[&pid=P][&hz=F] answers the gzipped
-            #   pprof after N seconds (without pid: every process). The same mTLS as
-            #   gRPC ([grpc_tls]), the same [profiler] limits. Off unless port is set.
+            #   GET /debug/pprof/profile?seconds=N[&pid=P][&hz=F][&mode=cpu|off|wall]
+            #   answers the gzipped pprof after N seconds (without pid: every process;
+            #   mode as record --mode, default cpu). The same mTLS as gRPC ([grpc_tls]),
+            #   the same [profiler] limits. Off unless port is set.
             # port = 6060
             # bind_address = "0.0.0.0"   # default: [server] bind_address
 
@@ -67,6 +68,30 @@ public enum ExampleConfiguration {
             # the service asks none unless they are named here.
             # debuginfod_urls = ["https://debuginfod.debian.net"]
             # debuginfod_cache = "/var/cache/flametop/debuginfod"   # default: libdebuginfod's
+
+            # [[trigger]]: the service profiles a process by itself when it is hot.
+            # Each rule matches processes by one of pid, comm (the command name, as
+            # `ps -o comm` shows it, at most 15 bytes) or cgroup (a path as in
+            # /proc/PID/cgroup; processes in cgroups below it match too). When one has
+            # used more than cpu_percent of a CPU (100 = one CPU busy, all its threads
+            # together) for for_seconds, a session starts, under the [profiler] limits
+            # like a client's; GetStatus lists it with the rule, and
+            # `flametop remote results --trigger NAME` fetches it. After firing, the
+            # rule waits cool_down_seconds, and fires at most max_per_hour times an
+            # hour (suppressed firings are counted in GetStatus). Repeat the block for
+            # more rules; names must differ.
+            # [[trigger]]
+            # name = "api-hot"
+            # comm = "api-server"          # or: pid = 1234, or: cgroup = "/system.slice/api.service"
+            # cpu_percent = 80             # above 0; a process on 4 CPUs can reach 400
+            # for_seconds = \(TriggerRule.Defaults.forSeconds)          # \(TriggerRule.Limits.forSeconds.lowerBound)–\(TriggerRule.Limits.forSeconds.upperBound)
+            # cool_down_seconds = \(TriggerRule.Defaults.coolDownSeconds)   # \(TriggerRule.Limits.coolDownSeconds.lowerBound)–\(TriggerRule.Limits.coolDownSeconds.upperBound)
+            # max_per_hour = \(TriggerRule.Defaults.maxPerHour)          # \(TriggerRule.Limits.maxPerHour.lowerBound)–\(TriggerRule.Limits.maxPerHour.upperBound)
+            # The session: as StartProfiling's fields, within the [profiler] limits.
+            # duration_seconds = \(TriggerRule.Defaults.durationSeconds)
+            # frequency_hz = \(TriggerRule.Defaults.frequencyHz)
+            # mode = "cpu"                 # "cpu", "off" or "wall", as record --mode
+            # unwind = "auto"              # default: [profiler] unwind; off/wall: "fp" only
 
             """
     }

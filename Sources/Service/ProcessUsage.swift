@@ -12,12 +12,8 @@ struct ProcessUsage: Sendable, Equatable {
     }
 
     private static func cpuSeconds() -> Double {
-        guard let text = try? String(contentsOfFile: "/proc/self/stat", encoding: .utf8),
-              let close = text.lastIndex(of: ")") else { return 0 }
-        // After "pid (comm)": state is field 3, utime and stime are fields 14 and 15 (proc(5)).
-        let fields = text[text.index(after: close)...].split(separator: " ")
-        guard fields.count > 12, let user = Double(fields[11]), let system = Double(fields[12]) else { return 0 }
-        return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
+        guard let stat = ProcStat.read("self") else { return 0 }
+        return Double(stat.cpuTicks) / ProcStat.ticksPerSecond
     }
 
     private static func residentBytes() -> UInt64 {

@@ -11,6 +11,7 @@ struct ProfilerEndpoint: Profiler_V1_ProfilerService.SimpleServiceProtocol {
     let registry: SessionRegistry
     let availability: EBPFAvailability
     let status: StatusReporter
+    let triggers: TriggerWatcher?
     let chunker: ResultChunker
     let logger: Logger
 
@@ -72,7 +73,7 @@ struct ProfilerEndpoint: Profiler_V1_ProfilerService.SimpleServiceProtocol {
 
     func getStatus(request: Profiler_V1_GetStatusRequest,
                    context: ServerContext) async throws -> Profiler_V1_GetStatusResponse {
-        await status.report(registry: registry, availability: availability)
+        await status.report(registry: registry, availability: availability, triggers: triggers)
     }
 
     /// Waits for the session's result while the RPC lasts. gRPC ends a call whose
@@ -146,6 +147,7 @@ struct ProfilerEndpoint: Profiler_V1_ProfilerService.SimpleServiceProtocol {
             $0.format = format == .pprof ? .pprof : .folded
             $0.mode = Profiler_V1_ProfileMode(result.mode)
             $0.countUnit = result.mode.countUnit
+            if let trigger = result.trigger { $0.trigger = Profiler_V1_TriggerCause(trigger) }
         }
     }
 

@@ -14,6 +14,8 @@ public final class ProfilerServer: Sendable {
     private let registry: SessionRegistry
     /// The HTTP scrape endpoint ([http] port), when configured.
     private let scrape: ScrapeServer?
+    /// The `[[trigger]]` rules' watcher, when there are rules.
+    private let triggers: TriggerWatcher?
     private let status: StatusReporter
     private let availability = EBPFAvailability()
     private let logger: Logger
@@ -37,7 +39,9 @@ public final class ProfilerServer: Sendable {
             transportSecurity: security)
         registry = SessionRegistry(limits: configuration.profiler, symbols: configuration.symbols, logger: logger)
         status = StatusReporter(version: version, maxConcurrentSessions: configuration.profiler.maxConcurrentSessions)
-        let endpoint = ProfilerEndpoint(registry: registry, availability: availability, status: status,
+        triggers = configuration.triggers.isEmpty ? nil
+            : TriggerWatcher(rules: configuration.triggers, registry: registry, logger: logger)
+        let endpoint = ProfilerEndpoint(registry: registry, availability: availability, status: status, triggers: triggers,
                                         chunker: ResultChunker(maxBytes: configuration.profiler.chunkSizeBytes),
                                         logger: logger)
         server = GRPCServer(transport: transport, services: [endpoint])
@@ -93,7 +97,7 @@ public final class ProfilerServer: Sendable {
     }
 
     private func serve(onListening: @escaping @Sendable (_ host: String, _ port: Int) -> Void) async throws {
-        enum Finished { case served, listening, graceExpired, sweeperStopped }
+        enum Finished { case served, listening, graceExpired, sweeperStopped, watcherStopped }
         try await withThrowingTaskGroup(of: Finished.self) { group in
             group.addTask {
                 try await self.server.serve()
@@ -115,9 +119,15 @@ public final class ProfilerServer: Sendable {
                 while (try? await Task.sleep(for: .seconds(1))) != nil { self.registry.deleteExpiredResults() }
                 return .sweeperStopped
             }
+            if let triggers = self.triggers {
+                group.addTask {
+                    await triggers.run()
+                    return .watcherStopped
+                }
+            }
             while let finished = try await group.next() {
                 switch finished {
-                case .listening, .sweeperStopped: continue
+                case .listening, .sweeperStopped, .watcherStopped: continue
                 case .served:
                     logger.info("server stopped")
                 case .graceExpired:

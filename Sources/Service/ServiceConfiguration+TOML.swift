@@ -13,7 +13,7 @@ extension ServiceConfiguration {
                              baseDirectory: String? = nil) throws(ConfigurationError) -> ServiceConfiguration {
         if let line = headerWithoutKey(in: text) {
             throw ConfigurationError(key: source, message: "line \(line): a table header needs a name, like [server]",
-                                     hint: "the sections are \(Self.sections.map { "[\($0)]" }.joined(separator: ", "))")
+                                     hint: "the sections are \(Self.sectionList)")
         }
         let root: TOMLTable
         do {
@@ -25,8 +25,12 @@ extension ServiceConfiguration {
         }
         var configuration = ServiceConfiguration()
         var reader = TableReader(base: baseDirectory)
-        let sectionList = Self.sections.map { "[\($0)]" }.joined(separator: ", ")
+        let sectionList = Self.sectionList
         for key in root.keys.sorted() {
+            if key == "trigger" {
+                // [[trigger]]: an array of tables, read once the limits they are checked against are known.
+                continue
+            }
             guard Self.sections.contains(key) else {
                 throw ConfigurationError(key: key, message: "unknown section or key", hint: "the sections are \(sectionList)")
             }
@@ -40,6 +44,9 @@ extension ServiceConfiguration {
             case "symbols": try reader.read(section, key, into: &configuration.symbols)
             default: try reader.read(section, key, into: &configuration.profiler)
             }
+        }
+        if let triggers = root["trigger"] {
+            configuration.triggers = try reader.readTriggers(triggers, limits: configuration.profiler)
         }
         return configuration
     }
@@ -57,7 +64,12 @@ extension ServiceConfiguration {
         return try parse(toml: text, source: path, baseDirectory: directory)
     }
 
-    static let sections = ["server", "grpc_tls", "profiler", "http", "symbols"]
+    static let sections = ["server", "grpc_tls", "profiler", "http", "symbols", "trigger"]
+
+    /// "[server], …, [[trigger]]" for hints.
+    static var sectionList: String {
+        sections.map { $0 == "trigger" ? "[[trigger]]" : "[\($0)]" }.joined(separator: ", ")
+    }
 
     /// The first line (1-based) holding a `[` or `[[` header whose key starts with neither
     /// a bare-key character nor a quote. toml++ (TOMLKit 0.6, toml.hpp:15481) asserts on
@@ -88,7 +100,7 @@ extension ServiceConfiguration {
 }
 
 /// Reads one section's keys with type and range checks.
-private struct TableReader {
+struct TableReader {
     let base: String?
 
     mutating func read(_ table: TOMLTable, _ section: String,
@@ -143,7 +155,7 @@ private struct TableReader {
     }
 
     /// An array of strings.
-    private func strings(_ value: TOMLValueConvertible, _ key: String) throws(ConfigurationError) -> [String] {
+    func strings(_ value: TOMLValueConvertible, _ key: String) throws(ConfigurationError) -> [String] {
         guard let array = value.array else {
             throw ConfigurationError(key: key, message: "must be an array of strings, not \(Self.typeName(value)) (\(value.debugDescription))")
         }
@@ -177,7 +189,7 @@ private struct TableReader {
         }
     }
 
-    private func forEachKey(_ table: TOMLTable, _ section: String, known: [String],
+    func forEachKey(_ table: TOMLTable, _ section: String, known: [String],
                             _ body: (String, TOMLValueConvertible) throws(ConfigurationError) -> Void) throws(ConfigurationError) {
         for key in table.keys.sorted() {
             guard known.contains(key), let value = table[key] else {
@@ -188,7 +200,7 @@ private struct TableReader {
         }
     }
 
-    private func unwindMode(_ value: TOMLValueConvertible, _ key: String) throws(ConfigurationError) -> SessionSettings.UnwindMode {
+    func unwindMode(_ value: TOMLValueConvertible, _ key: String) throws(ConfigurationError) -> SessionSettings.UnwindMode {
         let choices = SessionSettings.UnwindMode.allCases.map { "\"\($0.rawValue)\"" }.joined(separator: ", ")
         guard let text = value.string, let mode = SessionSettings.UnwindMode(rawValue: text) else {
             throw ConfigurationError(key: key, message: "must be one of \(choices) (got \(value.debugDescription))")
@@ -199,7 +211,7 @@ private struct TableReader {
         return mode
     }
 
-    private func integer(_ value: TOMLValueConvertible, _ key: String,
+    func integer(_ value: TOMLValueConvertible, _ key: String,
                          in range: ClosedRange<Int>) throws(ConfigurationError) -> Int {
         guard let number = value.int else {
             throw ConfigurationError(key: key, message: "must be an integer, not \(Self.typeName(value)) (\(value.debugDescription))")
@@ -210,7 +222,7 @@ private struct TableReader {
         return number
     }
 
-    private func string(_ value: TOMLValueConvertible, _ key: String) throws(ConfigurationError) -> String {
+    func string(_ value: TOMLValueConvertible, _ key: String) throws(ConfigurationError) -> String {
         guard let text = value.string else {
             throw ConfigurationError(key: key, message: "must be a string, not \(Self.typeName(value)) (\(value.debugDescription))")
         }
@@ -219,7 +231,7 @@ private struct TableReader {
     }
 
     /// "an integer", "a boolean": the value's TOML type as a wrong-type message says it.
-    private static func typeName(_ value: TOMLValueConvertible) -> String {
+    static func typeName(_ value: TOMLValueConvertible) -> String {
         switch value.type {
         case .int: "an integer"
         case .double: "a float"
@@ -231,7 +243,7 @@ private struct TableReader {
         }
     }
 
-    private func resolved(_ path: String) -> String {
+    func resolved(_ path: String) -> String {
         guard let base, !path.hasPrefix("/") else { return path }
         return URL(fileURLWithPath: base).appendingPathComponent(path).standardizedFileURL.path
     }

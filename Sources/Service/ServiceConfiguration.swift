@@ -72,6 +72,8 @@ public struct ServiceConfiguration: Sendable, Equatable {
     public var profiler = Profiler()
     public var http = HTTP()
     public var symbols = Symbols()
+    /// `[[trigger]]` rules: sessions the service starts by itself when a process is hot.
+    public var triggers: [TriggerRule] = []
 
     public init() {}
 

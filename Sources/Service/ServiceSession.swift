@@ -15,21 +15,32 @@ final class ServiceSession: Sendable {
     let id: String
     let pid: Int32
     let settings: SessionSettings
+    /// Set when a trigger rule started the session.
+    let trigger: TriggerCause?
+    /// Stacks from before the session, added to its result (see `PreTriggerHistory`).
+    let seed: SessionSeed?
     private let state = Mutex(State())
 
     private struct State {
         var phase = Phase.starting
         var waiters: [Int: CheckedContinuation<SessionResult, any Error>] = [:]
         var nextWaiter = 0
+        var command = ""
+        var startedAt = Date.distantPast
     }
 
-    init(id: String, pid: Int32, settings: SessionSettings) {
+    init(id: String, pid: Int32, settings: SessionSettings, trigger: TriggerCause? = nil, seed: SessionSeed? = nil) {
         self.id = id
         self.pid = pid
         self.settings = settings
+        self.trigger = trigger
+        self.seed = seed
     }
 
     var phase: Phase { state.withLock { $0.phase } }
+
+    /// The target's command name and when sampling started, once running.
+    var started: (command: String, at: Date) { state.withLock { ($0.command, $0.startedAt) } }
 
     /// Callers waiting in `result()` now.
     var waitingCallers: Int { state.withLock { $0.waiters.count } }
@@ -39,8 +50,10 @@ final class ServiceSession: Sendable {
         return nil
     }
 
-    func markRunning(_ session: any SessionControl) {
+    func markRunning(_ session: any SessionControl, command: String, startedAt: Date) {
         state.withLock { state in
+            state.command = command
+            state.startedAt = startedAt
             if case .starting = state.phase { state.phase = .running(session) }
         }
     }

@@ -24,6 +24,8 @@ public final class SessionRegistry: Sendable {
         /// What the counts measure (samples, or µs off-CPU / of wall-clock time).
         public var mode: ProfileMode
         public var startedAt: Date
+        /// Set when a trigger rule started it.
+        public var trigger: TriggerCause?
     }
 
     /// Counters over every session since the service started.
@@ -70,10 +72,13 @@ public final class SessionRegistry: Sendable {
     }
 
     /// `start` for a process or, for the HTTP scrape without `pid`, every process (the
-    /// result's stacks then start with the command name; its pid is 0).
+    /// result's stacks then start with the command name; its pid is 0). A trigger rule
+    /// starts its sessions here too, with its `trigger` (shown with the session and its
+    /// result) and, when a history of the seconds before the trigger is at hand, the
+    /// `seed` the result starts with. The same limits hold for every caller.
     public func start(target: SessionSettings.Target, durationSeconds: Int, frequencyHz: Int,
-                      unwind: SessionSettings.UnwindMode? = nil,
-                      mode: ProfileMode = .cpu) async throws(ServiceError) -> StartedSession {
+                      unwind: SessionSettings.UnwindMode? = nil, mode: ProfileMode = .cpu,
+                      trigger: TriggerCause? = nil, seed: SessionSeed? = nil) async throws(ServiceError) -> StartedSession {
         let pid: Int32
         switch target {
         case .process(let target):
@@ -98,7 +103,8 @@ public final class SessionRegistry: Sendable {
             }
             settings.unwind = .framePointers
         }
-        let session = ServiceSession(id: UUID().uuidString.lowercased(), pid: pid, settings: settings)
+        let session = ServiceSession(id: UUID().uuidString.lowercased(), pid: pid, settings: settings,
+                                     trigger: trigger, seed: seed)
 
         try state.withLock { (state) throws(ServiceError) in
             if state.shuttingDown { throw ServiceError(.unavailable, "the service is shutting down") }
@@ -123,24 +129,43 @@ public final class SessionRegistry: Sendable {
             logger.info("session refused", metadata: ["pid": "\(pid)", "reason": "\(refusal.message)"])
             throw refusal
         }
-        session.markRunning(profiling)
+        let snapshot = profiling.snapshot()
         let stopNow = state.withLock { state in
+            // Under the registry's lock, so a listing sees a session running and counted at once.
+            session.markRunning(profiling, command: snapshot.targetName, startedAt: snapshot.startedAt)
             state.ended.sessionsStarted += 1
             return state.shuttingDown
         }
         if stopNow { profiling.requestStop() }
-        let snapshot = profiling.snapshot()
-        logger.info("session started", metadata: [
+        var metadata: Logger.Metadata = [
             "session": "\(session.id)", "pid": "\(pid)", "command": "\(snapshot.targetName)",
             "duration_s": "\(durationSeconds)", "frequency_hz": "\(frequencyHz)", "unwind": "\(settings.unwind.rawValue)",
-            "mode": "\(mode.rawValue)"])
+            "mode": "\(mode.rawValue)"]
+        if let trigger { metadata["trigger"] = "\(trigger.rule)" }
+        logger.info("session started", metadata: metadata)
         return StartedSession(id: session.id, pid: pid, command: snapshot.targetName, durationSeconds: durationSeconds,
-                              frequencyHz: frequencyHz, unwind: snapshot.unwind, mode: mode, startedAt: snapshot.startedAt)
+                              frequencyHz: frequencyHz, unwind: snapshot.unwind, mode: mode, startedAt: snapshot.startedAt,
+                              trigger: trigger)
     }
 
     /// The session's result; waits while it samples (see `ServiceSession.result`).
     public func result(sessionID: String) async throws -> SessionResult {
         try await session(id: sessionID).result()
+    }
+
+    /// Every session held now, sampling or with a kept result, oldest first; at most
+    /// `limit` (the newest), and how many more there were. A session still starting (its
+    /// BPF programs loading) is not listed yet: it has no command or start time.
+    public func sessions(limit: Int = 256) -> (listed: [SessionSummary], notListed: Int) {
+        let held = state.withLock { state in
+            Self.deleteExpired(&state, now: .now, logger: logger)
+            return state.sessions.values.filter { session in
+                if case .starting = session.phase { return false }
+                return true
+            }
+        }
+        let all = held.map(SessionSummary.init).sorted { ($0.startedAt, $0.id) < ($1.startedAt, $1.id) }
+        return (Array(all.suffix(limit)), max(0, all.count - limit))
     }
 
     /// Whether the session is still sampling (false once it has a result).
@@ -230,7 +255,10 @@ public final class SessionRegistry: Sendable {
     /// On the session's thread: renders the result, keeps it within the memory
     /// budget, and wakes the callers waiting for it.
     private func sessionEnded(_ session: ServiceSession, final: SessionSnapshot) {
-        let result = SessionResult(sessionID: session.id, pid: session.pid, final: final)
+        var final = final
+        if let seed = session.seed { final.counts.merge(seed.counts) }
+        var result = SessionResult(sessionID: session.id, pid: session.pid, final: final)
+        result.trigger = session.trigger
         let bytes = result.byteCount
         let retention = Duration.seconds(limits.resultRetentionSeconds)
         let outcome: Result<SessionResult, ServiceError> = state.withLock { state in

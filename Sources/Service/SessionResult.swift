@@ -29,6 +29,8 @@ public struct SessionResult: Sendable {
     /// The gzipped pprof file `flametop record --format pprof` writes, or why it could
     /// not be made (zlib out of memory).
     public var pprof: Result<[UInt8], PprofFailure>
+    /// Set when a trigger rule started the session.
+    public var trigger: TriggerCause?
 
     public struct PprofFailure: Error, Sendable, Equatable {
         public var reason: String
@@ -57,11 +59,21 @@ public struct SessionResult: Sendable {
                                      durationNanos: Int64((elapsedSeconds * 1e9).rounded()),
                                      // A system-wide result (pid 0) labels each stack by its process root.
                                      labels: pid > 0 ? SampleLabels(pid: Int64(pid), comm: command) : SampleLabels(),
-                                     comments: ["flametop \(frequencyHz) Hz"])
+                                     comments: ["flametop \(frequencyHz) Hz"],
+                                     kind: Self.pprofKind(of: mode))
         do {
             pprof = .success(try Gzip.compress(try PprofWriter(metadata: metadata).encode(snapshot.counts)))
         } catch {
             pprof = .failure(PprofFailure(reason: String(describing: error)))
+        }
+    }
+
+    /// What the pprof file's values are (the same words as `record`'s files).
+    static func pprofKind(of mode: ProfileMode) -> PprofValueKind {
+        switch mode {
+        case .cpu: .cpuSamples
+        case .off: .offCPUMicroseconds
+        case .wall: .wallMicroseconds
         }
     }
 

@@ -20,12 +20,15 @@ final class StatusReporter: Sendable {
         shuttingDown.store(true, ordering: .relaxed)
     }
 
-    func report(registry: SessionRegistry, availability: EBPFAvailability) async -> Profiler_V1_GetStatusResponse {
+    func report(registry: SessionRegistry, availability: EBPFAvailability,
+                triggers: TriggerWatcher? = nil) async -> Profiler_V1_GetStatusResponse {
         let verdict = await availability.verdict()
         let totals = registry.totals
         let usage = ProcessUsage.current()
         let uptime = Self.seconds(ContinuousClock.now - started)
         let stopping = shuttingDown.load(ordering: .relaxed)
+        let sessions = registry.sessions()
+        let rules = triggers?.status() ?? []
         return .with {
             $0.healthy = verdict.available && !stopping
             $0.activeSessions = UInt32(totals.activeSessions)
@@ -43,6 +46,9 @@ final class StatusReporter: Sendable {
             $0.storedResultBytes = UInt64(totals.storedResultBytes)
             $0.uptimeSeconds = uptime
             $0.sessionsStarted = totals.sessionsStarted
+            $0.sessions = sessions.listed.map(Profiler_V1_SessionInfo.init)
+            $0.sessionsNotListed = UInt32(clamping: sessions.notListed)
+            $0.triggers = rules.map(Profiler_V1_TriggerInfo.init)
         }
     }
 

@@ -13,14 +13,19 @@ struct RemoteResultsCommand: ParsableCommand {
             While the session still samples, the call waits for it to end (up to --timeout). \
             The file is exactly what `flametop record` writes in the same format (folded, or \
             gzipped pprof with --format pprof or an output named *.pb.gz, *.pb, *.pprof); it is \
-            written under a temporary name and renamed when the transfer is complete.
+            written under a temporary name and renamed when the transfer is complete. \
+            --trigger RULE fetches the newest session a [[trigger]] rule of the service started \
+            (as `remote status` lists them) instead of naming one with --session.
             """
     )
 
     @OptionGroup var remote: RemoteOptions
 
-    @Option(name: .long, help: "The session id StartProfiling returned.")
-    var session: String
+    @Option(name: .long, help: "The session id StartProfiling returned (or `remote status` lists).")
+    var session: String?
+
+    @Option(name: .long, help: ArgumentHelp("The newest session this [[trigger]] rule started, instead of --session.", valueName: "rule"))
+    var trigger: String?
 
     @Option(name: .shortAndLong, help: ArgumentHelp("Where to write the profile.", valueName: "path"))
     var output: String
@@ -33,14 +38,28 @@ struct RemoteResultsCommand: ParsableCommand {
 
     func validate() throws {
         guard timeout >= 1 else { throw ValidationError("--timeout must be at least 1 second") }
+        guard (session == nil) != (trigger == nil) else {
+            throw ValidationError("name the session: --session ID, or --trigger RULE for the newest session a trigger rule started")
+        }
     }
 
     func run() throws {
         let file = try Self.openOutput(output)
-        let session = session, timeout = timeout
+        let session = session, trigger = trigger, timeout = timeout
         let wanted = Self.resultFormat(format ?? ProfileFormat.implied(byPath: output))
         let fetched = try RemoteCommand.withClient(remote) { client in
-            try await client.results(sessionID: session, timeout: .seconds(timeout), format: wanted)
+            var id = session ?? ""
+            if let trigger {
+                let sessions = try await client.status().sessions
+                guard let newest = sessions.last(where: { $0.hasTrigger && $0.trigger.rule == trigger }) else {
+                    let rules = Set(sessions.filter(\.hasTrigger).map(\.trigger.rule)).sorted()
+                    throw ClientError("no session held was started by trigger \"\(trigger)\""
+                        + (rules.isEmpty ? " (no trigger has started one that is still kept)"
+                           : " (held sessions were started by: \(rules.joined(separator: ", ")))"))
+                }
+                id = newest.sessionID
+            }
+            return try await client.results(sessionID: id, timeout: .seconds(timeout), format: wanted)
         }
         try Self.save(fetched, to: file)
     }
@@ -77,6 +96,11 @@ struct RemoteResultsCommand: ParsableCommand {
             (\(meta.format == .pprof ? "pprof, " : "")\(meta.totalBytes) bytes in \(meta.totalChunks) chunks)
             ended: \(meta.endReason)
             """)
+        if meta.hasTrigger {
+            let cause = meta.trigger
+            Console.error("triggered by \(cause.rule): PID \(cause.pid) (\(cause.command)) at "
+                + String(format: "%.0f%% CPU for %.0f s", cause.cpuPercent, cause.hotSeconds))
+        }
         let counters = meta.losses
         let losses = [
             ("samples dropped: counts map full", counters.samplesDroppedMapFull),

@@ -30,7 +30,50 @@ struct RemoteStatusCommand: ParsableCommand {
             "memory (RSS): \(status.memoryRssBytes / 1024) KiB",
             String(cFormat: "uptime: %.0f s", status.uptimeSeconds),
         ]
+        lines += Self.sessionLines(status)
+        lines += status.triggers.flatMap(Self.triggerLines)
         print(lines.joined(separator: "\n"))
         if !status.healthy { throw ExitCode(1) }
+    }
+
+    /// One line per session held, oldest first: `remote results --session ID` fetches it.
+    static func sessionLines(_ status: Profiler_V1_GetStatusResponse) -> [String] {
+        guard !status.sessions.isEmpty else { return ["sessions held: none"] }
+        var lines = ["sessions held (oldest first):"]
+        for session in status.sessions {
+            let state = session.running ? "sampling" : "\(session.endReason), \(session.resultBytes) bytes"
+            var line = "  \(session.sessionID)  PID \(session.pid) (\(session.command)), \(Self.modeName(session.mode)), "
+                + "\(session.durationSeconds) s at \(session.frequencyHz) Hz, started \(Self.time(session.startTime.date)): \(state)"
+            if session.hasTrigger {
+                let cause = session.trigger
+                line += "; triggered by \(cause.rule) (" + String(format: "%.0f%% CPU for %.0f s", cause.cpuPercent, cause.hotSeconds) + ")"
+            }
+            lines.append(line)
+        }
+        if status.sessionsNotListed > 0 { lines.append("  (\(status.sessionsNotListed) older sessions not listed)") }
+        return lines
+    }
+
+    /// A rule and its counters.
+    static func triggerLines(_ rule: Profiler_V1_TriggerInfo) -> [String] {
+        var lines = ["trigger \(rule.rule): \(rule.match) above " + String(format: "%g", rule.cpuPercent)
+            + "% CPU for \(rule.forSeconds) s (cool-down \(rule.coolDownSeconds) s, at most \(rule.maxPerHour) an hour)"]
+        var counters = "  fired \(rule.fired) (\(rule.firedLastHour) in the last hour)"
+        if rule.hasLastFiredTime { counters += ", last at \(Self.time(rule.lastFiredTime.date))" }
+        counters += "; suppressed: \(rule.suppressedCoolDown) cooling down, \(rule.suppressedHourlyCap) at the hourly cap"
+        if rule.refused > 0 { counters += "; refused \(rule.refused) (last: \(rule.lastRefusal))" }
+        lines.append(counters)
+        if !rule.lastSessionID.isEmpty { lines.append("  last session: \(rule.lastSessionID)") }
+        return lines
+    }
+
+    /// The mode as `--mode` spells it.
+    static func modeName(_ mode: Profiler_V1_ProfileMode) -> String {
+        mode.settingsMode?.rawValue ?? "cpu"
+    }
+
+    static func time(_ date: Date) -> String {
+        let formatter = ISO8601DateFormatter()
+        return formatter.string(from: date)
     }
 }

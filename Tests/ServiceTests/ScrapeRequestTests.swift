@@ -29,12 +29,23 @@ import Testing
         #expect(try parse("/debug/pprof/profile?seconds=1&mode=cpu&debug=0").seconds == 1, "unknown keys are ignored")
     }
 
+    @Test func theModeIsRecordsMode() throws {
+        #expect(try parse("/debug/pprof/profile?seconds=5").mode == .cpu, "Go's handler profiles on-CPU time")
+        #expect(try parse("/debug/pprof/profile?seconds=5&mode=off&pid=3")
+                == ScrapeRequest(seconds: 5, target: .process(pid: 3), frequency: 100, mode: .off))
+        #expect(try parse("/debug/pprof/profile?seconds=5&mode=wall").mode == .wall)
+        #expect(throws: ScrapeRequest.Refusal(status: 400,
+                                              reason: "mode must be one of cpu, off, wall (as record --mode), got offcpu")) {
+            try parse("/debug/pprof/profile?seconds=5&mode=offcpu")
+        }
+    }
+
     @Test func badRequestsAreRefusedWithTheirStatus() {
         for uri in ["/debug/pprof/profile", "/debug/pprof/profile?seconds=", "/debug/pprof/profile?seconds=0",
                     "/debug/pprof/profile?seconds=-1", "/debug/pprof/profile?seconds=61", "/debug/pprof/profile?seconds=1.5",
                     "/debug/pprof/profile?seconds=1&hz=0", "/debug/pprof/profile?seconds=1&hz=501",
                     "/debug/pprof/profile?seconds=1&pid=0", "/debug/pprof/profile?seconds=1&pid=x",
-                    "/debug/pprof/profile?seconds=1&mode=off_cpu"] {
+                    "/debug/pprof/profile?seconds=1&mode=off_cpu", "/debug/pprof/profile?seconds=1&mode="] {
             #expect(status(uri) == 400, "\(uri)")
         }
         #expect(status("/debug/pprof/heap?seconds=1") == 404)

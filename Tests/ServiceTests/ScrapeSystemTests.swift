@@ -129,6 +129,31 @@ extension ServiceSystemTests {
             #expect(GoPprof.topRows(top).prefix(3).map(\.name) == ["alpha", "beta", "omega"], "\(top)")
         }
 
+        /// `&mode=off` answers an off-CPU profile: one sample type, off_cpu/nanoseconds, read
+        /// back in µs; a mode that is not record's is 400 with the names.
+        @Test(.needsRoot) func theModeParameterAnswersOffCPUProfiles() throws {
+            let certificates = try TestCertificates.make()
+            let directory = try TemporaryDirectory()
+            defer { certificates.remove(); directory.remove() }
+            let workload = try Workloads.start(try OffCPUTruthWorkload.build(in: directory))
+            defer { workload.terminate() }
+            let (serve, url) = try Self.serve(certificates, in: directory)
+            defer { serve.process.terminate() }
+            let file = directory.file("off.pb.gz")
+            let fetched = try Self.curl("\(url)?seconds=2&pid=\(workload.pid)&mode=off", certificates, output: file)
+            #expect(fetched.status == 200, "\(fetched)")
+            let read = try PprofReader().read(try Gzip.decompress(Array(try Data(contentsOf: URL(fileURLWithPath: file)))))
+            #expect(read.kind == .offCPUMicroseconds && read.sampleType == "off_cpu" && read.sampleUnit == "nanoseconds")
+            #expect(read.periodType == "off_cpu" && read.period == 1_000)
+            // Two threads blocked most of 2 s: well over a second of off-CPU time, in µs.
+            #expect(read.counts.totalSamples > 1_000_000, "\(read.counts.totalSamples) µs")
+            let functions = Set(read.counts.counts.keys.flatMap { $0.frames.map(\.function) })
+            #expect(functions.contains("phase_sleep"), "\(functions.sorted())")
+
+            let bad = try Self.curl("\(url)?seconds=1&mode=offcpu", certificates)
+            #expect(bad.status == 400 && bad.body.contains("mode must be one of cpu, off, wall"), "\(bad)")
+        }
+
         /// Without pid the whole host: samples of several processes, each with its comm label.
         @Test(.needsRoot) func withoutPidEveryProcessIsProfiled() throws {
             let certificates = try TestCertificates.make()

@@ -103,7 +103,10 @@ struct SessionRegistryTests {
 
     @Test func aZombieIsSaidToHaveExited() async throws {
         // The child exits at once and its parent never reaps it (a shell might, before its exec).
-        let parent = try RunningProcess(["python3", "-c", "import os, time\nif os.fork() == 0: os._exit(0)\ntime.sleep(30)"])
+        // The parent outlives any wait here (it is terminated at the end): in a parallel run
+        // this test's task can be starved for tens of seconds, and a parent that had exited
+        // by then took its zombie with it.
+        let parent = try RunningProcess(["python3", "-c", "import os, time\nif os.fork() == 0: os._exit(0)\ntime.sleep(600)"])
         defer { parent.terminate() }
         let parentPID = parent.pid
         @Sendable func zombieChild() -> Int32? {

@@ -467,11 +467,58 @@ public nonisolated struct Profiler_V1_ProfileMetadata: @unchecked Sendable {
     set {_uniqueStorage()._countUnit = newValue}
   }
 
+  /// Set when a [[trigger]] rule of the service's configuration started the
+  /// session (no client asked for it).
+  public var trigger: Profiler_V1_TriggerCause {
+    get {_storage._trigger ?? Profiler_V1_TriggerCause()}
+    set {_uniqueStorage()._trigger = newValue}
+  }
+  /// Returns true if `trigger` has been explicitly set.
+  public var hasTrigger: Bool {_storage._trigger != nil}
+  /// Clears the value of `trigger`. Subsequent reads from it will return its default value.
+  public mutating func clearTrigger() {_uniqueStorage()._trigger = nil}
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
 
   fileprivate var _storage = _StorageClass.defaultInstance
+}
+
+/// Why a [[trigger]] rule started a session.
+public nonisolated struct Profiler_V1_TriggerCause: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// The rule's `name`.
+  public var rule: String = String()
+
+  public var pid: Int32 = 0
+
+  /// The process's command name (comm) when the rule fired.
+  public var command: String = String()
+
+  /// Its CPU usage over the last second before the rule fired (100 = one CPU),
+  /// and how long it had been above the rule's threshold.
+  public var cpuPercent: Double = 0
+
+  public var hotSeconds: Double = 0
+
+  public var firedTime: SwiftProtobuf.Google_Protobuf_Timestamp {
+    get {_firedTime ?? SwiftProtobuf.Google_Protobuf_Timestamp()}
+    set {_firedTime = newValue}
+  }
+  /// Returns true if `firedTime` has been explicitly set.
+  public var hasFiredTime: Bool {self._firedTime != nil}
+  /// Clears the value of `firedTime`. Subsequent reads from it will return its default value.
+  public mutating func clearFiredTime() {self._firedTime = nil}
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _firedTime: SwiftProtobuf.Google_Protobuf_Timestamp? = nil
 }
 
 /// Samples or stacks the sampler could not capture, by cause. Lost stacks still
@@ -593,60 +640,265 @@ public nonisolated struct Profiler_V1_GetStatusRequest: Sendable {
   public init() {}
 }
 
-public nonisolated struct Profiler_V1_GetStatusResponse: Sendable {
+public nonisolated struct Profiler_V1_GetStatusResponse: @unchecked Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
   // methods supported on all messages.
 
   /// True when the service can profile (eBPF available) and is not shutting down.
-  public var healthy: Bool = false
+  public var healthy: Bool {
+    get {_storage._healthy}
+    set {_uniqueStorage()._healthy = newValue}
+  }
 
   /// Sessions sampling now.
-  public var activeSessions: UInt32 = 0
+  public var activeSessions: UInt32 {
+    get {_storage._activeSessions}
+    set {_uniqueStorage()._activeSessions = newValue}
+  }
 
   /// flametop's version.
-  public var version: String = String()
+  public var version: String {
+    get {_storage._version}
+    set {_uniqueStorage()._version = newValue}
+  }
 
-  public var ebpfAvailable: Bool = false
+  public var ebpfAvailable: Bool {
+    get {_storage._ebpfAvailable}
+    set {_uniqueStorage()._ebpfAvailable = newValue}
+  }
 
   /// Why eBPF profiling cannot work here (and the fix); empty when it can.
-  public var ebpfUnavailableReason: String = String()
+  public var ebpfUnavailableReason: String {
+    get {_storage._ebpfUnavailableReason}
+    set {_uniqueStorage()._ebpfUnavailableReason = newValue}
+  }
 
   /// Since the service started, over all sessions (running ones included).
-  public var totalSamples: UInt64 = 0
+  public var totalSamples: UInt64 {
+    get {_storage._totalSamples}
+    set {_uniqueStorage()._totalSamples = newValue}
+  }
 
   /// Samples whose stacks were captured without a loss (a lower bound: a sample
   /// that lost both its user and its kernel stack counts twice in stack_errors).
-  public var stackSuccesses: UInt64 = 0
+  public var stackSuccesses: UInt64 {
+    get {_storage._stackSuccesses}
+    set {_uniqueStorage()._stackSuccesses = newValue}
+  }
 
   /// Failed stack captures (user and kernel, every cause of LossCounters but
   /// samples_dropped_map_full).
-  public var stackErrors: UInt64 = 0
+  public var stackErrors: UInt64 {
+    get {_storage._stackErrors}
+    set {_uniqueStorage()._stackErrors = newValue}
+  }
 
   /// CPU time the service process has used (user + system), and its share of
   /// one CPU since the service started.
-  public var cpuSeconds: Double = 0
+  public var cpuSeconds: Double {
+    get {_storage._cpuSeconds}
+    set {_uniqueStorage()._cpuSeconds = newValue}
+  }
 
-  public var cpuPercent: Double = 0
+  public var cpuPercent: Double {
+    get {_storage._cpuPercent}
+    set {_uniqueStorage()._cpuPercent = newValue}
+  }
 
   /// Resident memory of the service process.
-  public var memoryRssBytes: UInt64 = 0
+  public var memoryRssBytes: UInt64 {
+    get {_storage._memoryRssBytes}
+    set {_uniqueStorage()._memoryRssBytes = newValue}
+  }
 
-  public var maxConcurrentSessions: UInt32 = 0
+  public var maxConcurrentSessions: UInt32 {
+    get {_storage._maxConcurrentSessions}
+    set {_uniqueStorage()._maxConcurrentSessions = newValue}
+  }
 
   /// Finished results kept for fetching, and the bytes they hold.
-  public var storedResults: UInt32 = 0
+  public var storedResults: UInt32 {
+    get {_storage._storedResults}
+    set {_uniqueStorage()._storedResults = newValue}
+  }
 
-  public var storedResultBytes: UInt64 = 0
+  public var storedResultBytes: UInt64 {
+    get {_storage._storedResultBytes}
+    set {_uniqueStorage()._storedResultBytes = newValue}
+  }
 
-  public var uptimeSeconds: Double = 0
+  public var uptimeSeconds: Double {
+    get {_storage._uptimeSeconds}
+    set {_uniqueStorage()._uptimeSeconds = newValue}
+  }
 
   /// Sessions started since the service started.
-  public var sessionsStarted: UInt64 = 0
+  public var sessionsStarted: UInt64 {
+    get {_storage._sessionsStarted}
+    set {_uniqueStorage()._sessionsStarted = newValue}
+  }
+
+  /// The sessions the service holds: sampling, and ended with a result kept
+  /// (fetch it with GetProfilingResults), oldest first; at most the newest 256.
+  public var sessions: [Profiler_V1_SessionInfo] {
+    get {_storage._sessions}
+    set {_uniqueStorage()._sessions = newValue}
+  }
+
+  /// The configuration's [[trigger]] rules and what each has done.
+  public var triggers: [Profiler_V1_TriggerInfo] {
+    get {_storage._triggers}
+    set {_uniqueStorage()._triggers = newValue}
+  }
+
+  /// Sessions held but left out of `sessions` (older than the 256 listed).
+  public var sessionsNotListed: UInt32 {
+    get {_storage._sessionsNotListed}
+    set {_uniqueStorage()._sessionsNotListed = newValue}
+  }
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
+
+  fileprivate var _storage = _StorageClass.defaultInstance
+}
+
+public nonisolated struct Profiler_V1_SessionInfo: @unchecked Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var sessionID: String {
+    get {_storage._sessionID}
+    set {_uniqueStorage()._sessionID = newValue}
+  }
+
+  public var pid: Int32 {
+    get {_storage._pid}
+    set {_uniqueStorage()._pid = newValue}
+  }
+
+  public var command: String {
+    get {_storage._command}
+    set {_uniqueStorage()._command = newValue}
+  }
+
+  public var mode: Profiler_V1_ProfileMode {
+    get {_storage._mode}
+    set {_uniqueStorage()._mode = newValue}
+  }
+
+  public var startTime: SwiftProtobuf.Google_Protobuf_Timestamp {
+    get {_storage._startTime ?? SwiftProtobuf.Google_Protobuf_Timestamp()}
+    set {_uniqueStorage()._startTime = newValue}
+  }
+  /// Returns true if `startTime` has been explicitly set.
+  public var hasStartTime: Bool {_storage._startTime != nil}
+  /// Clears the value of `startTime`. Subsequent reads from it will return its default value.
+  public mutating func clearStartTime() {_uniqueStorage()._startTime = nil}
+
+  public var durationSeconds: UInt32 {
+    get {_storage._durationSeconds}
+    set {_uniqueStorage()._durationSeconds = newValue}
+  }
+
+  public var frequencyHz: UInt32 {
+    get {_storage._frequencyHz}
+    set {_uniqueStorage()._frequencyHz = newValue}
+  }
+
+  /// True while it samples; false once its result is kept.
+  public var running: Bool {
+    get {_storage._running}
+    set {_uniqueStorage()._running = newValue}
+  }
+
+  /// Once ended: why ("duration elapsed", "target exited", …) and the bytes its
+  /// result holds (folded and pprof together).
+  public var endReason: String {
+    get {_storage._endReason}
+    set {_uniqueStorage()._endReason = newValue}
+  }
+
+  public var resultBytes: UInt64 {
+    get {_storage._resultBytes}
+    set {_uniqueStorage()._resultBytes = newValue}
+  }
+
+  /// Set when a [[trigger]] rule started the session.
+  public var trigger: Profiler_V1_TriggerCause {
+    get {_storage._trigger ?? Profiler_V1_TriggerCause()}
+    set {_uniqueStorage()._trigger = newValue}
+  }
+  /// Returns true if `trigger` has been explicitly set.
+  public var hasTrigger: Bool {_storage._trigger != nil}
+  /// Clears the value of `trigger`. Subsequent reads from it will return its default value.
+  public mutating func clearTrigger() {_uniqueStorage()._trigger = nil}
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _storage = _StorageClass.defaultInstance
+}
+
+public nonisolated struct Profiler_V1_TriggerInfo: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// The rule's `name`, and what it watches in words ("pid 1234",
+  /// "comm nginx", "cgroup /system.slice/app.service").
+  public var rule: String = String()
+
+  public var match: String = String()
+
+  public var cpuPercent: Double = 0
+
+  public var forSeconds: UInt32 = 0
+
+  public var coolDownSeconds: UInt32 = 0
+
+  public var maxPerHour: UInt32 = 0
+
+  /// Sessions the rule started since the service started.
+  public var fired: UInt64 = 0
+
+  /// Times the condition held but no session was started: the rule was cooling
+  /// down after its last firing, or had fired max_per_hour times in the last
+  /// hour. A process that stays hot counts once per for_seconds.
+  public var suppressedCoolDown: UInt64 = 0
+
+  public var suppressedHourlyCap: UInt64 = 0
+
+  /// Firings the service refused (max_concurrent_sessions reached, the process
+  /// gone, eBPF unusable); they count toward the cool-down and the cap.
+  public var refused: UInt64 = 0
+
+  public var lastRefusal: String = String()
+
+  /// When it last fired (unset: never), and its firings in the last hour.
+  public var lastFiredTime: SwiftProtobuf.Google_Protobuf_Timestamp {
+    get {_lastFiredTime ?? SwiftProtobuf.Google_Protobuf_Timestamp()}
+    set {_lastFiredTime = newValue}
+  }
+  /// Returns true if `lastFiredTime` has been explicitly set.
+  public var hasLastFiredTime: Bool {self._lastFiredTime != nil}
+  /// Clears the value of `lastFiredTime`. Subsequent reads from it will return its default value.
+  public mutating func clearLastFiredTime() {self._lastFiredTime = nil}
+
+  public var firedLastHour: UInt32 = 0
+
+  /// The session the rule last started.
+  public var lastSessionID: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _lastFiredTime: SwiftProtobuf.Google_Protobuf_Timestamp? = nil
 }
 
 // MARK: - Code below here is support for the SwiftProtobuf runtime.
@@ -879,7 +1131,7 @@ nonisolated extension Profiler_V1_ProfilingResultsChunk: SwiftProtobuf.Message, 
 
 nonisolated extension Profiler_V1_ProfileMetadata: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".ProfileMetadata"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}session_id\0\u{1}pid\0\u{1}command\0\u{3}start_time\0\u{3}duration_seconds\0\u{3}requested_duration_seconds\0\u{3}frequency_hz\0\u{3}sample_count\0\u{3}unique_stacks\0\u{1}losses\0\u{1}end\0\u{3}end_reason\0\u{3}total_bytes\0\u{3}total_chunks\0\u{1}unwind\0\u{1}format\0\u{1}mode\0\u{3}count_unit\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}session_id\0\u{1}pid\0\u{1}command\0\u{3}start_time\0\u{3}duration_seconds\0\u{3}requested_duration_seconds\0\u{3}frequency_hz\0\u{3}sample_count\0\u{3}unique_stacks\0\u{1}losses\0\u{1}end\0\u{3}end_reason\0\u{3}total_bytes\0\u{3}total_chunks\0\u{1}unwind\0\u{1}format\0\u{1}mode\0\u{3}count_unit\0\u{1}trigger\0")
 
   fileprivate class _StorageClass {
     var _sessionID: String = String()
@@ -900,6 +1152,7 @@ nonisolated extension Profiler_V1_ProfileMetadata: SwiftProtobuf.Message, SwiftP
     var _format: Profiler_V1_ResultFormat = .unspecified
     var _mode: Profiler_V1_ProfileMode = .unspecified
     var _countUnit: String = String()
+    var _trigger: Profiler_V1_TriggerCause? = nil
 
       // This property is used as the initial default value for new instances of the type.
       // The type itself is protecting the reference to its storage via CoW semantics.
@@ -928,6 +1181,7 @@ nonisolated extension Profiler_V1_ProfileMetadata: SwiftProtobuf.Message, SwiftP
       _format = source._format
       _mode = source._mode
       _countUnit = source._countUnit
+      _trigger = source._trigger
     }
   }
 
@@ -964,6 +1218,7 @@ nonisolated extension Profiler_V1_ProfileMetadata: SwiftProtobuf.Message, SwiftP
         case 16: try { try decoder.decodeSingularEnumField(value: &_storage._format) }()
         case 17: try { try decoder.decodeSingularEnumField(value: &_storage._mode) }()
         case 18: try { try decoder.decodeSingularStringField(value: &_storage._countUnit) }()
+        case 19: try { try decoder.decodeSingularMessageField(value: &_storage._trigger) }()
         default: break
         }
       }
@@ -1030,6 +1285,9 @@ nonisolated extension Profiler_V1_ProfileMetadata: SwiftProtobuf.Message, SwiftP
       if !_storage._countUnit.isEmpty {
         try visitor.visitSingularStringField(value: _storage._countUnit, fieldNumber: 18)
       }
+      try { if let v = _storage._trigger {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 19)
+      } }()
     }
     try unknownFields.traverse(visitor: &visitor)
   }
@@ -1057,10 +1315,70 @@ nonisolated extension Profiler_V1_ProfileMetadata: SwiftProtobuf.Message, SwiftP
         if _storage._format != rhs_storage._format {return false}
         if _storage._mode != rhs_storage._mode {return false}
         if _storage._countUnit != rhs_storage._countUnit {return false}
+        if _storage._trigger != rhs_storage._trigger {return false}
         return true
       }
       if !storagesAreEqual {return false}
     }
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Profiler_V1_TriggerCause: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".TriggerCause"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}rule\0\u{1}pid\0\u{1}command\0\u{3}cpu_percent\0\u{3}hot_seconds\0\u{3}fired_time\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.rule) }()
+      case 2: try { try decoder.decodeSingularInt32Field(value: &self.pid) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.command) }()
+      case 4: try { try decoder.decodeSingularDoubleField(value: &self.cpuPercent) }()
+      case 5: try { try decoder.decodeSingularDoubleField(value: &self.hotSeconds) }()
+      case 6: try { try decoder.decodeSingularMessageField(value: &self._firedTime) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    if !self.rule.isEmpty {
+      try visitor.visitSingularStringField(value: self.rule, fieldNumber: 1)
+    }
+    if self.pid != 0 {
+      try visitor.visitSingularInt32Field(value: self.pid, fieldNumber: 2)
+    }
+    if !self.command.isEmpty {
+      try visitor.visitSingularStringField(value: self.command, fieldNumber: 3)
+    }
+    if self.cpuPercent.bitPattern != 0 {
+      try visitor.visitSingularDoubleField(value: self.cpuPercent, fieldNumber: 4)
+    }
+    if self.hotSeconds.bitPattern != 0 {
+      try visitor.visitSingularDoubleField(value: self.hotSeconds, fieldNumber: 5)
+    }
+    try { if let v = self._firedTime {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 6)
+    } }()
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Profiler_V1_TriggerCause, rhs: Profiler_V1_TriggerCause) -> Bool {
+    if lhs.rule != rhs.rule {return false}
+    if lhs.pid != rhs.pid {return false}
+    if lhs.command != rhs.command {return false}
+    if lhs.cpuPercent != rhs.cpuPercent {return false}
+    if lhs.hotSeconds != rhs.hotSeconds {return false}
+    if lhs._firedTime != rhs._firedTime {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -1265,7 +1583,339 @@ nonisolated extension Profiler_V1_GetStatusRequest: SwiftProtobuf.Message, Swift
 
 nonisolated extension Profiler_V1_GetStatusResponse: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".GetStatusResponse"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}healthy\0\u{3}active_sessions\0\u{1}version\0\u{3}ebpf_available\0\u{3}ebpf_unavailable_reason\0\u{3}total_samples\0\u{3}stack_successes\0\u{3}stack_errors\0\u{3}cpu_seconds\0\u{3}cpu_percent\0\u{3}memory_rss_bytes\0\u{3}max_concurrent_sessions\0\u{3}stored_results\0\u{3}stored_result_bytes\0\u{3}uptime_seconds\0\u{3}sessions_started\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}healthy\0\u{3}active_sessions\0\u{1}version\0\u{3}ebpf_available\0\u{3}ebpf_unavailable_reason\0\u{3}total_samples\0\u{3}stack_successes\0\u{3}stack_errors\0\u{3}cpu_seconds\0\u{3}cpu_percent\0\u{3}memory_rss_bytes\0\u{3}max_concurrent_sessions\0\u{3}stored_results\0\u{3}stored_result_bytes\0\u{3}uptime_seconds\0\u{3}sessions_started\0\u{1}sessions\0\u{1}triggers\0\u{3}sessions_not_listed\0")
+
+  fileprivate class _StorageClass {
+    var _healthy: Bool = false
+    var _activeSessions: UInt32 = 0
+    var _version: String = String()
+    var _ebpfAvailable: Bool = false
+    var _ebpfUnavailableReason: String = String()
+    var _totalSamples: UInt64 = 0
+    var _stackSuccesses: UInt64 = 0
+    var _stackErrors: UInt64 = 0
+    var _cpuSeconds: Double = 0
+    var _cpuPercent: Double = 0
+    var _memoryRssBytes: UInt64 = 0
+    var _maxConcurrentSessions: UInt32 = 0
+    var _storedResults: UInt32 = 0
+    var _storedResultBytes: UInt64 = 0
+    var _uptimeSeconds: Double = 0
+    var _sessionsStarted: UInt64 = 0
+    var _sessions: [Profiler_V1_SessionInfo] = []
+    var _triggers: [Profiler_V1_TriggerInfo] = []
+    var _sessionsNotListed: UInt32 = 0
+
+      // This property is used as the initial default value for new instances of the type.
+      // The type itself is protecting the reference to its storage via CoW semantics.
+      // This will force a copy to be made of this reference when the first mutation occurs;
+      // hence, it is safe to mark this as `nonisolated(unsafe)`.
+      static nonisolated(unsafe) let defaultInstance = _StorageClass()
+
+    private init() {}
+
+    init(copying source: _StorageClass) {
+      _healthy = source._healthy
+      _activeSessions = source._activeSessions
+      _version = source._version
+      _ebpfAvailable = source._ebpfAvailable
+      _ebpfUnavailableReason = source._ebpfUnavailableReason
+      _totalSamples = source._totalSamples
+      _stackSuccesses = source._stackSuccesses
+      _stackErrors = source._stackErrors
+      _cpuSeconds = source._cpuSeconds
+      _cpuPercent = source._cpuPercent
+      _memoryRssBytes = source._memoryRssBytes
+      _maxConcurrentSessions = source._maxConcurrentSessions
+      _storedResults = source._storedResults
+      _storedResultBytes = source._storedResultBytes
+      _uptimeSeconds = source._uptimeSeconds
+      _sessionsStarted = source._sessionsStarted
+      _sessions = source._sessions
+      _triggers = source._triggers
+      _sessionsNotListed = source._sessionsNotListed
+    }
+  }
+
+  fileprivate mutating func _uniqueStorage() -> _StorageClass {
+    if !isKnownUniquelyReferenced(&_storage) {
+      _storage = _StorageClass(copying: _storage)
+    }
+    return _storage
+  }
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    _ = _uniqueStorage()
+    try withExtendedLifetime(_storage) { (_storage: _StorageClass) in
+      while let fieldNumber = try decoder.nextFieldNumber() {
+        // The use of inline closures is to circumvent an issue where the compiler
+        // allocates stack space for every case branch when no optimizations are
+        // enabled. https://github.com/apple/swift-protobuf/issues/1034
+        switch fieldNumber {
+        case 1: try { try decoder.decodeSingularBoolField(value: &_storage._healthy) }()
+        case 2: try { try decoder.decodeSingularUInt32Field(value: &_storage._activeSessions) }()
+        case 3: try { try decoder.decodeSingularStringField(value: &_storage._version) }()
+        case 4: try { try decoder.decodeSingularBoolField(value: &_storage._ebpfAvailable) }()
+        case 5: try { try decoder.decodeSingularStringField(value: &_storage._ebpfUnavailableReason) }()
+        case 6: try { try decoder.decodeSingularUInt64Field(value: &_storage._totalSamples) }()
+        case 7: try { try decoder.decodeSingularUInt64Field(value: &_storage._stackSuccesses) }()
+        case 8: try { try decoder.decodeSingularUInt64Field(value: &_storage._stackErrors) }()
+        case 9: try { try decoder.decodeSingularDoubleField(value: &_storage._cpuSeconds) }()
+        case 10: try { try decoder.decodeSingularDoubleField(value: &_storage._cpuPercent) }()
+        case 11: try { try decoder.decodeSingularUInt64Field(value: &_storage._memoryRssBytes) }()
+        case 12: try { try decoder.decodeSingularUInt32Field(value: &_storage._maxConcurrentSessions) }()
+        case 13: try { try decoder.decodeSingularUInt32Field(value: &_storage._storedResults) }()
+        case 14: try { try decoder.decodeSingularUInt64Field(value: &_storage._storedResultBytes) }()
+        case 15: try { try decoder.decodeSingularDoubleField(value: &_storage._uptimeSeconds) }()
+        case 16: try { try decoder.decodeSingularUInt64Field(value: &_storage._sessionsStarted) }()
+        case 17: try { try decoder.decodeRepeatedMessageField(value: &_storage._sessions) }()
+        case 18: try { try decoder.decodeRepeatedMessageField(value: &_storage._triggers) }()
+        case 19: try { try decoder.decodeSingularUInt32Field(value: &_storage._sessionsNotListed) }()
+        default: break
+        }
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    try withExtendedLifetime(_storage) { (_storage: _StorageClass) in
+      if _storage._healthy != false {
+        try visitor.visitSingularBoolField(value: _storage._healthy, fieldNumber: 1)
+      }
+      if _storage._activeSessions != 0 {
+        try visitor.visitSingularUInt32Field(value: _storage._activeSessions, fieldNumber: 2)
+      }
+      if !_storage._version.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._version, fieldNumber: 3)
+      }
+      if _storage._ebpfAvailable != false {
+        try visitor.visitSingularBoolField(value: _storage._ebpfAvailable, fieldNumber: 4)
+      }
+      if !_storage._ebpfUnavailableReason.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._ebpfUnavailableReason, fieldNumber: 5)
+      }
+      if _storage._totalSamples != 0 {
+        try visitor.visitSingularUInt64Field(value: _storage._totalSamples, fieldNumber: 6)
+      }
+      if _storage._stackSuccesses != 0 {
+        try visitor.visitSingularUInt64Field(value: _storage._stackSuccesses, fieldNumber: 7)
+      }
+      if _storage._stackErrors != 0 {
+        try visitor.visitSingularUInt64Field(value: _storage._stackErrors, fieldNumber: 8)
+      }
+      if _storage._cpuSeconds.bitPattern != 0 {
+        try visitor.visitSingularDoubleField(value: _storage._cpuSeconds, fieldNumber: 9)
+      }
+      if _storage._cpuPercent.bitPattern != 0 {
+        try visitor.visitSingularDoubleField(value: _storage._cpuPercent, fieldNumber: 10)
+      }
+      if _storage._memoryRssBytes != 0 {
+        try visitor.visitSingularUInt64Field(value: _storage._memoryRssBytes, fieldNumber: 11)
+      }
+      if _storage._maxConcurrentSessions != 0 {
+        try visitor.visitSingularUInt32Field(value: _storage._maxConcurrentSessions, fieldNumber: 12)
+      }
+      if _storage._storedResults != 0 {
+        try visitor.visitSingularUInt32Field(value: _storage._storedResults, fieldNumber: 13)
+      }
+      if _storage._storedResultBytes != 0 {
+        try visitor.visitSingularUInt64Field(value: _storage._storedResultBytes, fieldNumber: 14)
+      }
+      if _storage._uptimeSeconds.bitPattern != 0 {
+        try visitor.visitSingularDoubleField(value: _storage._uptimeSeconds, fieldNumber: 15)
+      }
+      if _storage._sessionsStarted != 0 {
+        try visitor.visitSingularUInt64Field(value: _storage._sessionsStarted, fieldNumber: 16)
+      }
+      if !_storage._sessions.isEmpty {
+        try visitor.visitRepeatedMessageField(value: _storage._sessions, fieldNumber: 17)
+      }
+      if !_storage._triggers.isEmpty {
+        try visitor.visitRepeatedMessageField(value: _storage._triggers, fieldNumber: 18)
+      }
+      if _storage._sessionsNotListed != 0 {
+        try visitor.visitSingularUInt32Field(value: _storage._sessionsNotListed, fieldNumber: 19)
+      }
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Profiler_V1_GetStatusResponse, rhs: Profiler_V1_GetStatusResponse) -> Bool {
+    if lhs._storage !== rhs._storage {
+      let storagesAreEqual: Bool = withExtendedLifetime((lhs._storage, rhs._storage)) { (_args: (_StorageClass, _StorageClass)) in
+        let _storage = _args.0
+        let rhs_storage = _args.1
+        if _storage._healthy != rhs_storage._healthy {return false}
+        if _storage._activeSessions != rhs_storage._activeSessions {return false}
+        if _storage._version != rhs_storage._version {return false}
+        if _storage._ebpfAvailable != rhs_storage._ebpfAvailable {return false}
+        if _storage._ebpfUnavailableReason != rhs_storage._ebpfUnavailableReason {return false}
+        if _storage._totalSamples != rhs_storage._totalSamples {return false}
+        if _storage._stackSuccesses != rhs_storage._stackSuccesses {return false}
+        if _storage._stackErrors != rhs_storage._stackErrors {return false}
+        if _storage._cpuSeconds != rhs_storage._cpuSeconds {return false}
+        if _storage._cpuPercent != rhs_storage._cpuPercent {return false}
+        if _storage._memoryRssBytes != rhs_storage._memoryRssBytes {return false}
+        if _storage._maxConcurrentSessions != rhs_storage._maxConcurrentSessions {return false}
+        if _storage._storedResults != rhs_storage._storedResults {return false}
+        if _storage._storedResultBytes != rhs_storage._storedResultBytes {return false}
+        if _storage._uptimeSeconds != rhs_storage._uptimeSeconds {return false}
+        if _storage._sessionsStarted != rhs_storage._sessionsStarted {return false}
+        if _storage._sessions != rhs_storage._sessions {return false}
+        if _storage._triggers != rhs_storage._triggers {return false}
+        if _storage._sessionsNotListed != rhs_storage._sessionsNotListed {return false}
+        return true
+      }
+      if !storagesAreEqual {return false}
+    }
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Profiler_V1_SessionInfo: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".SessionInfo"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}session_id\0\u{1}pid\0\u{1}command\0\u{1}mode\0\u{3}start_time\0\u{3}duration_seconds\0\u{3}frequency_hz\0\u{1}running\0\u{3}end_reason\0\u{3}result_bytes\0\u{1}trigger\0")
+
+  fileprivate class _StorageClass {
+    var _sessionID: String = String()
+    var _pid: Int32 = 0
+    var _command: String = String()
+    var _mode: Profiler_V1_ProfileMode = .unspecified
+    var _startTime: SwiftProtobuf.Google_Protobuf_Timestamp? = nil
+    var _durationSeconds: UInt32 = 0
+    var _frequencyHz: UInt32 = 0
+    var _running: Bool = false
+    var _endReason: String = String()
+    var _resultBytes: UInt64 = 0
+    var _trigger: Profiler_V1_TriggerCause? = nil
+
+      // This property is used as the initial default value for new instances of the type.
+      // The type itself is protecting the reference to its storage via CoW semantics.
+      // This will force a copy to be made of this reference when the first mutation occurs;
+      // hence, it is safe to mark this as `nonisolated(unsafe)`.
+      static nonisolated(unsafe) let defaultInstance = _StorageClass()
+
+    private init() {}
+
+    init(copying source: _StorageClass) {
+      _sessionID = source._sessionID
+      _pid = source._pid
+      _command = source._command
+      _mode = source._mode
+      _startTime = source._startTime
+      _durationSeconds = source._durationSeconds
+      _frequencyHz = source._frequencyHz
+      _running = source._running
+      _endReason = source._endReason
+      _resultBytes = source._resultBytes
+      _trigger = source._trigger
+    }
+  }
+
+  fileprivate mutating func _uniqueStorage() -> _StorageClass {
+    if !isKnownUniquelyReferenced(&_storage) {
+      _storage = _StorageClass(copying: _storage)
+    }
+    return _storage
+  }
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    _ = _uniqueStorage()
+    try withExtendedLifetime(_storage) { (_storage: _StorageClass) in
+      while let fieldNumber = try decoder.nextFieldNumber() {
+        // The use of inline closures is to circumvent an issue where the compiler
+        // allocates stack space for every case branch when no optimizations are
+        // enabled. https://github.com/apple/swift-protobuf/issues/1034
+        switch fieldNumber {
+        case 1: try { try decoder.decodeSingularStringField(value: &_storage._sessionID) }()
+        case 2: try { try decoder.decodeSingularInt32Field(value: &_storage._pid) }()
+        case 3: try { try decoder.decodeSingularStringField(value: &_storage._command) }()
+        case 4: try { try decoder.decodeSingularEnumField(value: &_storage._mode) }()
+        case 5: try { try decoder.decodeSingularMessageField(value: &_storage._startTime) }()
+        case 6: try { try decoder.decodeSingularUInt32Field(value: &_storage._durationSeconds) }()
+        case 7: try { try decoder.decodeSingularUInt32Field(value: &_storage._frequencyHz) }()
+        case 8: try { try decoder.decodeSingularBoolField(value: &_storage._running) }()
+        case 9: try { try decoder.decodeSingularStringField(value: &_storage._endReason) }()
+        case 10: try { try decoder.decodeSingularUInt64Field(value: &_storage._resultBytes) }()
+        case 11: try { try decoder.decodeSingularMessageField(value: &_storage._trigger) }()
+        default: break
+        }
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    try withExtendedLifetime(_storage) { (_storage: _StorageClass) in
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every if/case branch local when no optimizations
+      // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+      // https://github.com/apple/swift-protobuf/issues/1182
+      if !_storage._sessionID.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._sessionID, fieldNumber: 1)
+      }
+      if _storage._pid != 0 {
+        try visitor.visitSingularInt32Field(value: _storage._pid, fieldNumber: 2)
+      }
+      if !_storage._command.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._command, fieldNumber: 3)
+      }
+      if _storage._mode != .unspecified {
+        try visitor.visitSingularEnumField(value: _storage._mode, fieldNumber: 4)
+      }
+      try { if let v = _storage._startTime {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 5)
+      } }()
+      if _storage._durationSeconds != 0 {
+        try visitor.visitSingularUInt32Field(value: _storage._durationSeconds, fieldNumber: 6)
+      }
+      if _storage._frequencyHz != 0 {
+        try visitor.visitSingularUInt32Field(value: _storage._frequencyHz, fieldNumber: 7)
+      }
+      if _storage._running != false {
+        try visitor.visitSingularBoolField(value: _storage._running, fieldNumber: 8)
+      }
+      if !_storage._endReason.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._endReason, fieldNumber: 9)
+      }
+      if _storage._resultBytes != 0 {
+        try visitor.visitSingularUInt64Field(value: _storage._resultBytes, fieldNumber: 10)
+      }
+      try { if let v = _storage._trigger {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 11)
+      } }()
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Profiler_V1_SessionInfo, rhs: Profiler_V1_SessionInfo) -> Bool {
+    if lhs._storage !== rhs._storage {
+      let storagesAreEqual: Bool = withExtendedLifetime((lhs._storage, rhs._storage)) { (_args: (_StorageClass, _StorageClass)) in
+        let _storage = _args.0
+        let rhs_storage = _args.1
+        if _storage._sessionID != rhs_storage._sessionID {return false}
+        if _storage._pid != rhs_storage._pid {return false}
+        if _storage._command != rhs_storage._command {return false}
+        if _storage._mode != rhs_storage._mode {return false}
+        if _storage._startTime != rhs_storage._startTime {return false}
+        if _storage._durationSeconds != rhs_storage._durationSeconds {return false}
+        if _storage._frequencyHz != rhs_storage._frequencyHz {return false}
+        if _storage._running != rhs_storage._running {return false}
+        if _storage._endReason != rhs_storage._endReason {return false}
+        if _storage._resultBytes != rhs_storage._resultBytes {return false}
+        if _storage._trigger != rhs_storage._trigger {return false}
+        return true
+      }
+      if !storagesAreEqual {return false}
+    }
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Profiler_V1_TriggerInfo: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".TriggerInfo"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}rule\0\u{1}match\0\u{3}cpu_percent\0\u{3}for_seconds\0\u{3}cool_down_seconds\0\u{3}max_per_hour\0\u{1}fired\0\u{3}suppressed_cool_down\0\u{3}suppressed_hourly_cap\0\u{1}refused\0\u{3}last_refusal\0\u{3}last_fired_time\0\u{3}fired_last_hour\0\u{3}last_session_id\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -1273,96 +1923,90 @@ nonisolated extension Profiler_V1_GetStatusResponse: SwiftProtobuf.Message, Swif
       // allocates stack space for every case branch when no optimizations are
       // enabled. https://github.com/apple/swift-protobuf/issues/1034
       switch fieldNumber {
-      case 1: try { try decoder.decodeSingularBoolField(value: &self.healthy) }()
-      case 2: try { try decoder.decodeSingularUInt32Field(value: &self.activeSessions) }()
-      case 3: try { try decoder.decodeSingularStringField(value: &self.version) }()
-      case 4: try { try decoder.decodeSingularBoolField(value: &self.ebpfAvailable) }()
-      case 5: try { try decoder.decodeSingularStringField(value: &self.ebpfUnavailableReason) }()
-      case 6: try { try decoder.decodeSingularUInt64Field(value: &self.totalSamples) }()
-      case 7: try { try decoder.decodeSingularUInt64Field(value: &self.stackSuccesses) }()
-      case 8: try { try decoder.decodeSingularUInt64Field(value: &self.stackErrors) }()
-      case 9: try { try decoder.decodeSingularDoubleField(value: &self.cpuSeconds) }()
-      case 10: try { try decoder.decodeSingularDoubleField(value: &self.cpuPercent) }()
-      case 11: try { try decoder.decodeSingularUInt64Field(value: &self.memoryRssBytes) }()
-      case 12: try { try decoder.decodeSingularUInt32Field(value: &self.maxConcurrentSessions) }()
-      case 13: try { try decoder.decodeSingularUInt32Field(value: &self.storedResults) }()
-      case 14: try { try decoder.decodeSingularUInt64Field(value: &self.storedResultBytes) }()
-      case 15: try { try decoder.decodeSingularDoubleField(value: &self.uptimeSeconds) }()
-      case 16: try { try decoder.decodeSingularUInt64Field(value: &self.sessionsStarted) }()
+      case 1: try { try decoder.decodeSingularStringField(value: &self.rule) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.match) }()
+      case 3: try { try decoder.decodeSingularDoubleField(value: &self.cpuPercent) }()
+      case 4: try { try decoder.decodeSingularUInt32Field(value: &self.forSeconds) }()
+      case 5: try { try decoder.decodeSingularUInt32Field(value: &self.coolDownSeconds) }()
+      case 6: try { try decoder.decodeSingularUInt32Field(value: &self.maxPerHour) }()
+      case 7: try { try decoder.decodeSingularUInt64Field(value: &self.fired) }()
+      case 8: try { try decoder.decodeSingularUInt64Field(value: &self.suppressedCoolDown) }()
+      case 9: try { try decoder.decodeSingularUInt64Field(value: &self.suppressedHourlyCap) }()
+      case 10: try { try decoder.decodeSingularUInt64Field(value: &self.refused) }()
+      case 11: try { try decoder.decodeSingularStringField(value: &self.lastRefusal) }()
+      case 12: try { try decoder.decodeSingularMessageField(value: &self._lastFiredTime) }()
+      case 13: try { try decoder.decodeSingularUInt32Field(value: &self.firedLastHour) }()
+      case 14: try { try decoder.decodeSingularStringField(value: &self.lastSessionID) }()
       default: break
       }
     }
   }
 
   public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
-    if self.healthy != false {
-      try visitor.visitSingularBoolField(value: self.healthy, fieldNumber: 1)
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    if !self.rule.isEmpty {
+      try visitor.visitSingularStringField(value: self.rule, fieldNumber: 1)
     }
-    if self.activeSessions != 0 {
-      try visitor.visitSingularUInt32Field(value: self.activeSessions, fieldNumber: 2)
-    }
-    if !self.version.isEmpty {
-      try visitor.visitSingularStringField(value: self.version, fieldNumber: 3)
-    }
-    if self.ebpfAvailable != false {
-      try visitor.visitSingularBoolField(value: self.ebpfAvailable, fieldNumber: 4)
-    }
-    if !self.ebpfUnavailableReason.isEmpty {
-      try visitor.visitSingularStringField(value: self.ebpfUnavailableReason, fieldNumber: 5)
-    }
-    if self.totalSamples != 0 {
-      try visitor.visitSingularUInt64Field(value: self.totalSamples, fieldNumber: 6)
-    }
-    if self.stackSuccesses != 0 {
-      try visitor.visitSingularUInt64Field(value: self.stackSuccesses, fieldNumber: 7)
-    }
-    if self.stackErrors != 0 {
-      try visitor.visitSingularUInt64Field(value: self.stackErrors, fieldNumber: 8)
-    }
-    if self.cpuSeconds.bitPattern != 0 {
-      try visitor.visitSingularDoubleField(value: self.cpuSeconds, fieldNumber: 9)
+    if !self.match.isEmpty {
+      try visitor.visitSingularStringField(value: self.match, fieldNumber: 2)
     }
     if self.cpuPercent.bitPattern != 0 {
-      try visitor.visitSingularDoubleField(value: self.cpuPercent, fieldNumber: 10)
+      try visitor.visitSingularDoubleField(value: self.cpuPercent, fieldNumber: 3)
     }
-    if self.memoryRssBytes != 0 {
-      try visitor.visitSingularUInt64Field(value: self.memoryRssBytes, fieldNumber: 11)
+    if self.forSeconds != 0 {
+      try visitor.visitSingularUInt32Field(value: self.forSeconds, fieldNumber: 4)
     }
-    if self.maxConcurrentSessions != 0 {
-      try visitor.visitSingularUInt32Field(value: self.maxConcurrentSessions, fieldNumber: 12)
+    if self.coolDownSeconds != 0 {
+      try visitor.visitSingularUInt32Field(value: self.coolDownSeconds, fieldNumber: 5)
     }
-    if self.storedResults != 0 {
-      try visitor.visitSingularUInt32Field(value: self.storedResults, fieldNumber: 13)
+    if self.maxPerHour != 0 {
+      try visitor.visitSingularUInt32Field(value: self.maxPerHour, fieldNumber: 6)
     }
-    if self.storedResultBytes != 0 {
-      try visitor.visitSingularUInt64Field(value: self.storedResultBytes, fieldNumber: 14)
+    if self.fired != 0 {
+      try visitor.visitSingularUInt64Field(value: self.fired, fieldNumber: 7)
     }
-    if self.uptimeSeconds.bitPattern != 0 {
-      try visitor.visitSingularDoubleField(value: self.uptimeSeconds, fieldNumber: 15)
+    if self.suppressedCoolDown != 0 {
+      try visitor.visitSingularUInt64Field(value: self.suppressedCoolDown, fieldNumber: 8)
     }
-    if self.sessionsStarted != 0 {
-      try visitor.visitSingularUInt64Field(value: self.sessionsStarted, fieldNumber: 16)
+    if self.suppressedHourlyCap != 0 {
+      try visitor.visitSingularUInt64Field(value: self.suppressedHourlyCap, fieldNumber: 9)
+    }
+    if self.refused != 0 {
+      try visitor.visitSingularUInt64Field(value: self.refused, fieldNumber: 10)
+    }
+    if !self.lastRefusal.isEmpty {
+      try visitor.visitSingularStringField(value: self.lastRefusal, fieldNumber: 11)
+    }
+    try { if let v = self._lastFiredTime {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 12)
+    } }()
+    if self.firedLastHour != 0 {
+      try visitor.visitSingularUInt32Field(value: self.firedLastHour, fieldNumber: 13)
+    }
+    if !self.lastSessionID.isEmpty {
+      try visitor.visitSingularStringField(value: self.lastSessionID, fieldNumber: 14)
     }
     try unknownFields.traverse(visitor: &visitor)
   }
 
-  public static func ==(lhs: Profiler_V1_GetStatusResponse, rhs: Profiler_V1_GetStatusResponse) -> Bool {
-    if lhs.healthy != rhs.healthy {return false}
-    if lhs.activeSessions != rhs.activeSessions {return false}
-    if lhs.version != rhs.version {return false}
-    if lhs.ebpfAvailable != rhs.ebpfAvailable {return false}
-    if lhs.ebpfUnavailableReason != rhs.ebpfUnavailableReason {return false}
-    if lhs.totalSamples != rhs.totalSamples {return false}
-    if lhs.stackSuccesses != rhs.stackSuccesses {return false}
-    if lhs.stackErrors != rhs.stackErrors {return false}
-    if lhs.cpuSeconds != rhs.cpuSeconds {return false}
+  public static func ==(lhs: Profiler_V1_TriggerInfo, rhs: Profiler_V1_TriggerInfo) -> Bool {
+    if lhs.rule != rhs.rule {return false}
+    if lhs.match != rhs.match {return false}
     if lhs.cpuPercent != rhs.cpuPercent {return false}
-    if lhs.memoryRssBytes != rhs.memoryRssBytes {return false}
-    if lhs.maxConcurrentSessions != rhs.maxConcurrentSessions {return false}
-    if lhs.storedResults != rhs.storedResults {return false}
-    if lhs.storedResultBytes != rhs.storedResultBytes {return false}
-    if lhs.uptimeSeconds != rhs.uptimeSeconds {return false}
-    if lhs.sessionsStarted != rhs.sessionsStarted {return false}
+    if lhs.forSeconds != rhs.forSeconds {return false}
+    if lhs.coolDownSeconds != rhs.coolDownSeconds {return false}
+    if lhs.maxPerHour != rhs.maxPerHour {return false}
+    if lhs.fired != rhs.fired {return false}
+    if lhs.suppressedCoolDown != rhs.suppressedCoolDown {return false}
+    if lhs.suppressedHourlyCap != rhs.suppressedHourlyCap {return false}
+    if lhs.refused != rhs.refused {return false}
+    if lhs.lastRefusal != rhs.lastRefusal {return false}
+    if lhs._lastFiredTime != rhs._lastFiredTime {return false}
+    if lhs.firedLastHour != rhs.firedLastHour {return false}
+    if lhs.lastSessionID != rhs.lastSessionID {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

@@ -28,11 +28,12 @@ struct ScrapeEndpoint: Sendable {
                                                       "status": "\(error.status)"])
             return .refusal(error)
         }
-        logger.debug("scrape", metadata: ["peer": "\(peer)", "seconds": "\(request.seconds)", "hz": "\(request.frequency)"])
+        logger.debug("scrape", metadata: ["peer": "\(peer)", "seconds": "\(request.seconds)", "hz": "\(request.frequency)",
+                                          "mode": "\(request.mode.rawValue)"])
         let started: SessionRegistry.StartedSession
         do {
             started = try await registry.start(target: request.target, durationSeconds: request.seconds,
-                                               frequencyHz: request.frequency)
+                                               frequencyHz: request.frequency, mode: request.mode)
         } catch {
             return .refusal(ScrapeRequest.Refusal(error))
         }

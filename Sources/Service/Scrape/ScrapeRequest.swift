@@ -1,7 +1,7 @@
 import FoundationEssentials
 import Sampling
 
-/// A `GET /debug/pprof/profile?seconds=N[&pid=P][&hz=F]` request, checked against the
+/// A `GET /debug/pprof/profile?seconds=N[&pid=P][&hz=F][&mode=cpu|off|wall]` request, checked against the
 /// service's limits; a bad one is refused with the status and one-line reason Go's
 /// `net/http/pprof` clients (Parca, Alloy, `go tool pprof`) show.
 struct ScrapeRequest: Equatable {
@@ -12,6 +12,9 @@ struct ScrapeRequest: Equatable {
     var seconds: Int
     var target: SessionSettings.Target
     var frequency: Int
+    /// What the profile counts, as `record --mode`: on-CPU samples (Go's handler), off-CPU
+    /// or wall-clock time.
+    var mode: ProfileMode = .cpu
 
     struct Refusal: Error, Equatable {
         var status: Int
@@ -23,7 +26,7 @@ struct ScrapeRequest: Equatable {
                       limits: ServiceConfiguration.Profiler) throws(Refusal) -> ScrapeRequest {
         let (path, query) = split(uri)
         guard path == Self.path else {
-            throw Refusal(status: 404, reason: "not found: this service serves \(Self.path)?seconds=N[&pid=P][&hz=F]")
+            throw Refusal(status: 404, reason: "not found: this service serves \(Self.path)?seconds=N[&pid=P][&hz=F][&mode=cpu|off|wall]")
         }
         // Every GET starts a session: nothing else is served.
         guard method == "GET" else {
@@ -52,10 +55,15 @@ struct ScrapeRequest: Equatable {
             }
             frequency = hz
         }
-        if let mode = parameters["mode"], mode != "cpu" {
-            throw Refusal(status: 400, reason: "mode \(ClientEcho.quoted(mode)) is not served: only cpu (on-CPU sampling)")
+        var mode = ProfileMode.cpu
+        if let modeText = parameters["mode"] {
+            guard let chosen = ProfileMode(rawValue: modeText) else {
+                let names = ProfileMode.allCases.map(\.rawValue).joined(separator: ", ")
+                throw Refusal(status: 400, reason: "mode must be one of \(names) (as record --mode), got \(ClientEcho.quoted(modeText))")
+            }
+            mode = chosen
         }
-        return ScrapeRequest(seconds: seconds, target: target, frequency: frequency)
+        return ScrapeRequest(seconds: seconds, target: target, frequency: frequency, mode: mode)
     }
 
     private static func split(_ uri: String) -> (path: String, query: String) {

@@ -24,7 +24,17 @@ public enum ProfileExport {
                              timeNanos: Int64((snapshot.startedAt.timeIntervalSince1970 * 1e9).rounded()),
                              durationNanos: Int64((snapshot.elapsed * 1e9).rounded()),
                              labels: labels,
-                             comments: ["flametop \(snapshot.settings.frequency) Hz"])
+                             comments: ["flametop \(snapshot.settings.frequency) Hz"],
+                             kind: pprofKind(of: snapshot.settings.mode))
+    }
+
+    /// What the pprof file's values are for a session's mode.
+    public static func pprofKind(of mode: ProfileMode) -> PprofValueKind {
+        switch mode {
+        case .cpu: .cpuSamples
+        case .off: .offCPUMicroseconds
+        case .wall: .wallMicroseconds
+        }
     }
 
     /// Writes `counts` to `file` in `format` (the caller commits).
