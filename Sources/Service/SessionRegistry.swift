@@ -1,3 +1,4 @@
+import Profile
 import FoundationEssentials
 import Logging
 import Sampling

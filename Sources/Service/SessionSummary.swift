@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import Sampling
 
 /// One session as GetStatus lists it: what it samples, whether it still does, what its

@@ -99,7 +99,7 @@ struct RemoteResultsCommand: ParsableCommand {
         if meta.hasTrigger {
             let cause = meta.trigger
             Console.error("triggered by \(cause.rule): PID \(cause.pid) (\(cause.command)) at "
-                + String(format: "%.0f%% CPU for %.0f s", cause.cpuPercent, cause.hotSeconds))
+                + String(cFormat: "%.0f%% CPU for %.0f s", cause.cpuPercent, cause.hotSeconds))
         }
         let counters = meta.losses
         let losses = [

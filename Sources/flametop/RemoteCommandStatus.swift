@@ -1,7 +1,9 @@
 import ArgumentParser
 import FoundationEssentials
 import PlatformSupport
+import Sampling
 import Service
+import SwiftProtobuf
 
 struct RemoteStatusCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -46,7 +48,7 @@ struct RemoteStatusCommand: ParsableCommand {
                 + "\(session.durationSeconds) s at \(session.frequencyHz) Hz, started \(Self.time(session.startTime.date)): \(state)"
             if session.hasTrigger {
                 let cause = session.trigger
-                line += "; triggered by \(cause.rule) (" + String(format: "%.0f%% CPU for %.0f s", cause.cpuPercent, cause.hotSeconds) + ")"
+                line += "; triggered by \(cause.rule) (" + String(cFormat: "%.0f%% CPU for %.0f s", cause.cpuPercent, cause.hotSeconds) + ")"
             }
             lines.append(line)
         }
@@ -56,7 +58,7 @@ struct RemoteStatusCommand: ParsableCommand {
 
     /// A rule and its counters.
     static func triggerLines(_ rule: Profiler_V1_TriggerInfo) -> [String] {
-        var lines = ["trigger \(rule.rule): \(rule.match) above " + String(format: "%g", rule.cpuPercent)
+        var lines = ["trigger \(rule.rule): \(rule.match) above " + String(cFormat: "%g", rule.cpuPercent)
             + "% CPU for \(rule.forSeconds) s (cool-down \(rule.coolDownSeconds) s, at most \(rule.maxPerHour) an hour)"]
         var counters = "  fired \(rule.fired) (\(rule.firedLastHour) in the last hour)"
         if rule.hasLastFiredTime { counters += ", last at \(Self.time(rule.lastFiredTime.date))" }
@@ -73,7 +75,6 @@ struct RemoteStatusCommand: ParsableCommand {
     }
 
     static func time(_ date: Date) -> String {
-        let formatter = ISO8601DateFormatter()
-        return formatter.string(from: date)
+        date.ISO8601Format()
     }
 }

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// Why a session was started by the service itself: the rule that fired, and what it
 /// saw of the process. Kept with the session and its result, shown by GetStatus and the

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// One rule as GetStatus shows it: its settings and what it has done since the service started.
 public struct TriggerStatus: Sendable, Equatable {

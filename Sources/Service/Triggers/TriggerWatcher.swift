@@ -1,5 +1,7 @@
-import Foundation
+import FoundationEssentials
 import Logging
+import PlatformSupport
+import Sampling
 import Synchronization
 
 /// Watches the processes the `[[trigger]]` rules name, once a second, and starts the
@@ -81,8 +83,8 @@ final class TriggerWatcher: Sendable {
         let seed = history?.seed(pid: firing.pid, seconds: Int(cause.hotSeconds.rounded(.up)), before: firedAt, mode: rule.mode)
         logger.info("trigger fired", metadata: [
             "rule": "\(rule.name)", "pid": "\(firing.pid)", "command": "\(firing.command)",
-            "cpu_percent": "\(String(format: "%.1f", firing.cpuPercent))",
-            "hot_s": "\(String(format: "%.1f", cause.hotSeconds))"])
+            "cpu_percent": "\(String(cFormat: "%.1f", firing.cpuPercent))",
+            "hot_s": "\(String(cFormat: "%.1f", cause.hotSeconds))"])
         do {
             let started = try await registry.start(target: .process(pid: firing.pid), durationSeconds: rule.durationSeconds,
                                                    frequencyHz: rule.frequencyHz, unwind: rule.unwind, mode: rule.mode,
