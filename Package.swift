@@ -72,7 +72,10 @@ let package = Package(
                                          .product(name: "Logging", package: "swift-log")],
                           // Nothing loads flametop as a library: exporting its 90k symbols
                           // dynamically only added 4.5 MB of .dynsym/.dynstr to the binary.
-                          linkerSettings: [.unsafeFlags(["-Xlinker", "--no-export-dynamic"], .when(configuration: .release))]),
+                          // gold's safe identical-code folding merges the many identical generic
+                          // specializations whose address is never taken (-0.6 MB).
+                          linkerSettings: [.unsafeFlags(["-Xlinker", "--no-export-dynamic", "-Xlinker", "--icf=safe"],
+                                                        .when(configuration: .release))]),
 
         // Builds test workloads, runs processes with bounded waits; shared by the test targets.
         .target(name: "TestSupport", dependencies: ["Profile"], path: "Tests/TestSupport"),
