@@ -88,6 +88,11 @@ public final class HistoryRecorder: Sendable {
         shared.state.withLock { $0.ring.takeSeed(pid: pid) }
     }
 
+    /// Samples the ring holds for one process.
+    public func samples(of pid: Int32) -> UInt64 {
+        shared.state.withLock { $0.ring.samples(of: pid) }
+    }
+
     public func status() -> HistoryStatus {
         shared.state.withLock { state in
             HistoryStatus(hz: settings.hz, phase: state.phase, heldSeconds: state.ring.heldSpan,
