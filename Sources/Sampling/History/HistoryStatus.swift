@@ -66,4 +66,19 @@ public struct HistoryStatus: Sendable {
     public var byteBudget: Int
     public var cost: Cost
     public var counters: Counters
+
+    public init(hz: Int, phase: Phase, heldSeconds: Double, processes: Int, samples: UInt64, evictedSamples: UInt64,
+                uniqueStacks: Int, ringBytes: Int, byteBudget: Int, cost: Cost, counters: Counters) {
+        self.hz = hz
+        self.phase = phase
+        self.heldSeconds = heldSeconds
+        self.processes = processes
+        self.samples = samples
+        self.evictedSamples = evictedSamples
+        self.uniqueStacks = uniqueStacks
+        self.ringBytes = ringBytes
+        self.byteBudget = byteBudget
+        self.cost = cost
+        self.counters = counters
+    }
 }
