@@ -126,7 +126,7 @@ rewind_part() {
     ns=$((ns - ns0))
     count=$((count - count0))
     local program
-    program=$(echo "$ns / 1e9 / $elapsed * 100" | bc -l)
+    program=$(echo "$ns / 1000000000 / $elapsed * 100" | bc -l)
     printf '| --history-rate %s | %.3f%% | %s MB | %s runs, %.1f µs each, %.3f%% of one core |\n' "$RATE" "$on_cpu" "$(rss_mb "$on")" \
         "$count" "$(echo "$ns / ($count + ($count == 0)) / 1000" | bc -l)" "$program"
     printf '| --history-rate 0 | %.3f%% | %s MB | – |\n' "$off_cpu" "$(rss_mb "$off")"

@@ -37,12 +37,17 @@ final class HistorySampler {
         try events.enableAll()
     }
 
-    /// Bytes the kernel preallocates for the four maps (hash maps preallocate every
-    /// entry: key, value and a 48-byte element header, per the kernel's htab_elem).
+    /// Bytes the kernel preallocates for the program's maps (hash maps preallocate every
+    /// entry: key and value rounded to 8 bytes and a 48-byte element header, per the
+    /// kernel's htab_elem): the two counts and stacks maps sized for the rate, the
+    /// per-process unwind table the program shares with the DWARF program (unused here,
+    /// but sized for sessions: FT_PROCESS_UNWIND_ENTRIES) and the per-CPU scratch stack.
     var kernelMapBytes: Int {
         let count = MemoryLayout<ft_stack_key>.size + 8 + 48
         let stack = 8 + MemoryLayout<ft_stack>.size + 48
+        let process = 8 + 8 + 48
         return Int(FT_BUFFER_COUNT) * (countsEntries * count + stackEntries * stack)
+            + Int(FT_PROCESS_UNWIND_ENTRIES) * process + OnlineCPUs.list().count * MemoryLayout<ft_stack>.size
     }
 
     /// The program's kernel counters, summed over CPUs.
