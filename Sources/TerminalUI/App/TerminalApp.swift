@@ -238,17 +238,6 @@ final class TerminalApp {
         } catch {
             processList.show(message: "cannot start profiling: \(error)", isError: true)
             history?.start()
-            return
-        }
-        guard let history, case .process = settings.target else { return }
-        if let seed, let times = seed.times {
-            profile?.screen.show(message: "rewind: \(NumberFormat.grouped(seed.samples)) samples at \(seed.hz) Hz "
-                                 + "from the \(NumberFormat.duration(times.upperBound - times.lowerBound + 1)) before", isError: false)
-        } else if case .failed = history.status().phase {
-            return
-        } else {
-            profile?.screen.show(message: "no rewind history: the process ran no sample at \(history.settings.hz) Hz "
-                                 + "while the list was open", isError: false)
         }
     }
 
