@@ -80,12 +80,10 @@ public struct RawHistoryRing: Sendable {
             var counts: [StoredCount] = []
             counts.reserveCapacity(drained.count)
             for sample in drained {
-                var process = processes[sample.pid] ?? Process(comm: sample.comm, lastDrain: sequence)
-                process.lastDrain = sequence
-                if sample.tid == sample.pid { process.comm = sample.comm }
-                if process.threadNames[sample.tid] != sample.comm { process.threadNames[sample.tid] = sample.comm }
-                let user = Self.reference(sample.user) { process.stacks.id(of: $0, drain: sequence) }
-                processes[sample.pid] = process
+                if processes[sample.pid] == nil { processes[sample.pid] = Process(comm: sample.comm, lastDrain: sequence) }
+                // In place: a copy of the process out of the dictionary would copy its whole
+                // stack table on the first change (copy-on-write), once per sample.
+                let user = Self.note(sample, sequence: sequence, in: &processes[sample.pid]!)
                 let kernel = Self.reference(sample.kernel) { kernelStacks.id(of: $0, drain: sequence) }
                 // A drain covers about a second: a thread cannot reach 2³² samples in it.
                 counts.append(StoredCount(pid: sample.pid, tid: sample.tid, user: user, kernel: kernel,
@@ -97,6 +95,14 @@ public struct RawHistoryRing: Sendable {
             drains.append(drain)
         }
         evict()
+    }
+
+    /// Records `sample`'s thread and name in its process and returns its user stack's reference.
+    private static func note(_ sample: RawSample, sequence: Int64, in process: inout Process) -> Int32 {
+        process.lastDrain = sequence
+        if sample.tid == sample.pid { process.comm = sample.comm }
+        if process.threadNames[sample.tid] != sample.comm { process.threadNames[sample.tid] = sample.comm }
+        return reference(sample.user) { process.stacks.id(of: $0, drain: sequence) }
     }
 
     private static func reference(_ stack: RawSample.Stack, intern: ([UInt64]) -> Int32) -> Int32 {
@@ -127,7 +133,9 @@ public struct RawHistoryRing: Sendable {
 
     private mutating func sweep(through sequence: Int64) {
         processes = processes.filter { $0.value.lastDrain > sequence }
-        for pid in processes.keys { processes[pid]!.stacks.sweep(usedLastAtOrBefore: sequence) }
+        // Over a copy of the keys: iterating the dictionary while changing it would copy it,
+        // and with it every stack table, on the first change.
+        for pid in Array(processes.keys) { processes[pid]!.stacks.sweep(usedLastAtOrBefore: sequence) }
         kernelStacks.sweep(usedLastAtOrBefore: sequence)
     }
 
