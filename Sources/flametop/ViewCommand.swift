@@ -45,7 +45,7 @@ struct ViewCommand: ParsableCommand {
         }
         let source = StaticProfileSource(stacks: stacks, name: URL(fileURLWithPath: file).lastPathComponent,
                                          baseline: base)
-        var options = TerminalUIOptions(start: .view(source)) { _ in
+        var options = TerminalUIOptions(start: .view(source)) { _, _ in
             throw CommandFailure("a saved profile cannot start sampling")
         }
         options.ascii = display.ascii

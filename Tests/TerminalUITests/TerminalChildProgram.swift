@@ -68,8 +68,8 @@ extension TerminalChild {
     static func runApp() -> Never {
         let environment = ProcessInfo.processInfo.environment
         let start = environment["CHILD_START"] ?? "list"
-        var options = TerminalUIOptions { settings in
-            BackgroundSession(session: try ProfilingSession(settings: settings, symbolizer: Symbolizer()))
+        var options = TerminalUIOptions { settings, seed in
+            BackgroundSession(session: try ProfilingSession(settings: settings, symbolizer: Symbolizer(), seed: seed))
         }
         options.ascii = environment["CHILD_ASCII"] != nil
         options.duration = environment["CHILD_DURATION"].flatMap { Int($0) }.map { $0 == 0 ? nil : $0 } ?? 10

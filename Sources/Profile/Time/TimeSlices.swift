@@ -11,6 +11,11 @@
 /// and counts. The stack table only grows: a stack evicted from every slice keeps its run
 /// (a long session of ever-new stacks is bounded by the engine's memory budget, which can
 /// read `estimatedBytes`).
+///
+/// A session can be seeded (`seed(_:second:hz:)`) with seconds counted at another, lower
+/// rate before its own began (the process list's rewind history): those seconds are the
+/// `lowRate` part, all older than the ring's own seconds, and their samples are never
+/// summed with the ring's own as if they were the same unit (`TimeSlices+Rates`).
 public struct TimeSlices: Sendable {
     /// How many seconds the ring holds.
     public let capacity: Int
@@ -18,8 +23,16 @@ public struct TimeSlices: Sendable {
     private var table = SliceStackTable()
     /// The newest second recorded; nil until the first record.
     public private(set) var newestSecond: Int64?
+    /// The oldest second ever recorded (seeded or not); nil until the first record. The
+    /// seconds held start at the later of it and `heldSeconds.lowerBound`.
+    public private(set) var firstSecond: Int64?
+    /// The ring's own samples evicted and refused (the low-rate part counts its own).
     public private(set) var evictedSamples: UInt64 = 0
     public private(set) var refusedSamples: UInt64 = 0
+    /// The seconds seeded at a lower rate; nil when the ring was never seeded.
+    public private(set) var lowRate: LowRateSeconds?
+    /// The oldest second recorded by `record` (not seeded): a seed must be older.
+    private var firstOwnSecond: Int64?
 
     public static let defaultCapacity = 600
 
@@ -37,13 +50,50 @@ public struct TimeSlices: Sendable {
     /// so a window anchored to "now" slides while the target idles.
     /// Returns false, counting the samples in `refusedSamples`, when `second` is older than
     /// the ring holds.
+    /// A second at or before the low-rate part's newest is refused too: it was counted
+    /// at another rate.
     @discardableResult
     public mutating func record(_ counts: StackCounts, second: Int64) -> Bool {
-        if let newestSecond, second <= newestSecond - Int64(capacity) {
+        if let lowRate, second <= lowRate.newestSecond {
             refusedSamples += counts.totalSamples
             return false
         }
+        guard insert(counts, second: second) else {
+            refusedSamples += counts.totalSamples
+            return false
+        }
+        firstOwnSecond = min(firstOwnSecond ?? second, second)
+        return true
+    }
+
+    /// Adds stacks counted at `hz` samples a second during `second`, before this ring's own
+    /// seconds (a session seeded with the history recorded before it began). Every seed
+    /// must share one rate and be older than every second `record` added; the samples
+    /// of a refused seed are counted in `lowRate.refusedSamples` (or, before any seed
+    /// was accepted, returned as false only).
+    @discardableResult
+    public mutating func seed(_ counts: StackCounts, second: Int64, hz: Int) -> Bool {
+        var part = lowRate ?? LowRateSeconds(hz: hz, newestSecond: second)
+        guard hz > 0, part.hz == hz, second < (firstOwnSecond ?? Int64.max),
+              insert(counts, second: second) else {
+            if lowRate != nil { lowRate!.refusedSamples += counts.totalSamples }
+            return false
+        }
+        part.newestSecond = max(part.newestSecond, second)
+        part.samples += counts.totalSamples
+        lowRate = part
+        return true
+    }
+
+    /// Whether `second` was counted at the low rate.
+    public func isLowRate(_ second: Int64) -> Bool {
+        lowRate.map { second <= $0.newestSecond } ?? false
+    }
+
+    private mutating func insert(_ counts: StackCounts, second: Int64) -> Bool {
+        if let newestSecond, second <= newestSecond - Int64(capacity) { return false }
         if second > (newestSecond ?? Int64.min) { advance(to: second) }
+        firstSecond = min(firstSecond ?? second, second)
         var pairs: [(id: UInt32, count: UInt64)] = []
         pairs.reserveCapacity(counts.uniqueStacks)
         for (stack, count) in counts.counts { pairs.append((table.id(of: stack), count)) }
@@ -69,11 +119,16 @@ public struct TimeSlices: Sendable {
     /// Adds every slice of `other` (another source's ring, or the low-rate history recorded
     /// before this session) to the same seconds here. Seconds older than this ring holds
     /// once both are merged are refused and counted.
+    /// The other ring's low-rate seconds are seeded here at their rate.
     public mutating func merge(_ other: TimeSlices) {
         for slice in other.ring.compactMap({ $0 }).sorted(by: { $0.second < $1.second }) {
             var counts = StackCounts()
             for (id, count) in zip(slice.stackIDs, slice.counts) { counts.add(other.table[id], count: count) }
-            record(counts, second: slice.second)
+            if let part = other.lowRate, other.isLowRate(slice.second) {
+                seed(counts, second: slice.second, hz: part.hz)
+            } else {
+                record(counts, second: slice.second)
+            }
         }
         evictedSamples += other.evictedSamples
         refusedSamples += other.refusedSamples
@@ -90,7 +145,7 @@ public struct TimeSlices: Sendable {
         for leaving in firstLeaving...lastLeaving {
             let position = slot(of: leaving)
             if let old = ring[position], old.second == leaving {
-                evictedSamples += old.totalSamples
+                if isLowRate(leaving) { lowRate!.evictedSamples += old.totalSamples } else { evictedSamples += old.totalSamples }
                 ring[position] = nil
             }
         }

@@ -41,6 +41,8 @@ public final class ProfilingSession: @unchecked Sendable {
     /// has used since, read at each drain and when sampling stops.
     private var targetCPUAtStart: Double?
     private var targetCPUUsed: Double?
+    /// The rewind history the session begins with, seeded on the session's thread.
+    private var seed: HistorySeed?
 
     private struct Control {
         var stopRequested = false
@@ -60,10 +62,14 @@ public final class ProfilingSession: @unchecked Sendable {
 
     /// Validates the settings, the target and privileges, loads the program and
     /// opens the events (disabled until `run`). Throws with a reason and a hint.
-    public init(settings: SessionSettings, symbolizer: AddressSymbolizer) throws(SamplingError) {
+    /// `seed`: the target's rewind history (`RawHistoryRing.takeSeed`), which becomes the
+    /// low-rate seconds before the session's own when it keeps history (`historySeconds`)
+    /// and counts CPU samples; ignored otherwise.
+    public init(settings: SessionSettings, symbolizer: AddressSymbolizer, seed: HistorySeed? = nil) throws(SamplingError) {
         try settings.validate()
         self.settings = settings
         self.symbolizer = symbolizer
+        if case .process(let pid) = settings.target, settings.mode == .cpu, seed?.pid == pid { self.seed = seed }
         let budget = MemoryBudget(limitBytes: settings.memoryLimitBytes)
         self.budget = budget
         symbolizer.useMemoryBudget(budget)
@@ -210,6 +216,11 @@ public final class ProfilingSession: @unchecked Sendable {
             return finish(state: .failed(error.description), startDate: startDate, elapsed: 0)
         }
         targetCPUAtStart = target.flatMap { ProcessStat.read(pid: $0.pid)?.cpuSeconds }
+        if let seed { // symbolized while sampling runs: the process is alive, its maps are the ones sampled
+            engine.seed(seed, symbolizer: symbolizer, settings: settings)
+            self.seed = nil
+            onDrain(publish(state: .running, startDate: startDate, elapsed: (clock.now - start).seconds))
+        }
 
         var nextDrain = start + drainInterval(interval, since: start, clock: clock)
         var nextSweep = start + Self.sweepInterval

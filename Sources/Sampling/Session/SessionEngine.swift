@@ -86,6 +86,17 @@ final class SessionEngine {
 
     }
 
+    /// Seeds the time slices with a process's rewind history: the low-rate seconds before
+    /// the engine began (`HistorySeeder`). Returns the samples seeded (none without history).
+    @discardableResult
+    func seed(_ seed: HistorySeed, symbolizer: AddressSymbolizer, settings: SessionSettings) -> UInt64 {
+        guard slices != nil else { return 0 }
+        // The frame-pointer source's assembly: the same symbols and loss markers.
+        let assembler = StackAssembler(symbolizer: symbolizer, rootByProcess: false,
+                                       marksIncompleteStacks: settings.unwind == .auto, keepsThreads: settings.keepsThreads)
+        return HistorySeeder.seed(seed, into: &slices!, sessionStart: HistoryClock.seconds(at: began), assembler: assembler)
+    }
+
     /// Feeds the observations in `output` to the policy and applies its decisions;
     /// consumed observations are removed, so a second call sees only new ones.
     private func decide(_ output: inout DrainOutput) {

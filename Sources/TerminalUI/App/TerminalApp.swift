@@ -25,6 +25,8 @@ final class TerminalApp {
     /// How `cpu` mode walks stacks, kept while `o` goes through off-CPU and wall (frame pointers).
     private var cpuUnwind: SessionSettings.UnwindMode = .auto
     private var selfUsage = SelfUsageMeter()
+    /// The rewind history, recorded while the process list is shown; nil with `--history-rate 0`.
+    private let history: HistoryRecorder?
     private let models = ProfileModelWorker()
     private var needsDraw = true
     private var finished: TerminalUIExit?
@@ -38,16 +40,18 @@ final class TerminalApp {
         self.options = options
         self.terminal = terminal
         processList = ProcessListScreen(frequency: options.frequency, duration: options.duration)
+        history = options.history.hz > 0 ? HistoryRecorder(settings: options.history) : nil
+        processList.historyTurnedOff = history == nil
     }
 
     func run() -> TerminalUIExit {
         layout()
         switch options.start {
         case .processList:
-            break
+            history?.start()
         case .profile(let settings):
             do {
-                try startProfile(settings, quitsOnClose: false)
+                try startProfile(settings, seed: nil, quitsOnClose: false)
             } catch {
                 return TerminalUIExit(status: 1, messages: ["flametop: cannot start profiling: \(error)"])
             }
@@ -108,6 +112,7 @@ final class TerminalApp {
             nextProcessScan = now + options.processRefreshInterval
             processTable.readsVoluntarySwitches = processList.sortKey == .waiting
             processList.update(processTable.scan(threadsOf: processList.expandedPID))
+            processList.history = history?.status()
             needsDraw = true
         }
     }
@@ -181,21 +186,23 @@ final class TerminalApp {
         case .quit:
             finish(status: 0)
         case .startProfile(let settings):
-            do {
-                try startProfile(settings, quitsOnClose: false)
-            } catch {
-                processList.show(message: "cannot start profiling: \(error)", isError: true)
-            }
+            startFromList(settings)
         case .closeProfile:
             closeProfile()
         case .export(let path, let format):
             guard var active = profile else { return }
             // A live profile exports what it shows (window, threads); a saved one, the file.
-            let counts = active.screen.isLive
-                ? active.screen.latest.map(active.screen.shownCounts(of:)) ?? active.source.countsToExport()
-                : active.source.countsToExport()
-            let error = ProfileExport.write(counts, format: format,
-                                            metadata: ProfileExport.metadata(for: active.source.snapshot()),
+            let shown = active.screen.isLive ? active.screen.latest.map(active.screen.shownWindowCounts(of:)) : nil
+            let counts = shown?.counts ?? active.source.countsToExport()
+            var metadata = ProfileExport.metadata(for: active.source.snapshot())
+            if shown?.unit == .microseconds, active.source.snapshot().settings.mode == .cpu {
+                // A window over the rewind history and the session's own seconds is CPU time in
+                // µs: a 1 µs period keeps pprof's cpu/nanoseconds values true.
+                metadata.frequency = 1_000_000
+                metadata.comments.append("values are CPU microseconds: \(active.source.snapshot().settings.frequency) Hz samples "
+                                         + "and the low-rate rewind history weighted by their periods")
+            }
+            let error = ProfileExport.write(counts, format: format, metadata: metadata,
                                             to: path, foldedOptions: options.foldedOptions)
             active.screen.exportFinished(path: path, error: error)
             profile = active
@@ -213,9 +220,26 @@ final class TerminalApp {
         needsDraw = true
     }
 
-    private func startProfile(_ settings: SessionSettings, quitsOnClose: Bool) throws {
-        let source = try options.startSession(settings)
+    private func startProfile(_ settings: SessionSettings, seed: HistorySeed?, quitsOnClose: Bool) throws {
+        let source = try options.startSession(settings, seed)
         show(source, quitsOnClose: quitsOnClose)
+    }
+
+    /// Enter (or `a`) on the list. The history stops while a profile samples (its ring is
+    /// kept for the other processes, and it starts again back on the list): the profile
+    /// samples its target at the full rate, a second sampler would sample it twice, and
+    /// the profile's status line shows flametop's own cost without the history's in it.
+    /// The chosen process's history leaves the ring and seeds the session.
+    private func startFromList(_ settings: SessionSettings) {
+        history?.stop()
+        var seed: HistorySeed?
+        if case .process(let pid) = settings.target { seed = history?.takeSeed(pid: pid) }
+        do {
+            try startProfile(settings, seed: seed, quitsOnClose: false)
+        } catch {
+            processList.show(message: "cannot start profiling: \(error)", isError: true)
+            history?.start()
+        }
     }
 
     private func show(_ source: any ProfileSource, quitsOnClose: Bool) {
@@ -275,12 +299,13 @@ final class TerminalApp {
         settings.unwind = next == .cpu ? cpuUnwind : .framePointers
         _ = stopProfile()
         do {
-            try startProfile(settings, quitsOnClose: active.quitsOnClose)
+            try startProfile(settings, seed: nil, quitsOnClose: active.quitsOnClose)
             profile?.screen.show(message: "mode \(OffCPUWords.name(next)): "
                                  + (next == .cpu ? "counts are samples" : "counts are time (µs), the table shows ms/s")
                                  + "; a new profile", isError: false)
         } catch {
             processList.show(message: "cannot start \(OffCPUWords.name(next)) profiling: \(error)", isError: true)
+            history?.start()
             layout()
         }
     }
@@ -309,12 +334,14 @@ final class TerminalApp {
             return
         }
         if let saved { processList.show(message: "profile autosaved to \(saved)", isError: false) }
+        history?.start()
         nextProcessScan = 0
         layout()
     }
 
     private func finish(status: Int32) {
         _ = stopProfile()
+        history?.stop()
         finished = TerminalUIExit(status: status, messages: messages)
     }
 

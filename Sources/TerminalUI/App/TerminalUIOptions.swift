@@ -21,9 +21,12 @@ public struct TerminalUIOptions: Sendable {
     /// Frequency and duration the process list starts with (nil duration: until stopped).
     public var frequency = 99
     public var duration: Int? = 10
-    /// Starts sampling with these settings. A thrown error's description is shown to
-    /// the user, so it should say what failed and what to do.
-    public var startSession: @Sendable (SessionSettings) throws -> any ProfileSource
+    /// Starts sampling with these settings, seeded with the target's rewind history when
+    /// there is one. A thrown error's description is shown to the user, so it should say
+    /// what failed and what to do.
+    public var startSession: @Sendable (SessionSettings, HistorySeed?) throws -> any ProfileSource
+    /// The rewind history the process list records (`--history-rate`; hz 0: none).
+    public var history = HistoryRecorder.Settings()
     /// Where live profiles are autosaved; nil disables autosave.
     /// How exports and autosaves write frames (`--lines`, `--raw-names`, …), as `record` does.
     public var foldedOptions = FoldedWriter.Options()
@@ -33,7 +36,7 @@ public struct TerminalUIOptions: Sendable {
     public var profileRefreshInterval: Double = 0.5
 
     public init(start: Start = .processList,
-                startSession: @escaping @Sendable (SessionSettings) throws -> any ProfileSource) {
+                startSession: @escaping @Sendable (SessionSettings, HistorySeed?) throws -> any ProfileSource) {
         self.start = start
         self.startSession = startSession
         autosaveDirectory = Self.defaultAutosaveDirectory()

@@ -14,7 +14,7 @@ extension ProcessListScreen {
             ("→ ←  l h", "its threads / fold them"),
         ]),
         .init(title: "Profile", keys: [
-            ("Enter", "profile the selection"),
+            ("Enter", "profile it (+ its rewind)"),
             ("a", "profile every process"),
             ("F", "frequency (1–1000 Hz)"),
             ("d", "duration, 0–300 s (0: on)"),
@@ -87,7 +87,12 @@ extension ProcessListScreen {
         if !filter.isEmpty {
             text += "  filter \"\(filter)\": \(rows.count) of \(snapshot?.processes.count ?? 0)"
         }
-        canvas.write(text, row: row, column: 1, style: .dim)
+        let column = 1 + canvas.write(text, row: row, column: 1, style: .dim) + 2
+        if column < canvas.width - 1, history != nil || historyTurnedOff {
+            let rewind = HistoryWords.line(history)
+            canvas.write(rewind.text, row: row, column: column, maxWidth: canvas.width - 1 - column,
+                         style: rewind.isWarning ? .warning : .dim)
+        }
     }
 
     private func renderColumnHeaders(into canvas: inout Canvas, row: Int) {

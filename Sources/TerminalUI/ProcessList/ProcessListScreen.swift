@@ -23,6 +23,10 @@ public struct ProcessListScreen {
     /// The process whose threads are listed under it (`→`); moving the cursor off it
     /// folds them again.
     public private(set) var expandedPID: Int32?
+    /// The rewind history being recorded (the app sets it each scan), nil when there is
+    /// none; `historyTurnedOff`: none because `--history-rate 0` said so.
+    public var history: HistoryStatus?
+    public var historyTurnedOff = false
 
     enum PromptKind: Equatable { case filter, frequency, duration }
     private(set) var prompt: (kind: PromptKind, editor: LineEditor)?

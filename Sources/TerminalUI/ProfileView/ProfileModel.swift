@@ -16,14 +16,19 @@ struct ProfileModel: Sendable {
         /// Threads merged, grouped at the root, or one alone.
         var threads = ThreadView.merged
 
-        /// The counts these parameters show of a snapshot.
-        func counts(of snapshot: SessionSnapshot) -> StackCounts {
-            threads.apply(to: TimelineWindow.counts(of: window, in: snapshot))
+        /// The counts these parameters show of a snapshot, and their unit.
+        func counts(of snapshot: SessionSnapshot) -> WindowCounts {
+            var shown = TimelineWindow.counts(of: window, in: snapshot)
+            shown.counts = threads.apply(to: shown.counts)
+            return shown
         }
     }
 
     let snapshot: SessionSnapshot
     private(set) var parameters: Parameters
+    /// What the counts are: samples at a rate, or time (off-CPU, wall, or a window over
+    /// the rewind history and the session's own seconds, weighted into CPU time).
+    let unit: CountUnit
     /// The stacks every part below is built from.
     let stacks: StackTable
     /// The whole profile, top-down: the source of every mode's tree.
@@ -37,16 +42,17 @@ struct ProfileModel: Sendable {
     /// `stacks` when the source has them already (a saved profile); otherwise they come from
     /// the snapshot's counts.
     init(snapshot: SessionSnapshot, stacks: StackTable? = nil, parameters: Parameters) {
-        let stacks = stacks ?? StackTable(parameters.counts(of: snapshot))
+        let (stacks, unit) = Self.stacks(given: stacks, snapshot: snapshot, parameters: parameters)
         let base = CallTree(stacks)
-        self.init(snapshot: snapshot, parameters: parameters, stacks: stacks, base: base,
+        self.init(snapshot: snapshot, parameters: parameters, unit: unit, stacks: stacks, base: base,
                   tree: Self.tree(from: base, mode: parameters.mode), stats: FunctionStats(stacks))
     }
 
-    private init(snapshot: SessionSnapshot, parameters: Parameters, stacks: StackTable, base: CallTree,
-                 tree: CallTree, stats: FunctionStats) {
+    private init(snapshot: SessionSnapshot, parameters: Parameters, unit: CountUnit, stacks: StackTable,
+                 base: CallTree, tree: CallTree, stats: FunctionStats) {
         self.snapshot = snapshot
         self.parameters = parameters
+        self.unit = unit
         self.stacks = stacks
         self.base = base
         self.tree = tree
@@ -57,7 +63,7 @@ struct ProfileModel: Sendable {
     /// Builds a model, checking `isCancelled` between its steps; nil once it says so.
     static func build(snapshot: SessionSnapshot, stacks given: StackTable?, parameters: Parameters,
                       isCancelled: () -> Bool) -> ProfileModel? {
-        let stacks = given ?? StackTable(parameters.counts(of: snapshot))
+        let (stacks, unit) = Self.stacks(given: given, snapshot: snapshot, parameters: parameters)
         guard !isCancelled() else { return nil }
         let base = CallTree(stacks)
         guard !isCancelled() else { return nil }
@@ -65,8 +71,19 @@ struct ProfileModel: Sendable {
         guard !isCancelled() else { return nil }
         let stats = FunctionStats(stacks)
         guard !isCancelled() else { return nil }
-        return ProfileModel(snapshot: snapshot, parameters: parameters, stacks: stacks, base: base,
+        return ProfileModel(snapshot: snapshot, parameters: parameters, unit: unit, stacks: stacks, base: base,
                             tree: tree, stats: stats)
+    }
+
+    /// A saved profile's stacks (in its mode's unit), or the window's from the snapshot.
+    private static func stacks(given: StackTable?, snapshot: SessionSnapshot,
+                               parameters: Parameters) -> (StackTable, CountUnit) {
+        if let given {
+            let timed = snapshot.settings.mode.unit == .microseconds
+            return (given, timed ? .microseconds : .samples(hz: snapshot.settings.frequency))
+        }
+        let shown = parameters.counts(of: snapshot)
+        return (StackTable(shown.counts), shown.unit)
     }
 
     var generation: UInt64 { snapshot.generation }

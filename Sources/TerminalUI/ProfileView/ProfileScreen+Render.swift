@@ -267,7 +267,7 @@ extension ProfileScreen {
         let style = paneTitleStyle(.functions)
         canvas.fill(row: row, style: style)
         let order = functions.sortKey == .selfSamples ? "self" : "total"
-        let unit = latest?.settings.mode.unit == .microseconds ? "time" : "samples"
+        let unit = showsTime ? "time" : "samples"
         canvas.write(" Top functions (by \(order) \(unit))", row: row, column: 0, style: style)
         let arrow = String(canvas.glyphs.down)
         let selfLabel = functions.sortKey == .selfSamples ? arrow + "SELF%" : "SELF%"
@@ -276,7 +276,7 @@ extension ProfileScreen {
         var column = 0
         column += canvas.write(pad(selfLabel, FunctionColumn.selfPercent), row: columnsRow, column: column, style: .dim) + 1
         column += canvas.write(pad(totalLabel, FunctionColumn.totalPercent), row: columnsRow, column: column, style: .dim) + 1
-        let amountLabel = latest?.settings.mode.unit == .microseconds ? "TIME" : "SAMPLES"
+        let amountLabel = showsTime ? "TIME" : "SAMPLES"
         column += canvas.write(pad(amountLabel, FunctionColumn.samples), row: columnsRow, column: column, style: .dim) + 1
         canvas.write("FUNCTION", row: columnsRow, column: column, style: .dim)
         canvas.write("MODULE", row: columnsRow, column: column + widths.function + 1, style: .dim)
@@ -306,7 +306,7 @@ extension ProfileScreen {
             column += canvas.write(pad(NumberFormat.percent(stat.totalPercent) + "%", FunctionColumn.totalPercent),
                                    row: row, column: column) + 1
             let samples = functions.sortKey == .selfSamples ? stat.selfSamples : stat.totalSamples
-            let amount = latest?.settings.mode.unit == .microseconds
+            let amount = showsTime
                 ? OffCPUWords.time(microseconds: samples) : NumberFormat.grouped(samples)
             column += canvas.write(pad(amount, FunctionColumn.samples), row: row, column: column) + 1
             var nameStyle: Style = stat.identity.kind == .kernel ? .kernel : .plain

@@ -10,7 +10,7 @@ extension ProfileScreen {
             message = ("no history kept (--history 0): the whole session only", true)
             return .redraw
         }
-        let held = slices.newestSecond.map { max(0, $0 - Int64(slices.capacity) + 1)...$0 }
+        let held = Self.heldSeconds(of: slices)
         switch key {
         case .character("t"): timeline.cyclePreset()
         case .character("["): timeline.move(by: -1, held: held)

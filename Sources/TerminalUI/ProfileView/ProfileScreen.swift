@@ -105,7 +105,17 @@ public struct ProfileScreen {
     /// The counts shown (the window, the threads), from the newest snapshot: what an
     /// export writes and a baseline holds.
     public func shownCounts(of snapshot: SessionSnapshot) -> StackCounts {
+        modelParameters.counts(of: snapshot).counts
+    }
+
+    /// `shownCounts(of:)` with their unit (samples, or time).
+    public func shownWindowCounts(of snapshot: SessionSnapshot) -> WindowCounts {
         modelParameters.counts(of: snapshot)
+    }
+
+    /// Whether the panes show time (off-CPU, wall, a window weighted over two rates).
+    var showsTime: Bool {
+        model?.unit.isTime ?? (latest?.settings.mode.unit == .microseconds)
     }
 
     /// Takes a snapshot and builds its model at once (tests, saved profiles). The app
