@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import PlatformSupport
 
 /// Measures the recorder's CPU cost from one drain to the next over a sliding window: its
 /// own thread's CPU time (CLOCK_THREAD_CPUTIME_ID, so it reads the calling thread: call it
@@ -37,9 +38,5 @@ struct HistoryCostMeter {
         return Measurement(drainCPUShare: (reading.threadCPU - first.threadCPU) / wall, programCPUShare: program)
     }
 
-    static func threadCPUSeconds() -> Double {
-        var time = timespec()
-        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &time)
-        return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
-    }
+    static func threadCPUSeconds() -> Double { ThreadCPUClock.seconds() }
 }

@@ -1,4 +1,7 @@
-import Foundation
+import Dispatch
+import FoundationEssentials
+import Glibc
+import PlatformSupport
 import Synchronization
 
 /// The rewind history's recorder: a low-rate system-wide frame-pointer sampler (default
@@ -63,12 +66,10 @@ public final class HistoryRecorder: Sendable {
             return true
         }
         guard proceed else { return }
-        let thread = Thread { [shared, settings] in
+        DedicatedThread.start(name: "flametop-history") { [shared, settings] in
             Self.run(shared: shared, settings: settings)
             finished.signal()
         }
-        thread.name = "flametop-history"
-        thread.start()
     }
 
     /// Stops sampling after a last drain and waits for it (at most `timeout` seconds); what

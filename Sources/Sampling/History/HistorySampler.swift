@@ -1,6 +1,6 @@
 import CLibbpf
 import CProfilerABI
-import Foundation
+import FoundationEssentials
 
 /// The rewind history's kernel side: the frame-pointer sampler (bpf/profile.bpf.c) on a
 /// cpu-clock event per CPU at the history's rate, counting every process in the kernel,

@@ -1,5 +1,6 @@
 import FoundationEssentials
 import Glibc
+import Pprof
 import Profile
 import Sampling
 
