@@ -1,5 +1,6 @@
 import FoundationEssentials
 import Glibc
+import Sampling
 
 /// The CPU time and resident memory of this process, from /proc/self.
 struct ProcessUsage: Sendable, Equatable {
@@ -12,8 +13,8 @@ struct ProcessUsage: Sendable, Equatable {
     }
 
     private static func cpuSeconds() -> Double {
-        guard let stat = ProcStat.read("self") else { return 0 }
-        return Double(stat.cpuTicks) / ProcStat.ticksPerSecond
+        guard let stat = SmallProcFile.read("/proc/self/stat", limit: 4096).flatMap({ ProcessStatLine($0) }) else { return 0 }
+        return stat.cpuSeconds
     }
 
     private static func residentBytes() -> UInt64 {

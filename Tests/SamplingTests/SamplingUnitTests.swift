@@ -16,21 +16,21 @@ struct OnlineCPUsTests {
 struct ProcessStatTests {
     @Test func commWithSpacesAndParentheses() throws {
         let line = "4242 (my (odd) prog) R 1 4242 4242 0 -1 4194560 100 0 0 0 5 6 0 0 20 0 1 0 1234 0 0"
-        let stat = try #require(ProcessStat.parse(line))
-        #expect(stat.comm == "my (odd) prog")
+        let stat = try #require(ProcessStatLine(line.utf8))
+        #expect(stat.command == "my (odd) prog")
         #expect(stat.state == "R")
         #expect(stat.flags == 4_194_560)
     }
 
     @Test func kernelThreadFlag() throws {
         let kthreadd = "2 (kthreadd) S 0 0 0 0 -1 2129984 0 0 0 0 0 0 0 0 20 0 1 0 0 0 0"
-        let stat = try #require(ProcessStat.parse(kthreadd))
-        #expect(stat.flags & TargetProcess.kernelThreadFlag != 0)
-        #expect(ProcessStat.parse("garbage") == nil)
+        let stat = try #require(ProcessStatLine(kthreadd.utf8))
+        #expect(stat.isKernelThread && stat.parentPID == 0 && stat.threads == 1)
+        #expect(ProcessStatLine("garbage".utf8) == nil)
     }
 
     @Test func liveProcessIsNotAKernelThread() {
-        #expect(!ProcessStat.isKernelThread(pid: getpid()))
+        #expect(ProcessStatLine.read(pid: getpid())?.isKernelThread == false)
     }
 }
 

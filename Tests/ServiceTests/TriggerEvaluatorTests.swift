@@ -1,3 +1,4 @@
+import Sampling
 @testable import Service
 import Testing
 
@@ -147,7 +148,7 @@ import Testing
 
     @Test func procStatFieldsAreReadAfterTheLastParenthesis() throws {
         let line = "42 (a (b) c) S 1 42 42 0 -1 4194560 100 0 0 0 250 50 0 0 20 0 3 0 12345 1000 10 0"
-        let stat = try #require(ProcStat(Array(line.utf8)))
+        let stat = try #require(ProcessStatLine(Array(line.utf8)))
         #expect(stat.command == "a (b) c" && stat.cpuTicks == 300 && stat.startTicks == 12345 && !stat.isKernelThread)
     }
 }

@@ -42,7 +42,7 @@ import Testing
     /// Runs `rounds` rounds one second apart, the process using `percent` of a CPU.
     static func run(_ watcher: TriggerWatcher, _ proc: FakeProc, _ clock: Clock, pid: Int32, command: String,
                     percent: UInt64, rounds: Int, cgroup: String = "/") async throws {
-        let ticksPerSecond = UInt64(ProcStat.ticksPerSecond)
+        let ticksPerSecond = UInt64(ProcessStatLine.ticksPerSecond)
         var ticks: UInt64 = 0
         for _ in 0..<rounds {
             try proc.set(pid: pid, command: command, cpuTicks: ticks, cgroup: cgroup)

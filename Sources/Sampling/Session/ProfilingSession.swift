@@ -215,7 +215,7 @@ public final class ProfilingSession: @unchecked Sendable {
         } catch {
             return finish(state: .failed(error.description), startDate: startDate, elapsed: 0)
         }
-        targetCPUAtStart = target.flatMap { ProcessStat.read(pid: $0.pid)?.cpuSeconds }
+        targetCPUAtStart = target.flatMap { ProcessStatLine.read(pid: $0.pid)?.cpuSeconds }
         if let seed { // symbolized while sampling runs: the process is alive, its maps are the ones sampled
             engine.seed(seed, symbolizer: symbolizer, settings: settings)
             self.seed = nil
@@ -356,7 +356,7 @@ public final class ProfilingSession: @unchecked Sendable {
     }
 
     private func noteTargetCPU() {
-        guard let pid = target?.pid, let start = targetCPUAtStart, let now = ProcessStat.read(pid: pid)?.cpuSeconds else { return }
+        guard let pid = target?.pid, let start = targetCPUAtStart, let now = ProcessStatLine.read(pid: pid)?.cpuSeconds else { return }
         targetCPUUsed = max(0, now - start)
     }
 

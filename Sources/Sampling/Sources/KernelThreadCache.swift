@@ -8,7 +8,7 @@ struct KernelThreadCache {
     mutating func isKernelThread(_ pid: Int32) -> Bool {
         if let answer = known[pid] { return answer }
         if known.count >= Self.capacity { known.removeAll(keepingCapacity: true) }
-        let answer = ProcessStat.isKernelThread(pid: pid)
+        let answer = ProcessStatLine.read(pid: pid)?.isKernelThread ?? false
         known[pid] = answer
         return answer
     }

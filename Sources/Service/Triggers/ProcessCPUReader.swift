@@ -1,3 +1,4 @@
+import Sampling
 /// Reads the CPU usage of processes from /proc for the trigger watcher: the delta of
 /// utime + stime between two reads over the time between them (100% = one CPU, all
 /// threads together). A process is sampled from its second read on; kernel threads
@@ -31,19 +32,20 @@ struct ProcessCPUReader {
         let pids: [Int32]
         switch scope {
         case .pids(let named): pids = named
-        case .all: pids = ProcFile.numericEntries(of: procRoot)
+        case .all: pids = SmallProcFile.numericEntries(of: procRoot)
         }
         var seen: [Int32: (startTicks: UInt64, cpuTicks: UInt64, at: ContinuousClock.Instant)] = [:]
         var samples: [ProcessCPUSample] = []
         for pid in pids {
-            guard let stat = ProcStat.read("\(pid)", procRoot: procRoot), !stat.isKernelThread else { continue }
+            guard let stat = SmallProcFile.read("\(procRoot)/\(pid)/stat", limit: 4096).flatMap({ ProcessStatLine($0) }),
+                  !stat.isKernelThread else { continue }
             seen[pid] = (stat.startTicks, stat.cpuTicks, now)
             guard let before = previous[pid], before.startTicks == stat.startTicks, stat.cpuTicks >= before.cpuTicks else {
                 continue
             }
             let elapsed = Self.seconds(now - before.at)
             guard elapsed > 0 else { continue }
-            let percent = Double(stat.cpuTicks - before.cpuTicks) / ProcStat.ticksPerSecond / elapsed * 100
+            let percent = Double(stat.cpuTicks - before.cpuTicks) / ProcessStatLine.ticksPerSecond / elapsed * 100
             var sample = ProcessCPUSample(pid: pid, startTicks: stat.startTicks, command: stat.command,
                                           cpuPercent: percent, measuredSince: before.at)
             if let cgroupsAbove, percent > cgroupsAbove { sample.cgroups = cgroups(of: pid) }
@@ -56,7 +58,7 @@ struct ProcessCPUReader {
     /// The paths of /proc/PID/cgroup: "0::/system.slice/x.service" under cgroup v2,
     /// one line per hierarchy ("4:cpu,cpuacct:/x") under v1.
     private func cgroups(of pid: Int32) -> [String] {
-        guard let bytes = ProcFile.read("\(procRoot)/\(pid)/cgroup", limit: 16 * 1024) else { return [] }
+        guard let bytes = SmallProcFile.read("\(procRoot)/\(pid)/cgroup", limit: 16 * 1024) else { return [] }
         return Self.cgroupPaths(String(decoding: bytes, as: UTF8.self))
     }
 

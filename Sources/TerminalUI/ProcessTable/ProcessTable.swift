@@ -1,4 +1,5 @@
 import Glibc
+import Sampling
 
 /// Scans /proc for the process list. Keeps the CPU time of each process from the
 /// previous scan, so CPU% is the delta of utime+stime over the wall time between two
@@ -36,7 +37,7 @@ public struct ProcessTable: Sendable {
         var ticks: [ProcessKey: UInt64] = [:]
         var switches: [ProcessKey: UInt64] = [:]
         var processes: [ProcessTableEntry] = []
-        for pid in ProcessTableFile.numericEntries(of: procRoot) {
+        for pid in SmallProcFile.numericEntries(of: procRoot) {
             guard var entry = read(pid: pid) else { continue }
             let key = ProcessKey(pid: pid, startTicks: entry.startTicks)
             ticks[key] = entry.cpuTicks
@@ -70,9 +71,9 @@ public struct ProcessTable: Sendable {
     private mutating func threads(of pid: Int32, interval: Double?) -> [ProcessTableThread] {
         var threads: [ProcessTableThread] = []
         var ticks: [Int32: UInt64] = [:]
-        for tid in ProcessTableFile.numericEntries(of: "\(procRoot)/\(pid)/task") {
-            guard let bytes = ProcessTableFile.read("\(procRoot)/\(pid)/task/\(tid)/stat", limit: 4096),
-                  let fields = ProcessTableStat(bytes) else { continue }
+        for tid in SmallProcFile.numericEntries(of: "\(procRoot)/\(pid)/task") {
+            guard let bytes = SmallProcFile.read("\(procRoot)/\(pid)/task/\(tid)/stat", limit: 4096),
+                  let fields = ProcessStatLine(bytes) else { continue }
             var thread = ProcessTableThread(tid: tid, name: fields.command, state: fields.state, cpuTicks: fields.cpuTicks)
             if let interval, interval > 0, let before = previousThreadTicks[tid], fields.cpuTicks >= before {
                 thread.cpuPercent = Double(fields.cpuTicks - before) / ticksPerSecond / interval * 100
@@ -87,14 +88,14 @@ public struct ProcessTable: Sendable {
     /// One process, without a CPU percentage; nil when it does not exist (any more).
     public mutating func read(pid: Int32) -> ProcessTableEntry? {
         let directory = "\(procRoot)/\(pid)"
-        guard let statBytes = ProcessTableFile.read("\(directory)/stat", limit: 4096),
-              let fields = ProcessTableStat(statBytes) else { return nil }
+        guard let statBytes = SmallProcFile.read("\(directory)/stat", limit: 4096),
+              let fields = ProcessStatLine(statBytes) else { return nil }
         // The directory's owner is the process's effective uid (proc(5)), except for
         // non-dumpable processes, which show as root; `ps` and htop read it the same way.
         var info = stat()
         guard stat(directory, &info) == 0 else { return nil }
         // 4 KiB of arguments is more than any screen shows.
-        guard let arguments = ProcessTableFile.read("\(directory)/cmdline", limit: 4096) else { return nil }
+        guard let arguments = SmallProcFile.read("\(directory)/cmdline", limit: 4096) else { return nil }
         var commandLine = Self.joinArguments(arguments)
         if commandLine.isEmpty { commandLine = "[\(fields.command)]" }
         return ProcessTableEntry(
@@ -108,8 +109,8 @@ public struct ProcessTable: Sendable {
     /// that exits between the listing and the read is left out).
     public func voluntarySwitches(pid: Int32) -> UInt64 {
         var total: UInt64 = 0
-        for tid in ProcessTableFile.numericEntries(of: "\(procRoot)/\(pid)/task") {
-            guard let text = ProcessTableFile.readText("\(procRoot)/\(pid)/task/\(tid)/status", limit: 4096) else { continue }
+        for tid in SmallProcFile.numericEntries(of: "\(procRoot)/\(pid)/task") {
+            guard let text = SmallProcFile.readText("\(procRoot)/\(pid)/task/\(tid)/status", limit: 4096) else { continue }
             total += Self.voluntarySwitches(inStatus: text) ?? 0
         }
         return total
@@ -133,13 +134,13 @@ public struct ProcessTable: Sendable {
     }
 
     private func loadAverage() -> [Double] {
-        guard let text = ProcessTableFile.readText("\(procRoot)/loadavg", limit: 256) else { return [0, 0, 0] }
+        guard let text = SmallProcFile.readText("\(procRoot)/loadavg", limit: 256) else { return [0, 0, 0] }
         let values = text.split(separator: " ").prefix(3).compactMap { Double($0) }
         return values.count == 3 ? values : [0, 0, 0]
     }
 
     private func memoryTotal() -> UInt64? {
-        guard let text = ProcessTableFile.readText("\(procRoot)/meminfo", limit: 256),
+        guard let text = SmallProcFile.readText("\(procRoot)/meminfo", limit: 256),
               let line = text.split(separator: "\n").first(where: { $0.hasPrefix("MemTotal:") }),
               let kilobytes = line.split(separator: " ").dropFirst().first.flatMap({ UInt64($0) }) else { return nil }
         return kilobytes * 1024

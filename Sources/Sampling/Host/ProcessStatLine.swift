@@ -1,22 +1,31 @@
-/// The fields flametop uses from /proc/PID/stat (proc(5)).
-struct ProcessTableStat: Equatable {
-    var command: String
-    var state: Character
-    var parentPID: Int32
-    var flags: UInt64
-    var cpuTicks: UInt64
-    var threads: Int
-    var startTicks: UInt64
-    var residentPages: UInt64
+import Glibc
 
-    /// PF_KTHREAD from include/linux/sched.h.
-    static let kernelThreadFlag: UInt64 = 0x0020_0000
+/// The fields of /proc/PID/stat (proc(5)) flametop reads: for a session's target, the TUI's
+/// process table and the service's triggers and own usage.
+public struct ProcessStatLine: Equatable, Sendable {
+    public var command: String
+    public var state: Character
+    public var parentPID: Int32
+    public var flags: UInt64
+    /// utime + stime: the CPU time of the process's threads, in clock ticks.
+    public var cpuTicks: UInt64
+    public var threads: Int
+    /// When the process started, in clock ticks after boot: tells a reused PID from the old process.
+    public var startTicks: UInt64
+    public var residentPages: UInt64
 
-    var isKernelThread: Bool { flags & Self.kernelThreadFlag != 0 }
+    /// PF_KTHREAD (include/linux/sched.h).
+    public static let kernelThreadFlag: UInt64 = 0x0020_0000
+    public static let ticksPerSecond = Double(max(1, sysconf(Int32(_SC_CLK_TCK))))
+
+    public var isKernelThread: Bool { flags & Self.kernelThreadFlag != 0 }
+    /// `cpuTicks` in seconds.
+    public var cpuSeconds: Double { Double(cpuTicks) / Self.ticksPerSecond }
 
     /// Parses one stat line. The command name sits in parentheses and may itself hold
     /// spaces and parentheses, so the fields start after the *last* ')'.
-    init?(_ bytes: [UInt8]) {
+    public init?(_ bytes: some Collection<UInt8>) {
+        let bytes = Array(bytes)
         guard let open = bytes.firstIndex(of: UInt8(ascii: "(")),
               let close = bytes.lastIndex(of: UInt8(ascii: ")")), open < close else { return nil }
         command = String(decoding: bytes[(open + 1)..<close], as: UTF8.self)
@@ -42,5 +51,10 @@ struct ProcessTableStat: Equatable {
         self.threads = threads
         self.startTicks = startTicks
         self.residentPages = UInt64(max(0, residentPages))
+    }
+
+    /// /proc/`pid`/stat; nil when the process is gone.
+    public static func read(pid: Int32) -> ProcessStatLine? {
+        SmallProcFile.read("/proc/\(pid)/stat", limit: 4096).flatMap { ProcessStatLine($0) }
     }
 }

@@ -1,17 +1,18 @@
 import Glibc
 
-/// Small /proc files read with plain system calls: the trigger watcher reads one or two
-/// per process every second, and a file that vanishes (its process exited) is an
-/// ordinary nil, not an error.
-enum ProcFile {
-    /// The file's bytes, at most `limit`; nil when it cannot be read.
-    static func read(_ path: String, limit: Int) -> [UInt8]? {
+/// Reads the small text files of /proc with plain system calls: the process table and the
+/// service's trigger watcher read hundreds of them every second, and a file that vanishes
+/// (its process exited) is an ordinary nil, not an error.
+public enum SmallProcFile {
+    /// The file's bytes, at most `limit` of them; nil when it cannot be read.
+    public static func read(_ path: String, limit: Int = 64 * 1024) -> [UInt8]? {
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else { return nil }
         defer { close(descriptor) }
-        var bytes = [UInt8](repeating: 0, count: limit)
+        var bytes = [UInt8](repeating: 0, count: min(limit, 4096))
         var count = 0
         while count < limit {
+            if count == bytes.count { bytes += [UInt8](repeating: 0, count: min(bytes.count, limit - count)) }
             let result = bytes.withUnsafeMutableBufferPointer { buffer in
                 Glibc.read(descriptor, buffer.baseAddress! + count, buffer.count - count)
             }
@@ -26,8 +27,12 @@ enum ProcFile {
         return Array(bytes[0..<count])
     }
 
+    public static func readText(_ path: String, limit: Int = 64 * 1024) -> String? {
+        read(path, limit: limit).map { String(decoding: $0, as: UTF8.self) }
+    }
+
     /// The numeric names in a directory (the PIDs of /proc).
-    static func numericEntries(of path: String) -> [Int32] {
+    public static func numericEntries(of path: String) -> [Int32] {
         guard let directory = opendir(path) else { return [] }
         defer { closedir(directory) }
         var numbers: [Int32] = []
