@@ -23,9 +23,7 @@ final class BPFSampler {
 
     init(configuration: Configuration) throws(SamplingError) {
         bpf = try EmbeddedBPFProgram(BPFObject.profileObject(), name: "profile.bpf.o", programName: "ft_sample")
-        var flags: UInt32 = 0
-        if configuration.userStacks { flags |= UInt32(FT_FLAG_USER_STACKS) }
-        if configuration.kernelStacks { flags |= UInt32(FT_FLAG_KERNEL_STACKS) }
+        var flags = EmbeddedBPFProgram.stackFlags(user: configuration.userStacks, kernel: configuration.kernelStacks)
         // Per-process modes cost one hash lookup per sample; without user stacks there is nothing to decide.
         if configuration.userStacks { flags |= UInt32(FT_FLAG_PER_PROCESS_UNWIND) }
         let defaultMode = configuration.defaultMode == .framePointers ? FT_UNWIND_MODE_FRAME_POINTERS : FT_UNWIND_MODE_DWARF

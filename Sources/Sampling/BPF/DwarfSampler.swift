@@ -24,13 +24,8 @@ final class DwarfSampler {
     private let countersFD: Int32
 
     init(configuration: Configuration) throws(SamplingError) {
-        guard let data = Data(base64Encoded: UnwindBPFProgram.objectBase64) else {
-            throw SamplingError(.system, operation: "decode the embedded unwind BPF object")
-        }
-        bpf = try EmbeddedBPFProgram(data, name: "unwind.bpf.o", programName: "ft_sample_dwarf")
-        var flags: UInt32 = 0
-        if configuration.userStacks { flags |= UInt32(FT_FLAG_USER_STACKS) }
-        if configuration.kernelStacks { flags |= UInt32(FT_FLAG_KERNEL_STACKS) }
+        bpf = try EmbeddedBPFProgram(BPFObject.unwindObject(), name: "unwind.bpf.o", programName: "ft_sample_dwarf")
+        let flags = EmbeddedBPFProgram.stackFlags(user: configuration.userStacks, kernel: configuration.kernelStacks)
         try bpf.writeReadOnlyData(ft_unwind_config(target_tgid: configuration.targetTGID, flags: flags,
                                                    stack_bytes: UInt32(clamping: configuration.stackBytes),
                                                    reserved: 0))

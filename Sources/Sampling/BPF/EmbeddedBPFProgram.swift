@@ -1,4 +1,5 @@
 import CLibbpf
+import CProfilerABI
 import FoundationEssentials
 import Glibc
 
@@ -17,6 +18,11 @@ final class EmbeddedBPFProgram {
     private var links: [OpaquePointer] = []
 
     /// 1. open `embedded` (an ELF object) and find `programName` in it.
+    /// The config flags every program reads: which stacks to capture.
+    static func stackFlags(user: Bool, kernel: Bool) -> UInt32 {
+        (user ? UInt32(FT_FLAG_USER_STACKS) : 0) | (kernel ? UInt32(FT_FLAG_KERNEL_STACKS) : 0)
+    }
+
     init(_ embedded: some Collection<UInt8>, name: String, programName: String) throws(SamplingError) {
         LibbpfLog.install()
         LibbpfLog.clear()

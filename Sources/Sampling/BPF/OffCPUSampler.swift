@@ -28,13 +28,8 @@ final class OffCPUSampler {
     private let clockFD: Int32
 
     init(configuration: Configuration) throws(SamplingError) {
-        guard let data = Data(base64Encoded: OffcpuBPFProgram.objectBase64) else {
-            throw SamplingError(.system, operation: "decode the embedded off-CPU BPF object")
-        }
-        bpf = try EmbeddedBPFProgram(data, name: "offcpu.bpf.o", programName: "ft_switch")
-        var flags: UInt32 = 0
-        if configuration.userStacks { flags |= UInt32(FT_FLAG_USER_STACKS) }
-        if configuration.kernelStacks { flags |= UInt32(FT_FLAG_KERNEL_STACKS) }
+        bpf = try EmbeddedBPFProgram(BPFObject.offCPUObject(), name: "offcpu.bpf.o", programName: "ft_switch")
+        let flags = EmbeddedBPFProgram.stackFlags(user: configuration.userStacks, kernel: configuration.kernelStacks)
         try bpf.writeReadOnlyData(ft_offcpu_config(target_tgid: configuration.targetTGID, flags: flags,
                                                    min_block_ns: configuration.thresholdNanoseconds))
         for index in 0..<Int(FT_BUFFER_COUNT) {
