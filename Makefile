@@ -2,7 +2,7 @@
 # and root for eBPF. Missing apt packages are installed by `make deps`.
 
 SWIFT ?= swift
-APT_PACKAGES := pkg-config libbpf-dev libelf-dev libdw-dev libiberty-dev elfutils libncurses-dev tmux gcc g++ binutils libc6-dbg libcap2-bin util-linux openssl libdebuginfod-dev debuginfod curl zlib1g-dev protobuf-compiler golang-go
+APT_PACKAGES := pkg-config libbpf-dev libelf-dev libdw-dev libiberty-dev elfutils libncurses-dev tmux gcc g++ binutils libc6-dbg libcap2-bin util-linux openssl libdebuginfod-dev debuginfod curl zlib1g-dev protobuf-compiler golang-go rustc
 BENCH_PACKAGES := linux-perf bpftrace time bc tmux
 # `make release` copies the built binary to dist/: stripped, with its debug info in
 # dist/flametop.debug, linked by .gnu_debuglink and the build-id (flametop still names its own frames).

@@ -1,5 +1,14 @@
 // Generic Rust code instantiated twice: with v0 mangling the two `Stack::push` copies have
 // names that differ only in their type arguments, which short names must keep apart.
+/// `std::hint::black_box` is stable only from Rust 1.66; Debian 12's rustc is 1.63.
+#[inline(always)]
+fn opaque<T>(value: T) -> T {
+    // SAFETY: a bitwise copy read through a volatile load, the original forgotten.
+    let copy = unsafe { std::ptr::read_volatile(&value) };
+    std::mem::forget(value);
+    copy
+}
+
 pub struct Stack<T> {
     items: Vec<T>,
 }
@@ -8,7 +17,7 @@ impl<T: Clone> Stack<T> {
     #[inline(never)]
     pub fn push(&mut self, item: T, copies: usize) {
         for _ in 0..copies {
-            self.items.push(std::hint::black_box(item.clone()));
+            self.items.push(opaque(item.clone()));
         }
     }
 }
