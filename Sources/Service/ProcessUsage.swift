@@ -13,7 +13,7 @@ struct ProcessUsage: Sendable, Equatable {
     }
 
     private static func cpuSeconds() -> Double {
-        guard let stat = SmallProcFile.read("/proc/self/stat", limit: 4096).flatMap({ ProcessStatLine($0) }) else { return 0 }
+        guard let stat = ProcessStatLine.read(path: "/proc/self/stat") else { return 0 }
         return stat.cpuSeconds
     }
 

@@ -54,7 +54,10 @@ public struct ProcessStatLine: Equatable, Sendable {
     }
 
     /// /proc/`pid`/stat; nil when the process is gone.
-    public static func read(pid: Int32) -> ProcessStatLine? {
-        SmallProcFile.read("/proc/\(pid)/stat", limit: 4096).flatMap { ProcessStatLine($0) }
+    public static func read(pid: Int32) -> ProcessStatLine? { read(path: "/proc/\(pid)/stat") }
+
+    /// A stat file by path (another /proc root, `/proc/self/stat`); nil when it cannot be read.
+    public static func read(path: String) -> ProcessStatLine? {
+        SmallProcFile.read(path, limit: 4096).flatMap { ProcessStatLine($0) }
     }
 }

@@ -37,7 +37,7 @@ struct ProcessCPUReader {
         var seen: [Int32: (startTicks: UInt64, cpuTicks: UInt64, at: ContinuousClock.Instant)] = [:]
         var samples: [ProcessCPUSample] = []
         for pid in pids {
-            guard let stat = SmallProcFile.read("\(procRoot)/\(pid)/stat", limit: 4096).flatMap({ ProcessStatLine($0) }),
+            guard let stat = ProcessStatLine.read(path: "\(procRoot)/\(pid)/stat"),
                   !stat.isKernelThread else { continue }
             seen[pid] = (stat.startTicks, stat.cpuTicks, now)
             guard let before = previous[pid], before.startTicks == stat.startTicks, stat.cpuTicks >= before.cpuTicks else {

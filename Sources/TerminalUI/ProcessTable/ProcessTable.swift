@@ -72,8 +72,7 @@ public struct ProcessTable: Sendable {
         var threads: [ProcessTableThread] = []
         var ticks: [Int32: UInt64] = [:]
         for tid in SmallProcFile.numericEntries(of: "\(procRoot)/\(pid)/task") {
-            guard let bytes = SmallProcFile.read("\(procRoot)/\(pid)/task/\(tid)/stat", limit: 4096),
-                  let fields = ProcessStatLine(bytes) else { continue }
+            guard let fields = ProcessStatLine.read(path: "\(procRoot)/\(pid)/task/\(tid)/stat") else { continue }
             var thread = ProcessTableThread(tid: tid, name: fields.command, state: fields.state, cpuTicks: fields.cpuTicks)
             if let interval, interval > 0, let before = previousThreadTicks[tid], fields.cpuTicks >= before {
                 thread.cpuPercent = Double(fields.cpuTicks - before) / ticksPerSecond / interval * 100
@@ -88,8 +87,7 @@ public struct ProcessTable: Sendable {
     /// One process, without a CPU percentage; nil when it does not exist (any more).
     public mutating func read(pid: Int32) -> ProcessTableEntry? {
         let directory = "\(procRoot)/\(pid)"
-        guard let statBytes = SmallProcFile.read("\(directory)/stat", limit: 4096),
-              let fields = ProcessStatLine(statBytes) else { return nil }
+        guard let fields = ProcessStatLine.read(path: "\(directory)/stat") else { return nil }
         // The directory's owner is the process's effective uid (proc(5)), except for
         // non-dumpable processes, which show as root; `ps` and htop read it the same way.
         var info = stat()
