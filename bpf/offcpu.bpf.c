@@ -26,6 +26,7 @@
 #include <linux/errno.h>
 #include <bpf/bpf_helpers.h>
 #include "profiler_abi.h"
+#include "ft_stacks.bpf.h"
 
 char LICENSE[] SEC("license") = "GPL";
 
@@ -51,22 +52,7 @@ struct task_struct {
 /* Set by user space between open and load; the only variable in .rodata. */
 const volatile struct ft_offcpu_config ft_cfg = {};
 
-/* max_entries of these maps are set at run time from the session. */
-#define COUNTS_MAP(name)                                  \
-    struct {                                              \
-        __uint(type, BPF_MAP_TYPE_HASH);                  \
-        __uint(max_entries, 10240);                       \
-        __type(key, struct ft_stack_key);                 \
-        __type(value, __u64);                             \
-    } name SEC(".maps")
-#define STACKS_MAP(name)                                  \
-    struct {                                              \
-        __uint(type, BPF_MAP_TYPE_HASH);                  \
-        __uint(max_entries, 16384);                       \
-        __type(key, __s64);                               \
-        __type(value, struct ft_stack);                   \
-    } name SEC(".maps")
-
+/* The double-buffered counts and stacks (ft_stacks.bpf.h), sized at run time. */
 COUNTS_MAP(ft_counts_0);
 COUNTS_MAP(ft_counts_1);
 STACKS_MAP(ft_stacks_0);
@@ -112,19 +98,6 @@ __u32 ft_active_buffer = 0;
 
 #define bump(counters, index) ((counters)->values[(index)] += 1)
 
-/* The same hash as profile.bpf.c's: a stack has one key whichever program stored it. */
-static __always_inline __s64 hash_stack(const __u64 *ips, __u32 words)
-{
-    __u64 hash = 0x9e3779b97f4a7c15ULL ^ words;
-    for (int i = 0; i < FT_MAX_STACK_DEPTH; i++) {
-        if (i >= words)
-            break;
-        hash = (hash ^ ips[i]) * 0xff51afd7ed558ccdULL;
-        hash ^= hash >> 32;
-    }
-    return (__s64)(hash & 0x7fffffffffffffffULL);
-}
-
 /* Classifies a failed capture (bpf_get_stack's result) and returns the stack field. */
 static __always_inline __s64 capture_error(long copied, struct ft_offcpu_counters *counters,
                                            __u32 efault, __u32 other)
@@ -141,7 +114,7 @@ static __always_inline __s64 capture_error(long copied, struct ft_offcpu_counter
 static __always_inline __s64 store_stack(void *stacks, const __u64 *ips, __s32 bytes,
                                          struct ft_offcpu_counters *counters, __u32 map_full)
 {
-    __s64 hash = hash_stack(ips, (__u32)bytes / sizeof(__u64));
+    __s64 hash = ft_hash_stack(ips, (__u32)bytes / sizeof(__u64));
     if (!bpf_map_lookup_elem(stacks, &hash)) {
         long err = bpf_map_update_elem(stacks, &hash, ips, BPF_NOEXIST);
         if (err != 0 && err != -EEXIST) {

@@ -16,6 +16,7 @@
 #include <bpf/bpf_helpers.h>
 #include "profiler_abi.h"
 #include "ft_sampling.bpf.h"
+#include "ft_stacks.bpf.h"
 
 char LICENSE[] SEC("license") = "GPL";
 
@@ -23,22 +24,7 @@ char LICENSE[] SEC("license") = "GPL";
  * loader writes it at offset 0, and ABILayoutTests checks that against BTF. */
 const volatile struct ft_config ft_cfg = {};
 
-/* max_entries of these four maps are set at run time from the session. */
-#define COUNTS_MAP(name)                                  \
-    struct {                                              \
-        __uint(type, BPF_MAP_TYPE_HASH);                  \
-        __uint(max_entries, 10240);                       \
-        __type(key, struct ft_stack_key);                 \
-        __type(value, __u64);                             \
-    } name SEC(".maps")
-#define STACKS_MAP(name)                                  \
-    struct {                                              \
-        __uint(type, BPF_MAP_TYPE_HASH);                  \
-        __uint(max_entries, 16384);                       \
-        __type(key, __s64);                               \
-        __type(value, struct ft_stack);                   \
-    } name SEC(".maps")
-
+/* The double-buffered counts and stacks (ft_stacks.bpf.h), sized at run time. */
 COUNTS_MAP(ft_counts_0);
 COUNTS_MAP(ft_counts_1);
 STACKS_MAP(ft_stacks_0);
@@ -81,22 +67,6 @@ struct {
     __type(value, struct ft_counters);
 } ft_counters SEC(".maps");
 
-/* A 64-bit multiply-xorshift hash of the first `words` addresses, seeded with
- * the depth. A bounded loop (Linux 5.3+): only the captured frames are hashed,
- * where an unrolled loop would have to mix all 127 slots every sample. The top
- * bit is cleared: a negative stack field carries an errno instead. */
-static __always_inline __s64 hash_stack(const struct ft_stack *stack, __u32 words)
-{
-    __u64 hash = 0x9e3779b97f4a7c15ULL ^ words;
-    for (int i = 0; i < FT_MAX_STACK_DEPTH; i++) {
-        if (i >= words)
-            break;
-        hash = (hash ^ stack->ips[i]) * 0xff51afd7ed558ccdULL;
-        hash ^= hash >> 32;
-    }
-    return (__s64)(hash & 0x7fffffffffffffffULL);
-}
-
 /* Stores one stack in `stacks` and returns its hash, or a negative code
  * (FT_STACK_MAP_FULL or bpf_get_stack's errno), counted by cause. */
 static __always_inline __s64 capture_stack(struct bpf_perf_event_data *ctx, void *stacks,
@@ -113,7 +83,7 @@ static __always_inline __s64 capture_stack(struct bpf_perf_event_data *ctx, void
         bump(counters, other);
         return copied;
     }
-    __s64 hash = hash_stack(scratch, (__u32)copied / sizeof(__u64));
+    __s64 hash = ft_hash_stack(scratch->ips, (__u32)copied / sizeof(__u64));
     if (!bpf_map_lookup_elem(stacks, &hash)) {
         /* BPF_NOEXIST: another CPU may have stored the same stack meanwhile. */
         long err = bpf_map_update_elem(stacks, &hash, scratch, BPF_NOEXIST);
