@@ -34,17 +34,19 @@ static __always_inline int ft_user_mode(const bpf_user_pt_regs_t *regs)
 }
 
 /* Counts the sample as seen, then whether it is dropped: the idle task (tid 0)
- * is not profiled, and with a target set (non-zero) other processes are
- * filtered out. Returns non-zero for a sample to record. */
-static __always_inline int ft_admit(__u64 *counters, __u32 target_tgid, __u32 tgid, __u32 tid,
-                                    __u32 seen, __u32 idle, __u32 filtered)
+ * is not profiled, with a target set (non-zero) other processes are filtered
+ * out, and so is the excluded process (flametop itself when it samples every
+ * process: unwinding and naming its own samples would make more of them).
+ * Returns non-zero for a sample to record. */
+static __always_inline int ft_admit(__u64 *counters, __u32 target_tgid, __u32 exclude_tgid,
+                                    __u32 tgid, __u32 tid, __u32 seen, __u32 idle, __u32 filtered)
 {
     counters[seen] += 1;
     if (tid == 0) {
         counters[idle] += 1;
         return 0;
     }
-    if (target_tgid != 0 && tgid != target_tgid) {
+    if ((target_tgid != 0 && tgid != target_tgid) || tgid == exclude_tgid) {
         counters[filtered] += 1;
         return 0;
     }

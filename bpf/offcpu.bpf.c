@@ -328,8 +328,9 @@ int ft_switch(unsigned long long *ctx)
 
     /* The TGID filter first: every switch on the host runs this program. */
     __u32 target = ft_cfg.target_tgid;
-    int prev_ours = prev->pid != 0 && (target == 0 || (__u32)prev->tgid == target);
-    int next_ours = next->pid != 0 && (target == 0 || (__u32)next->tgid == target);
+    __u32 excluded = ft_cfg.exclude_tgid;
+    int prev_ours = prev->pid != 0 && (target == 0 || (__u32)prev->tgid == target) && (__u32)prev->tgid != excluded;
+    int next_ours = next->pid != 0 && (target == 0 || (__u32)next->tgid == target) && (__u32)next->tgid != excluded;
     if (!prev_ours && !next_ours)
         return 0;
 

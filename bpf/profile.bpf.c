@@ -147,7 +147,7 @@ int ft_sample(struct bpf_perf_event_data *ctx)
     if (!counters)
         return 0; /* cannot happen: a per-CPU array's slot 0 always exists */
 
-    if (!ft_admit(counters->values, ft_cfg.target_tgid, tgid, tid,
+    if (!ft_admit(counters->values, ft_cfg.target_tgid, ft_cfg.exclude_tgid, tgid, tid,
                   FT_SAMPLES_SEEN, FT_SAMPLES_IDLE, FT_SAMPLES_FILTERED))
         return 0;
     if (ft_first_sample_ns == 0)

@@ -105,7 +105,7 @@ int ft_sample_dwarf(struct bpf_perf_event_data *ctx)
     struct ft_unwind_counters *counters = bpf_map_lookup_elem(&ft_unwind_counters, &zero);
     if (!counters)
         return 0;
-    if (!ft_admit(counters->values, ft_unwind_cfg.target_tgid, tgid, tid,
+    if (!ft_admit(counters->values, ft_unwind_cfg.target_tgid, ft_unwind_cfg.exclude_tgid, tgid, tid,
                   FT_UNWIND_SEEN, FT_UNWIND_IDLE, FT_UNWIND_FILTERED))
         return 0;
 #if defined(__TARGET_ARCH_x86)

@@ -67,7 +67,7 @@ struct ft_config {
     __u32 target_tgid;    /* 0: every process */
     __u32 flags;          /* FT_FLAG_* */
     __u32 default_mode;   /* FT_UNWIND_MODE_* of a process with no ft_process_unwind entry */
-    __u32 reserved;
+    __u32 exclude_tgid;   /* a process never sampled (flametop itself, system-wide); 0: none */
 };
 
 #define FT_FLAG_USER_STACKS   (1u << 0)
@@ -150,7 +150,7 @@ struct ft_unwind_config {
     __u32 target_tgid;    /* 0: every process */
     __u32 flags;          /* FT_FLAG_* */
     __u32 stack_bytes;    /* user stack to copy, <= FT_UNWIND_MAX_STACK_BYTES */
-    __u32 reserved;
+    __u32 exclude_tgid;   /* as in struct ft_config */
 };
 
 /* ---- Off-CPU time (bpf/offcpu.bpf.c) ----
@@ -166,6 +166,8 @@ struct ft_offcpu_config {
     __u32 target_tgid;    /* 0: every process */
     __u32 flags;          /* FT_FLAG_USER_STACKS, FT_FLAG_KERNEL_STACKS */
     __u64 min_block_ns;   /* shorter blocks are counted without a stack */
+    __u32 exclude_tgid;   /* as in struct ft_config */
+    __u32 reserved;
 };
 
 /* How many user frames (frame pointer and return address) the switch-out

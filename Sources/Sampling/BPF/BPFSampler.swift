@@ -28,7 +28,8 @@ final class BPFSampler {
         if configuration.userStacks { flags |= UInt32(FT_FLAG_PER_PROCESS_UNWIND) }
         let defaultMode = configuration.defaultMode == .framePointers ? FT_UNWIND_MODE_FRAME_POINTERS : FT_UNWIND_MODE_DWARF
         try bpf.writeReadOnlyData(ft_config(target_tgid: configuration.targetTGID, flags: flags,
-                                            default_mode: UInt32(defaultMode), reserved: 0))
+                                            default_mode: UInt32(defaultMode),
+                                            exclude_tgid: EmbeddedBPFProgram.excludedProcess(target: configuration.targetTGID)))
         for index in 0..<Int(FT_BUFFER_COUNT) {
             try bpf.setMaxEntries("ft_counts_\(index)", configuration.countsCapacity)
             try bpf.setMaxEntries("ft_stacks_\(index)", configuration.stackMapEntries)

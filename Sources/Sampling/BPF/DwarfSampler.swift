@@ -28,7 +28,7 @@ final class DwarfSampler {
         let flags = EmbeddedBPFProgram.stackFlags(user: configuration.userStacks, kernel: configuration.kernelStacks)
         try bpf.writeReadOnlyData(ft_unwind_config(target_tgid: configuration.targetTGID, flags: flags,
                                                    stack_bytes: UInt32(clamping: configuration.stackBytes),
-                                                   reserved: 0))
+                                                   exclude_tgid: EmbeddedBPFProgram.excludedProcess(target: configuration.targetTGID)))
         try bpf.setMaxEntries("ft_unwind_ring", Self.ringSize(configuration.ringBytes))
         try bpf.setMaxEntries("ft_unwind_scratch", max(Int(libbpf_num_possible_cpus()), 1))
         try bpf.reuseMap("ft_process_unwind", fd: configuration.processTableFD)

@@ -17,11 +17,20 @@ final class EmbeddedBPFProgram {
     let program: OpaquePointer
     private var links: [OpaquePointer] = []
 
-    /// 1. open `embedded` (an ELF object) and find `programName` in it.
     /// The config flags every program reads: which stacks to capture.
     static func stackFlags(user: Bool, kernel: Bool) -> UInt32 {
         (user ? UInt32(FT_FLAG_USER_STACKS) : 0) | (kernel ? UInt32(FT_FLAG_KERNEL_STACKS) : 0)
     }
+
+    /// The process a program leaves out (`exclude_tgid`): flametop itself when it samples
+    /// every process, since unwinding and naming its own samples makes more of them (its
+    /// DWARF unwinder unwinding itself); its cost is reported as its own CPU instead.
+    /// Nothing when a target is given, so flametop can still profile itself by PID.
+    static func excludedProcess(target: UInt32) -> UInt32 {
+        target == 0 ? UInt32(bitPattern: getpid()) : 0
+    }
+
+    /// 1. open `embedded` (an ELF object) and find `programName` in it.
 
     init(_ embedded: some Collection<UInt8>, name: String, programName: String) throws(SamplingError) {
         LibbpfLog.install()

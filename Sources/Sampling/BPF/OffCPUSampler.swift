@@ -31,7 +31,9 @@ final class OffCPUSampler {
         bpf = try EmbeddedBPFProgram(BPFObject.offCPUObject(), name: "offcpu.bpf.o", programName: "ft_switch")
         let flags = EmbeddedBPFProgram.stackFlags(user: configuration.userStacks, kernel: configuration.kernelStacks)
         try bpf.writeReadOnlyData(ft_offcpu_config(target_tgid: configuration.targetTGID, flags: flags,
-                                                   min_block_ns: configuration.thresholdNanoseconds))
+                                                   min_block_ns: configuration.thresholdNanoseconds,
+                                                   exclude_tgid: EmbeddedBPFProgram.excludedProcess(target: configuration.targetTGID),
+                                                   reserved: 0))
         for index in 0..<Int(FT_BUFFER_COUNT) {
             try bpf.setMaxEntries("ft_counts_\(index)", configuration.countsCapacity)
             try bpf.setMaxEntries("ft_stacks_\(index)", configuration.stackMapEntries)
