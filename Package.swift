@@ -30,6 +30,8 @@ let package = Package(
         // gzip for pprof files: the system's zlib behind a thin Swift wrapper with typed errors.
         .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
         .target(name: "Gzip", dependencies: ["CZlib"]),
+        // glibc's mallopt, for the executable's allocator settings.
+        .systemLibrary(name: "CMalloc"),
         // The one header the BPF program and Swift share.
         .target(name: "CProfilerABI"),
 
@@ -67,7 +69,7 @@ let package = Package(
                                .product(name: "TOMLKit", package: "TOMLKit"),
                                .product(name: "Logging", package: "swift-log")]),
         .executableTarget(name: "flametop",
-                          dependencies: ["Sampling", "Symbolization", "Profile", "Pprof", "Gzip", "TerminalUI", "Service", "PlatformSupport",
+                          dependencies: ["Sampling", "Symbolization", "Profile", "Pprof", "Gzip", "TerminalUI", "Service", "PlatformSupport", "CMalloc",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser"),
                                          .product(name: "Logging", package: "swift-log")],
                           // Nothing loads flametop as a library: exporting its 90k symbols
