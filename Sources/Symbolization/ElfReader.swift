@@ -6,6 +6,12 @@ import Glibc
 struct ElfReader {
     let elf: OpaquePointer
     let path: String
+    /// The file `elf` reads, when it is one: a large symbol table's names are then read
+    /// back from it (`SymbolNameFile`) rather than copied.
+    var descriptor: Int32? = nil
+
+    /// Names beyond this many bytes stay in the file.
+    static let maximumCopiedNameBytes = 2 << 20
 
     /// What `read` finds.
     struct Contents {
@@ -99,7 +105,42 @@ struct ElfReader {
     /// at most to its section's end. Global names win over weak, weak over local, where
     /// several name one address (the vdso's `__vdso_clock_gettime` over weak `clock_gettime`).
     private func functionSymbols(sections: [Section?]) -> SymbolIndex {
-        var builder = SymbolIndex.Builder()
+        // Two passes: the first counts, so the index is allocated once at its size.
+        var count = 0
+        var nameBytes = 0
+        var offsetsFit = true
+        forEachFunctionSymbol(sections: sections) { _, _, name, _, fileOffset in
+            count += 1
+            nameBytes += strlen(name)
+            offsetsFit = offsetsFit && fileOffset.map { $0 < UInt64(UInt32.max) } == true
+        }
+        if nameBytes > Self.maximumCopiedNameBytes, offsetsFit, let descriptor {
+            let copy = fcntl(descriptor, F_DUPFD_CLOEXEC, 0)
+            if copy >= 0 {
+                var builder = SymbolIndex.Builder(expectedCount: count, namesIn: SymbolNameFile(descriptor: copy))
+                forEachFunctionSymbol(sections: sections) { symbol, limit, name, rank, fileOffset in
+                    builder.add(start: symbol.st_value, size: symbol.st_size, limit: limit,
+                                nameAt: UInt32(fileOffset!), rank: rank)
+                }
+                return builder.build()
+            }
+        }
+        var builder = SymbolIndex.Builder(expectedCount: count, expectedNameBytes: nameBytes)
+        forEachFunctionSymbol(sections: sections) { symbol, limit, name, rank, _ in
+            let length = strlen(name)
+            name.withMemoryRebound(to: UInt8.self, capacity: length) { bytes in
+                builder.add(start: symbol.st_value, size: symbol.st_size, limit: limit,
+                            name: UnsafeBufferPointer(start: bytes, count: length), rank: rank)
+            }
+        }
+        return builder.build()
+    }
+
+    /// Calls `body` with each function symbol, the end of its section, its name, its rank,
+    /// and where the name lies in the file (nil when its string table is compressed).
+    private func forEachFunctionSymbol(
+        sections: [Section?], _ body: (GElf_Sym, UInt64, UnsafeMutablePointer<CChar>, UInt8, UInt64?) -> Void
+    ) {
         for case let section? in sections {
             let type = section.header.sh_type
             guard type == UInt32(SHT_SYMTAB) || type == UInt32(SHT_DYNSYM),
@@ -107,6 +148,11 @@ struct ElfReader {
                   let data = elf_getdata(section.scn, nil) else { continue }
             let count = Int(section.header.sh_size / section.header.sh_entsize)
             let stringSection = Int(section.header.sh_link)
+            var stringsOffset: UInt64?
+            if stringSection < sections.count, let strings = sections[stringSection],
+               strings.header.sh_flags & UInt64(SHF_COMPRESSED) == 0 {
+                stringsOffset = strings.header.sh_offset
+            }
             for number in 0..<count {
                 var symbol = GElf_Sym()
                 guard gelf_getsym(data, Int32(number), &symbol) != nil else { continue }
@@ -121,15 +167,10 @@ struct ElfReader {
                 if sectionNumber < sections.count, let owner = sections[sectionNumber] {
                     limit = owner.header.sh_addr &+ owner.header.sh_size
                 }
-                let rank: UInt8 = binding == STB_GLOBAL ? 2 : (binding == STB_WEAK ? 1 : 0)
-                let length = strlen(name)
-                name.withMemoryRebound(to: UInt8.self, capacity: length) { bytes in
-                    builder.add(start: symbol.st_value, size: symbol.st_size, limit: limit,
-                                name: UnsafeBufferPointer(start: bytes, count: length), rank: rank)
-                }
+                body(symbol, limit, name, binding == STB_GLOBAL ? 2 : (binding == STB_WEAK ? 1 : 0),
+                     stringsOffset.map { $0 + UInt64(symbol.st_name) })
             }
         }
-        return builder.build()
     }
 
     private func buildIDFromSections(_ sections: [Section?]) -> [UInt8]? {

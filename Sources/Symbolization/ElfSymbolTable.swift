@@ -35,6 +35,12 @@ public struct ElfSymbolTable: Sendable {
 
     public var symbolCount: Int { index.count }
 
+    /// True when the names are read back from the file on demand (a large table).
+    var keepsNamesInFile: Bool { index.keepsNamesInFile }
+
+    /// The bytes the table holds in memory (its sorted symbols and their names).
+    public var byteCount: Int { index.byteCount + segments.capacity * MemoryLayout<LoadSegment>.stride }
+
     /// Every function symbol's name as stored, in address order.
     public var functionNames: LazyMapSequence<Range<Int>, String> {
         (0..<index.count).lazy.map { [index] in index.name(at: $0) }
@@ -63,7 +69,7 @@ public struct ElfSymbolTable: Sendable {
             throw .notELF(path: path, reason: ElfLibrary.lastError())
         }
         defer { elf_end(elf) }
-        self.init(try ElfReader(elf: elf, path: path).read())
+        self.init(try ElfReader(elf: elf, path: path, descriptor: fd).read())
     }
 
     private init(_ contents: ElfReader.Contents) {

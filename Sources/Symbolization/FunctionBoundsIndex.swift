@@ -13,11 +13,15 @@ import Glibc
 public struct FunctionBoundsIndex: Sendable {
     public let path: String
     private let starts: [UInt64]
-    private let ends: [UInt64]
+    /// Sizes, not ends: a large binary has a million FDEs, and no function spans 4 GiB.
+    private let sizes: [UInt32]
     private let segments: [ElfSymbolTable.LoadSegment]
 
     /// Functions (FDEs) found.
     public var count: Int { starts.count }
+
+    /// The bytes the index holds in memory.
+    public var byteCount: Int { starts.capacity * 8 + sizes.capacity * 4 }
 
     /// Reads the file at `path`; throws when it cannot be read, and also when it has no
     /// call-frame information at all (`.elf` naming `dwarf_next_cfi`).
@@ -43,7 +47,7 @@ public struct FunctionBoundsIndex: Sendable {
         ranges.sort { ($0.start, $0.end) < ($1.start, $1.end) }
         self.path = path
         starts = ranges.map(\.start)
-        ends = ranges.map(\.end)
+        sizes = ranges.map { UInt32(clamping: $0.end &- $0.start) }
         segments = Self.loadSegments(elf)
     }
 
@@ -54,7 +58,8 @@ public struct FunctionBoundsIndex: Sendable {
         // FDEs do not nest, but .eh_frame and .debug_frame may both describe one function.
         let oldest = max(0, candidate - 2)
         while candidate >= oldest {
-            if address < ends[candidate] { return starts[candidate]..<ends[candidate] }
+            let end = starts[candidate] + UInt64(sizes[candidate])
+            if address < end { return starts[candidate]..<end }
             candidate -= 1
         }
         return nil
@@ -105,7 +110,7 @@ public struct FunctionBoundsIndex: Sendable {
         for fde in fdes {
             guard let encoding = encodings[fde.cie],
                   let (start, size) = reader.location(at: fde.start, encoding: encoding),
-                  size > 0, start != 0 else { continue }
+                  size > 0, start != 0, start &+ size > start else { continue }
             ranges.append((start, start &+ size))
         }
     }

@@ -24,8 +24,11 @@ struct ModuleLoader {
         } catch {
             return ModuleSymbols(name: name, symbols: .failure(error))
         }
+        // A symbol table is needed to name anything, so it is charged whatever the share;
+        // what it costs then leaves less of the share for DWARF.
+        budget?.charge(table.byteCount, for: .symbolizer)
         if table.hasDebugInfo, fitsBudget(path), let info = DebugInfo(path: path, maximumDecompressedBytes: maximumDecompressedDWARFBytes) {
-            return ModuleSymbols(name: name, symbols: .success(table), debugInfo: info, path: path)
+            return ModuleSymbols(name: name, symbols: .success(table), debugInfo: info, path: path, budget: budget)
         }
         for candidate in locator.candidates(buildID: table.buildIDHex, debugLink: table.debugLink,
                                             binaryPath: originalPath, processRoot: root) {
@@ -35,12 +38,14 @@ struct ModuleLoader {
             let info = debugTable.hasDebugInfo && fitsBudget(candidate)
                 ? DebugInfo(path: candidate, maximumDecompressedBytes: maximumDecompressedDWARFBytes) : nil
             guard info != nil || debugTable.hasFullSymbolTable else { continue }
+            if debugTable.hasFullSymbolTable { budget?.charge(debugTable.byteCount, for: .symbolizer) }
             return ModuleSymbols(name: name, symbols: .success(table), debugInfo: info, debugFile: candidate,
-                                 debugSymbols: debugTable.hasFullSymbolTable ? debugTable : nil, path: path)
+                                 debugSymbols: debugTable.hasFullSymbolTable ? debugTable : nil, path: path,
+                                 budget: budget)
         }
         let remote = debuginfod.flatMap { fetcher in table.buildIDHex.map { (fetcher: fetcher, buildID: $0) } }
         return ModuleSymbols(name: name, symbols: .success(table), path: path, debuginfod: remote,
-                             maximumDecompressedDWARFBytes: maximumDecompressedDWARFBytes)
+                             maximumDecompressedDWARFBytes: maximumDecompressedDWARFBytes, budget: budget)
     }
 
     private func fitsBudget(_ path: String) -> Bool {

@@ -44,6 +44,8 @@ final class ModuleSymbols: Sendable {
     private let maximumDecompressedDWARFBytes: Int?
     /// Where the file itself can be read, for its call-frame information.
     private let path: String?
+    /// Charged for what the module reads later (function bounds, a fetched debug file's symbols).
+    private let budget: MemoryBudget?
     private let state: Mutex<State>
 
     private struct State {
@@ -63,8 +65,10 @@ final class ModuleSymbols: Sendable {
 
     init(name: String, symbols: Result<ElfSymbolTable, SymbolizationError>, debugInfo: sending DebugInfo? = nil,
          debugFile: String? = nil, debugSymbols: ElfSymbolTable? = nil, path: String? = nil,
-         debuginfod: (fetcher: DebuginfodFetcher, buildID: String)? = nil, maximumDecompressedDWARFBytes: Int? = nil) {
+         debuginfod: (fetcher: DebuginfodFetcher, buildID: String)? = nil, maximumDecompressedDWARFBytes: Int? = nil,
+         budget: MemoryBudget? = nil) {
         self.name = name
+        self.budget = budget
         self.symbols = symbols
         self.debugFile = debugFile
         self.path = path
@@ -173,8 +177,14 @@ final class ModuleSymbols: Sendable {
             guard let table = try? ElfSymbolTable(path: path),
                   table.buildIDHex == nil || table.buildIDHex == debuginfod.buildID else { return }
             state.fetchedDebugFile = path
-            if table.hasFullSymbolTable { state.debugSymbols = table }
-            if table.hasDebugInfo { state.debugInfo = DebugInfo(path: path, maximumDecompressedBytes: maximumDecompressedDWARFBytes) }
+            if table.hasFullSymbolTable {
+                state.debugSymbols = table
+                budget?.charge(table.byteCount, for: .symbolizer)
+            }
+            // Under the same share as a local debug file: refused, its symbols still name the code.
+            if table.hasDebugInfo, budget?.reserve(DebugSectionBytes.of(path: path), for: .symbolizer) ?? true {
+                state.debugInfo = DebugInfo(path: path, maximumDecompressedBytes: maximumDecompressedDWARFBytes)
+            }
             state.memo.removeAll()
         }
     }
@@ -184,7 +194,10 @@ final class ModuleSymbols: Sendable {
 
     private func functionBounds(state: inout State) -> FunctionBoundsIndex? {
         if let known = state.bounds { return known }
-        let index = path.flatMap { try? FunctionBoundsIndex(path: $0) }
+        var index = path.flatMap { try? FunctionBoundsIndex(path: $0) }
+        // Only names unsymbolized code (one row per function, not per address): without the
+        // room for it, such code keeps its addresses.
+        if let bounds = index, let budget, !budget.reserve(bounds.byteCount, for: .symbolizer) { index = nil }
         state.bounds = .some(index)
         return index
     }

@@ -1,15 +1,24 @@
 /// Function symbols sorted by start address for binary search, stored as parallel arrays
-/// with every name packed into one byte buffer: a kernel has ~100k symbols, and one
-/// String each would cost more to build than the whole parse.
+/// with every name packed into one byte buffer, NUL-terminated: a kernel has ~100k
+/// symbols, and one String each would cost more to build than the whole parse. A large
+/// file's names stay in the file (`SymbolNameFile`), and the offsets are the file's. 16
+/// bytes a symbol: a compiler's million symbols must not cost what its code does.
 struct SymbolIndex: Sendable {
     private(set) var starts: [UInt64] = []
-    private(set) var ends: [UInt64] = []
+    private var sizes: [UInt32] = []
     private var nameOffsets: [UInt32] = []
-    private var nameLengths: [UInt32] = []
-    private var tags: [UInt16] = []
     private var names: [UInt8] = []
+    private var nameFile: SymbolNameFile?
 
     var count: Int { starts.count }
+
+    /// The bytes its arrays hold (what the memory budget is charged for a module's names).
+    var byteCount: Int {
+        starts.capacity * 8 + sizes.capacity * 4 + nameOffsets.capacity * 4 + names.capacity
+    }
+
+    /// True when names are read from the file on demand.
+    var keepsNamesInFile: Bool { nameFile != nil }
 
     /// The symbol covering `address`: the nearest one starting at or below it whose end
     /// lies above it. A few earlier symbols are checked too, for a small symbol nested
@@ -18,7 +27,7 @@ struct SymbolIndex: Sendable {
         var candidate = partitionPoint(0..<starts.count) { starts[$0] > address } - 1
         let oldest = max(0, candidate - 8)
         while candidate >= oldest {
-            if address < ends[candidate] { return candidate }
+            if address - starts[candidate] < UInt64(sizes[candidate]) { return candidate }
             candidate -= 1
         }
         return nil
@@ -26,13 +35,13 @@ struct SymbolIndex: Sendable {
 
     func name(at index: Int) -> String {
         let offset = Int(nameOffsets[index])
-        return String(decoding: names[offset..<offset + Int(nameLengths[index])], as: UTF8.self)
+        if let nameFile { return nameFile.name(atFileOffset: UInt64(offset)) }
+        let end = names[offset...].firstIndex(of: 0) ?? names.endIndex
+        return String(decoding: names[offset..<end], as: UTF8.self)
     }
 
     func start(at index: Int) -> UInt64 { starts[index] }
-    func end(at index: Int) -> UInt64 { ends[index] }
-    /// A caller-defined small number carried with the symbol (the kernel module index).
-    func tag(at index: Int) -> UInt16 { tags[index] }
+    func end(at index: Int) -> UInt64 { starts[index] + UInt64(sizes[index]) }
 
     /// Collects symbols in any order, then sorts, merges aliases and bounds unsized ones.
     struct Builder {
@@ -43,33 +52,56 @@ struct SymbolIndex: Sendable {
             /// Upper bound for a symbol without size (its section's end).
             var limit: UInt64
             var nameOffset: UInt32
-            var nameLength: UInt32
             var rank: UInt8
-            var tag: UInt16
         }
 
         private var pending: [Pending] = []
         private var names: [UInt8] = []
+        /// Set when names are added by their offset in this file instead of their bytes.
+        private let nameFile: SymbolNameFile?
 
-        init(expectedCount: Int = 0) {
+        /// With the symbols' count and their names' bytes known, nothing is allocated twice:
+        /// a grown array's spare half would stay with the index (megabytes for a large C++
+        /// or Swift binary's names).
+        init(expectedCount: Int = 0, expectedNameBytes: Int = 0) {
             pending.reserveCapacity(expectedCount)
+            names.reserveCapacity(expectedNameBytes + expectedCount)
+            nameFile = nil
+        }
+
+        /// A builder whose names stay in `file`: add them with `add(start:size:limit:nameAt:rank:)`.
+        init(expectedCount: Int, namesIn file: SymbolNameFile) {
+            pending.reserveCapacity(expectedCount)
+            nameFile = file
+        }
+
+        /// Adds a symbol whose NUL-terminated name is at `fileOffset` of the builder's name file.
+        mutating func add(start: UInt64, size: UInt64, limit: UInt64, nameAt fileOffset: UInt32, rank: UInt8) {
+            guard nameFile != nil else { return }
+            append(start: start, size: size, limit: limit, nameOffset: fileOffset, rank: rank)
         }
 
         /// Adds a symbol. `size` 0 means unknown: it then extends to the next symbol, at most
         /// to `limit`. Among symbols at one address the highest `rank` names it.
         mutating func add(start: UInt64, size: UInt64, limit: UInt64 = .max,
-                          name: UnsafeBufferPointer<UInt8>, rank: UInt8 = 0, tag: UInt16 = 0) {
-            guard !name.isEmpty, names.count + name.count <= Int(UInt32.max) else { return }
+                          name: UnsafeBufferPointer<UInt8>, rank: UInt8 = 0) {
+            guard nameFile == nil, !name.isEmpty, names.count + name.count < Int(UInt32.max) else { return }
             let offset = UInt32(names.count)
-            names.append(contentsOf: name)
+            // Up to a NUL inside the name: the terminator marks its end.
+            names.append(contentsOf: name.prefix { $0 != 0 })
+            names.append(0)
+            append(start: start, size: size, limit: limit, nameOffset: offset, rank: rank)
+        }
+
+        private mutating func append(start: UInt64, size: UInt64, limit: UInt64, nameOffset: UInt32, rank: UInt8) {
             let (end, overflow) = start.addingReportingOverflow(size)
             pending.append(Pending(start: start, end: size == 0 ? 0 : (overflow ? .max : end),
-                                   limit: limit, nameOffset: offset, nameLength: UInt32(name.count),
-                                   rank: rank, tag: tag))
+                                   limit: limit, nameOffset: nameOffset, rank: rank))
         }
 
         consuming func build() -> SymbolIndex {
-            // Best rank first among equal starts, then first added (name offsets grow with insertion).
+            // Best rank first among equal starts, then the lower name offset: the first added, for
+            // names kept here; the file's order, for names kept in the file.
             pending.sort {
                 if $0.start != $1.start { return $0.start < $1.start }
                 if $0.rank != $1.rank { return $0.rank > $1.rank }
@@ -77,10 +109,8 @@ struct SymbolIndex: Sendable {
             }
             var index = SymbolIndex()
             index.starts.reserveCapacity(pending.count)
-            index.ends.reserveCapacity(pending.count)
+            index.sizes.reserveCapacity(pending.count)
             index.nameOffsets.reserveCapacity(pending.count)
-            index.nameLengths.reserveCapacity(pending.count)
-            index.tags.reserveCapacity(pending.count)
             var position = 0
             while position < pending.count {
                 let best = pending[position]
@@ -100,14 +130,15 @@ struct SymbolIndex: Sendable {
                 }
                 if end > best.start {
                     index.starts.append(best.start)
-                    index.ends.append(end)
+                    // No function spans 4 GiB; an unsized last symbol reaching to the end of the
+                    // address space is cut there.
+                    index.sizes.append(UInt32(clamping: end - best.start))
                     index.nameOffsets.append(best.nameOffset)
-                    index.nameLengths.append(best.nameLength)
-                    index.tags.append(best.tag)
                 }
                 position = next
             }
             index.names = names
+            index.nameFile = nameFile
             return index
         }
     }
