@@ -47,6 +47,9 @@ protoc \
   --swift_out="$OUT" --swift_opt=Visibility=Public,FileNaming=DropPath \
   --grpc-swift-2_out="$OUT" --grpc-swift-2_opt=Visibility=Public,Server=true,Client=true,FileNaming=DropPath \
   "${PROTOS[@]}"
+# protoc-gen-swift falls back to Foundation where FoundationEssentials is missing; the
+# shipped code never imports Foundation (make release checks), so neither branch does.
+sed -i 's/^import Foundation$/import FoundationEssentials/' "$OUT/profiler.pb.swift"
 ls -l "$OUT"
 
 # pprof's messages: no services, so only protoc-gen-swift. Public, as the Pprof

@@ -37,6 +37,15 @@ public struct PprofMetadata: Sendable, Equatable {
     public var period: Int64 {
         kind == .offCPUMicroseconds ? PprofValueKind.nanosecondsPerMicrosecond : periodNanos
     }
+
+    /// For CPU counts that are microseconds, weighted from samples of two rates (a session
+    /// seeded with the rewind history, `TimeSlices+Rates`): a 1 µs period keeps the
+    /// `cpu/nanoseconds` values true whatever rate each sample was taken at; `samples/count`
+    /// then counts microseconds, which `why` (a comment tools show) says.
+    public mutating func countCPUMicroseconds(why: String) {
+        frequency = 1_000_000
+        comments.append(why)
+    }
 }
 
 /// The labels pprof attaches to a sample: the process, its command name and the thread.

@@ -93,6 +93,17 @@ public enum ExampleConfiguration {
             # mode = "cpu"                 # "cpu", "off" or "wall", as record --mode
             # unwind = "auto"              # default: [profiler] unwind; off/wall: "fp" only
 
+            # While there are [[trigger]] rules, a low-rate frame-pointer sampler (the
+            # TUI's rewind history: one cpu-clock event per CPU, counted in the kernel)
+            # keeps the last `seconds` of the processes the rules could match (every
+            # process when a rule matches by cgroup), so a triggered profile begins with
+            # the seconds before its trigger, marked as the low-rate part; its counts are
+            # then CPU microseconds (folded) and CPU nanoseconds (pprof), both rates
+            # weighted by their periods. GetStatus shows its state and cost.
+            [trigger_history]
+            hz = \(defaults.triggerHistory.hz)          # \(L.triggerHistoryHz.lowerBound)–\(L.triggerHistoryHz.upperBound); 0 turns it off
+            seconds = \(defaults.triggerHistory.seconds)     # \(L.triggerHistorySeconds.lowerBound)–\(L.triggerHistorySeconds.upperBound)
+
             """
     }
 }

@@ -146,8 +146,15 @@ struct ProfilerEndpoint: Profiler_V1_ProfilerService.SimpleServiceProtocol {
             $0.unwind = Profiler_V1_UnwindMode(result.unwind)
             $0.format = format == .pprof ? .pprof : .folded
             $0.mode = Profiler_V1_ProfileMode(result.mode)
-            $0.countUnit = result.mode.countUnit
+            $0.countUnit = result.unit.metadataName
             if let trigger = result.trigger { $0.trigger = Profiler_V1_TriggerCause(trigger) }
+            if let part = result.preTrigger {
+                $0.preTrigger = .with {
+                    $0.seconds = UInt32(clamping: part.seconds)
+                    $0.frequencyHz = UInt32(clamping: part.hz)
+                    $0.samples = part.samples
+                }
+            }
         }
     }
 

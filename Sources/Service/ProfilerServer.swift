@@ -2,6 +2,7 @@ import FoundationEssentials
 import GRPCCore
 import GRPCNIOTransportHTTP2
 import Logging
+import Sampling
 import Synchronization
 
 /// `flametop serve`: the ProfilerService over gRPC, with mutual TLS unless
@@ -16,6 +17,8 @@ public final class ProfilerServer: Sendable {
     private let scrape: ScrapeServer?
     /// The `[[trigger]]` rules' watcher, when there are rules.
     private let triggers: TriggerWatcher?
+    /// The seconds before a trigger ([trigger_history]), while there are rules.
+    private let history: HistoryRecorder?
     private let status: StatusReporter
     private let availability = EBPFAvailability()
     private let logger: Logger
@@ -38,9 +41,18 @@ public final class ProfilerServer: Sendable {
             address: address.family == .ipv4 ? .ipv4(host: address.host, port: port) : .ipv6(host: address.host, port: port),
             transportSecurity: security)
         registry = SessionRegistry(limits: configuration.profiler, symbols: configuration.symbols, logger: logger)
-        status = StatusReporter(version: version, maxConcurrentSessions: configuration.profiler.maxConcurrentSessions)
+        status = StatusReporter(version: version, maxConcurrentSessions: configuration.profiler.maxConcurrentSessions,
+                                historySeconds: configuration.triggerHistory.seconds)
+        if configuration.triggers.isEmpty || configuration.triggerHistory.hz == 0 {
+            history = nil
+        } else {
+            var settings = HistoryRecorder.Settings()
+            settings.hz = configuration.triggerHistory.hz
+            settings.capacitySeconds = configuration.triggerHistory.seconds
+            history = HistoryRecorder(settings: settings)
+        }
         triggers = configuration.triggers.isEmpty ? nil
-            : TriggerWatcher(rules: configuration.triggers, registry: registry, logger: logger)
+            : TriggerWatcher(rules: configuration.triggers, registry: registry, history: history, logger: logger)
         let endpoint = ProfilerEndpoint(registry: registry, availability: availability, status: status, triggers: triggers,
                                         chunker: ResultChunker(maxBytes: configuration.profiler.chunkSizeBytes),
                                         logger: logger)
@@ -90,6 +102,15 @@ public final class ProfilerServer: Sendable {
         await stopScrape()
     }
 
+    /// Starts the pre-trigger history; when it cannot sample (no BPF), triggers still fire
+    /// and their profiles start at the firing (GetStatus says why).
+    private func startHistory() {
+        guard let history else { return }
+        history.start()
+        logger.info("recording the seconds before triggers", metadata: [
+            "hz": "\(history.settings.hz)", "seconds": "\(history.settings.capacitySeconds)"])
+    }
+
     private func stopScrape() async {
         guard let scrape else { return }
         await scrape.stop()
@@ -121,7 +142,10 @@ public final class ProfilerServer: Sendable {
             }
             if let triggers = self.triggers {
                 group.addTask {
+                    self.startHistory()
                     await triggers.run()
+                    // A last drain on the recorder's thread: a short wait, once, at shutdown.
+                    self.history?.stop()
                     return .watcherStopped
                 }
             }

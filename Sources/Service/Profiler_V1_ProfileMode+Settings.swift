@@ -1,3 +1,4 @@
+import Profile
 import Sampling
 
 extension Profiler_V1_ProfileMode {
@@ -21,7 +22,7 @@ extension Profiler_V1_ProfileMode {
     }
 }
 
-extension ProfileMode {
+extension CountUnit {
     /// The metadata's `count_unit`.
-    public var countUnit: String { unit == .samples ? "samples" : "microseconds" }
+    public var metadataName: String { isTime ? "microseconds" : "samples" }
 }

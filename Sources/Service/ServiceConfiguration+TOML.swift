@@ -42,6 +42,7 @@ extension ServiceConfiguration {
             case "grpc_tls": try reader.read(section, key, into: &configuration.tls)
             case "http": try reader.read(section, key, into: &configuration.http)
             case "symbols": try reader.read(section, key, into: &configuration.symbols)
+            case "trigger_history": try reader.read(section, key, into: &configuration.triggerHistory)
             default: try reader.read(section, key, into: &configuration.profiler)
             }
         }
@@ -64,7 +65,7 @@ extension ServiceConfiguration {
         return try parse(toml: text, source: path, baseDirectory: directory)
     }
 
-    static let sections = ["server", "grpc_tls", "profiler", "http", "symbols", "trigger"]
+    static let sections = ["server", "grpc_tls", "profiler", "http", "symbols", "trigger", "trigger_history"]
 
     /// "[server], …, [[trigger]]" for hints.
     static var sectionList: String {
@@ -150,6 +151,17 @@ struct TableReader {
                     throw ConfigurationError(key: name, message: "\"\(ClientEcho.bounded(url))\" is not an http:// or https:// URL")
                 }
             default: symbols.debuginfodCachePath = resolved(try string(value, name))
+            }
+        }
+    }
+
+    mutating func read(_ table: TOMLTable, _ section: String,
+                       into history: inout ServiceConfiguration.TriggerHistory) throws(ConfigurationError) {
+        typealias L = ServiceConfiguration.Limits
+        try forEachKey(table, section, known: ["hz", "seconds"]) { key, value throws(ConfigurationError) in
+            switch key {
+            case "hz": history.hz = try integer(value, "\(section).\(key)", in: L.triggerHistoryHz)
+            default: history.seconds = try integer(value, "\(section).\(key)", in: L.triggerHistorySeconds)
             }
         }
     }

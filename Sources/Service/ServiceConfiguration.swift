@@ -67,6 +67,19 @@ public struct ServiceConfiguration: Sendable, Equatable {
         public init() {}
     }
 
+    /// The seconds before a trigger fires: while there are `[[trigger]]` rules, a low-rate
+    /// frame-pointer sampler (the TUI's rewind history) keeps the recent stacks of the
+    /// processes the rules could match, and a session a rule starts begins with its
+    /// process's part of them.
+    public struct TriggerHistory: Sendable, Equatable {
+        /// Samples a second per CPU; 0 turns the history off.
+        public var hz = HistoryRecorder.defaultHz
+        /// Seconds held before a firing.
+        public var seconds = 60
+
+        public init() {}
+    }
+
     public var server = Server()
     public var tls = TLS()
     public var profiler = Profiler()
@@ -74,6 +87,7 @@ public struct ServiceConfiguration: Sendable, Equatable {
     public var symbols = Symbols()
     /// `[[trigger]]` rules: sessions the service starts by itself when a process is hot.
     public var triggers: [TriggerRule] = []
+    public var triggerHistory = TriggerHistory()
 
     public init() {}
 
@@ -88,6 +102,8 @@ public struct ServiceConfiguration: Sendable, Equatable {
         public static let chunkSizeBytes = 64...4_128_768
         public static let resultRetentionSeconds = 1...86_400
         public static let maxResultMemoryBytes = 1_024...17_179_869_184
+        public static let triggerHistoryHz = HistoryRecorder.rateRange
+        public static let triggerHistorySeconds = 1...600
     }
 
     /// Checks what parsing alone cannot: the address, TLS completeness, and that

@@ -17,8 +17,6 @@ final class ServiceSession: Sendable {
     let settings: SessionSettings
     /// Set when a trigger rule started the session.
     let trigger: TriggerCause?
-    /// Stacks from before the session, added to its result (see `PreTriggerHistory`).
-    let seed: SessionSeed?
     private let state = Mutex(State())
 
     private struct State {
@@ -29,12 +27,11 @@ final class ServiceSession: Sendable {
         var startedAt = Date.distantPast
     }
 
-    init(id: String, pid: Int32, settings: SessionSettings, trigger: TriggerCause? = nil, seed: SessionSeed? = nil) {
+    init(id: String, pid: Int32, settings: SessionSettings, trigger: TriggerCause? = nil) {
         self.id = id
         self.pid = pid
         self.settings = settings
         self.trigger = trigger
-        self.seed = seed
     }
 
     var phase: Phase { state.withLock { $0.phase } }

@@ -11,17 +11,18 @@ protocol SessionControl: AnyObject, Sendable {
 
 extension BackgroundSession: SessionControl {}
 
-/// Starts a session for `settings`; calls the second argument once with the
-/// final snapshot when the session ends. `SessionStarters.background` in the service.
+/// Starts a session for `settings`, seeded with the target's pre-trigger history when
+/// there is one; calls `onEnd` once with the final snapshot when the session ends.
+/// `SessionStarters.background` in the service.
 typealias SessionStarter = @Sendable (
-    _ settings: SessionSettings, _ onEnd: @escaping @Sendable (SessionSnapshot) -> Void
+    _ settings: SessionSettings, _ seed: HistorySeed?, _ onEnd: @escaping @Sendable (SessionSnapshot) -> Void
 ) async throws(SamplingError) -> any SessionControl
 
 enum SessionStarters {
     /// Real sessions: each on a thread of its own, which creates and owns its symbolizer.
     static func background(symbols: SymbolizerOptions) -> SessionStarter {
-        { (settings, onEnd) throws(SamplingError) -> any SessionControl in
-            try await BackgroundSession.start(settings: settings, makeSymbolizer: { Symbolizer(options: symbols) },
+        { (settings, seed, onEnd) throws(SamplingError) -> any SessionControl in
+            try await BackgroundSession.start(settings: settings, seed: seed, makeSymbolizer: { Symbolizer(options: symbols) },
                                               onEnd: onEnd)
         }
     }

@@ -75,11 +75,11 @@ public final class SessionRegistry: Sendable {
     /// `start` for a process or, for the HTTP scrape without `pid`, every process (the
     /// result's stacks then start with the command name; its pid is 0). A trigger rule
     /// starts its sessions here too, with its `trigger` (shown with the session and its
-    /// result) and, when a history of the seconds before the trigger is at hand, the
-    /// `seed` the result starts with. The same limits hold for every caller.
+    /// result) and its process's pre-trigger history, the `seed` the session begins with
+    /// (its low-rate seconds: see `SessionResult`). The same limits hold for every caller.
     public func start(target: SessionSettings.Target, durationSeconds: Int, frequencyHz: Int,
                       unwind: SessionSettings.UnwindMode? = nil, mode: ProfileMode = .cpu,
-                      trigger: TriggerCause? = nil, seed: SessionSeed? = nil) async throws(ServiceError) -> StartedSession {
+                      trigger: TriggerCause? = nil, seed: HistorySeed? = nil) async throws(ServiceError) -> StartedSession {
         let pid: Int32
         switch target {
         case .process(let target):
@@ -104,8 +104,13 @@ public final class SessionRegistry: Sendable {
             }
             settings.unwind = .framePointers
         }
-        let session = ServiceSession(id: UUID().uuidString.lowercased(), pid: pid, settings: settings,
-                                     trigger: trigger, seed: seed)
+        if let seed, mode == .cpu, let oldest = seed.times?.lowerBound {
+            // The slices must hold the seeded seconds until the session's last: its result
+            // weighs them against its own (`SessionSnapshot.counts(of:)`).
+            let before = Int((HistoryClock.seconds() - oldest).rounded(.up))
+            settings.historySeconds = min(before + durationSeconds + 2, SessionSettings.historyRange.upperBound)
+        }
+        let session = ServiceSession(id: UUID().uuidString.lowercased(), pid: pid, settings: settings, trigger: trigger)
 
         try state.withLock { (state) throws(ServiceError) in
             if state.shuttingDown { throw ServiceError(.unavailable, "the service is shutting down") }
@@ -118,7 +123,7 @@ public final class SessionRegistry: Sendable {
         }
         let profiling: any SessionControl
         do {
-            profiling = try await starter(settings) { [self] final in
+            profiling = try await starter(settings, settings.historySeconds > 0 ? seed : nil) { [self] final in
                 self.sessionEnded(session, final: final)
             }
         } catch {
@@ -256,8 +261,6 @@ public final class SessionRegistry: Sendable {
     /// On the session's thread: renders the result, keeps it within the memory
     /// budget, and wakes the callers waiting for it.
     private func sessionEnded(_ session: ServiceSession, final: SessionSnapshot) {
-        var final = final
-        if let seed = session.seed { final.counts.merge(seed.counts) }
         var result = SessionResult(sessionID: session.id, pid: session.pid, final: final)
         result.trigger = session.trigger
         let bytes = result.byteCount

@@ -7,13 +7,16 @@ import Synchronization
 final class StatusReporter: Sendable {
     let version: String
     let maxConcurrentSessions: Int
+    /// [trigger_history] seconds.
+    let historySeconds: Int
     private let started = ContinuousClock.now
     private let startUsage = ProcessUsage.current()
     private let shuttingDown = Atomic<Bool>(false)
 
-    init(version: String, maxConcurrentSessions: Int) {
+    init(version: String, maxConcurrentSessions: Int, historySeconds: Int = 0) {
         self.version = version
         self.maxConcurrentSessions = maxConcurrentSessions
+        self.historySeconds = historySeconds
     }
 
     func markShuttingDown() {
@@ -49,6 +52,9 @@ final class StatusReporter: Sendable {
             $0.sessions = sessions.listed.map(Profiler_V1_SessionInfo.init)
             $0.sessionsNotListed = UInt32(clamping: sessions.notListed)
             $0.triggers = rules.map(Profiler_V1_TriggerInfo.init)
+            if let history = triggers?.historyStatus() {
+                $0.triggerHistory = Profiler_V1_TriggerHistoryInfo(history, capacitySeconds: historySeconds)
+            }
         }
     }
 

@@ -101,6 +101,13 @@ struct RemoteResultsCommand: ParsableCommand {
             Console.error("triggered by \(cause.rule): PID \(cause.pid) (\(cause.command)) at "
                 + String(cFormat: "%.0f%% CPU for %.0f s", cause.cpuPercent, cause.hotSeconds))
         }
+        if meta.hasPreTrigger {
+            let part = meta.preTrigger
+            Console.error("""
+                begins \(part.seconds) s before the trigger: \(part.samples) samples at \(part.frequencyHz) Hz from the \
+                trigger history; counts are CPU microseconds (both rates weighted by their periods)
+                """)
+        }
         let counters = meta.losses
         let losses = [
             ("samples dropped: counts map full", counters.samplesDroppedMapFull),

@@ -34,6 +34,7 @@ struct RemoteStatusCommand: ParsableCommand {
         ]
         lines += Self.sessionLines(status)
         lines += status.triggers.flatMap(Self.triggerLines)
+        if status.hasTriggerHistory { lines.append(Self.historyLine(status.triggerHistory)) }
         print(lines.joined(separator: "\n"))
         if !status.healthy { throw ExitCode(1) }
     }
@@ -67,6 +68,22 @@ struct RemoteStatusCommand: ParsableCommand {
         lines.append(counters)
         if !rule.lastSessionID.isEmpty { lines.append("  last session: \(rule.lastSessionID)") }
         return lines
+    }
+
+    /// "trigger history 19 Hz: running, 58 s of 60 held (3 processes, 1102 samples), 0.1 MiB of 16 MiB
+    /// + 0.8 MiB kernel, CPU 0.04% drain + 0.11% BPF", or why it is not running.
+    static func historyLine(_ history: Profiler_V1_TriggerHistoryInfo) -> String {
+        var line = "trigger history \(history.frequencyHz) Hz: \(history.state)"
+        if !history.failure.isEmpty { return line + " (\(history.failure)): triggered profiles start at the firing" }
+        line += String(cFormat: ", %.0f s of %u held", history.heldSeconds, history.capacitySeconds)
+            + " (\(history.processes) \(history.processes == 1 ? "process" : "processes"), \(history.samples) samples)"
+            + String(cFormat: ", %.1f MiB of %.0f MiB + %.1f MiB kernel", Double(history.ringBytes) / 1_048_576,
+                     Double(history.byteBudget) / 1_048_576, Double(history.kernelMapBytes) / 1_048_576)
+            + String(cFormat: ", CPU %.2f%% drain", history.drainCpuPercent)
+            + (history.programCpuMeasured ? String(cFormat: " + %.2f%% BPF", history.programCpuPercent)
+                : " + BPF unmeasured (sysctl kernel.bpf_stats_enabled=1)")
+        if history.lostSamples > 0 { line += "; \(history.lostSamples) samples or stacks lost to full maps" }
+        return line
     }
 
     /// The mode as `--mode` spells it.

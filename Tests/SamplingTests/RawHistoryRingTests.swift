@@ -104,3 +104,22 @@ import Testing
         #expect(unknown == nil)
     }
 }
+
+extension RawHistoryRingTests {
+    /// The service's triggers keep only the processes their rules could match.
+    @Test func onlyAdmittedProcessesAreRecorded() throws {
+        var ring = RawHistoryRing(hz: 19)
+        ring.admitted = [1]
+        ring.record([Self.sample(pid: 1, user: [0x10], count: 3), Self.sample(pid: 2, user: [0x20], count: 5)], at: 0.5)
+        #expect(ring.samples == 3 && ring.processCount == 1 && ring.samples(of: 2) == 0)
+        ring.admitted = nil
+        ring.record([Self.sample(pid: 2, user: [0x20], count: 5)], at: 1.5)
+        #expect(ring.samples == 8 && ring.processCount == 2)
+        // Left out later, a process keeps what it has until that ages out.
+        ring.admitted = []
+        ring.record([Self.sample(pid: 1, user: [0x10], count: 4)], at: 2.5)
+        #expect(ring.samples == 8)
+        let taken = ring.takeSeed(pid: 1)
+        #expect(taken?.samples == 3)
+    }
+}

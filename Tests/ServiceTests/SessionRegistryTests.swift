@@ -11,12 +11,15 @@ import Testing
 /// the registry's bookkeeping (limits, waiting, retention, memory) without BPF.
 final class ScriptedSession: SessionControl, @unchecked Sendable {
     let settings: SessionSettings
+    /// The pre-trigger history the registry started it with.
+    let seed: HistorySeed?
     private let onEnd: @Sendable (SessionSnapshot) -> Void
     private let ended = Mutex(false)
     let stopRequests = Atomic<Int>(0)
 
-    init(settings: SessionSettings, onEnd: @escaping @Sendable (SessionSnapshot) -> Void) {
+    init(settings: SessionSettings, seed: HistorySeed? = nil, onEnd: @escaping @Sendable (SessionSnapshot) -> Void) {
         self.settings = settings
+        self.seed = seed
         self.onEnd = onEnd
     }
 
@@ -32,13 +35,18 @@ final class ScriptedSession: SessionControl, @unchecked Sendable {
 
     /// Ends the session with `lines` unique stacks (about 40 bytes of folded text each).
     func end(lines: Int, state: SessionSnapshot.State = .finished) {
-        guard ended.withLock({ ended in defer { ended = true }; return !ended }) else { return }
         var counts = StackCounts()
         for line in 0..<lines {
             counts.add(Stack(["main", "work", String(format: "leaf_%06d", line)].map { Frame(function: $0) }), count: 2)
         }
-        onEnd(SessionSnapshot(settings: settings, counts: counts, statistics: SamplingStatistics(), state: state,
-                              startedAt: Date(), elapsed: 1, targetName: "scripted", generation: 1))
+        end(with: SessionSnapshot(settings: settings, counts: counts, statistics: SamplingStatistics(), state: state,
+                                  startedAt: Date(), elapsed: 1, targetName: "scripted", generation: 1))
+    }
+
+    /// Ends the session with `final` (a no-op once ended).
+    func end(with final: SessionSnapshot) {
+        guard ended.withLock({ ended in defer { ended = true }; return !ended }) else { return }
+        onEnd(final)
     }
 }
 
@@ -58,11 +66,11 @@ struct SessionRegistryTests {
             let started = self.started
             var logger = Logger(label: "test")
             logger.logLevel = .critical
-            registry = SessionRegistry(limits: limits, logger: logger) { settings, onEnd throws(SamplingError) in
+            registry = SessionRegistry(limits: limits, logger: logger) { settings, seed, onEnd throws(SamplingError) in
                 if case .process(let pid) = settings.target, pid == 999_999 {
                     throw SamplingError(.noSuchProcess, operation: "find process 999999")
                 }
-                let session = ScriptedSession(settings: settings, onEnd: onEnd)
+                let session = ScriptedSession(settings: settings, seed: seed, onEnd: onEnd)
                 started.sessions.withLock { $0.append(session) }
                 return session
             }

@@ -103,3 +103,27 @@ import Testing
         }
     }
 }
+
+/// `[trigger_history]`: the pre-trigger history's rate and seconds.
+@Suite struct TriggerHistoryConfigurationTests {
+    @Test func theRateAndSecondsAreReadAndDefaultTo19HzAndAMinute() throws {
+        #expect(ServiceConfiguration().triggerHistory == ServiceConfiguration.TriggerHistory())
+        #expect(ServiceConfiguration().triggerHistory.hz == 19 && ServiceConfiguration().triggerHistory.seconds == 60)
+        let parsed = try ServiceConfiguration.parse(toml: "[trigger_history]\nhz = 0\nseconds = 120")
+        #expect(parsed.triggerHistory.hz == 0 && parsed.triggerHistory.seconds == 120)
+    }
+
+    @Test(arguments: [
+        ("[trigger_history]\nhz = 1001", "trigger_history.hz", "between 0 and 1000"),
+        ("[trigger_history]\nseconds = 0", "trigger_history.seconds", "between 1 and 600"),
+        ("[trigger_history]\nrate = 19", "trigger_history.rate", "unknown key"),
+    ])
+    func badValuesNameTheKey(toml: String, key: String, message: String) {
+        #expect {
+            _ = try ServiceConfiguration.parse(toml: toml)
+        } throws: { error in
+            guard let error = error as? ConfigurationError else { return false }
+            return error.key == key && error.message.contains(message)
+        }
+    }
+}

@@ -32,10 +32,36 @@ import Testing
         var now: ContinuousClock.Instant { start + offset.withLock { $0 } }
     }
 
-    struct Seeded: PreTriggerHistory {
-        func seed(pid: Int32, seconds: Int, before firedAt: Date, mode: ProfileMode) -> SessionSeed? {
-            SessionSeed(counts: StackCounts([(Stack([Frame(function: "main"), Frame(function: "before_trigger")]), UInt64(7))]),
-                        seconds: Double(seconds))
+    /// A pre-trigger history whose ring the test fills: what the watcher admits and takes.
+    final class FakeHistory: PreTriggerHistory {
+        let ring = Mutex(RawHistoryRing(hz: 19))
+        let admissions = Mutex<[Set<Int32>?]>([])
+
+        func record(only pids: Set<Int32>?) {
+            ring.withLock { $0.admitted = pids }
+            admissions.withLock { $0.append(pids) }
+        }
+
+        func takeSeed(pid: Int32) -> HistorySeed? { ring.withLock { $0.takeSeed(pid: pid) } }
+
+        func status() -> HistoryStatus {
+            ring.withLock { ring in
+                HistoryStatus(hz: ring.hz, phase: .running, heldSeconds: ring.heldSpan, processes: ring.processCount,
+                              samples: ring.samples, evictedSamples: ring.evictedSamples, uniqueStacks: ring.uniqueStacks,
+                              ringBytes: ring.estimatedBytes, byteBudget: ring.byteBudget, cost: .init(), counters: .init())
+            }
+        }
+
+        /// `seconds` drains of `pid` (19 samples each), the newest half a second ago.
+        func fill(pid: Int32, seconds: Int) {
+            let now = HistoryClock.seconds()
+            ring.withLock { ring in
+                for second in 0..<seconds {
+                    ring.record([RawSample(pid: pid, tid: pid, comm: "busy", user: .addresses([0x1000, 0x2000]),
+                                           kernel: .missing(code: -14), count: 19)],
+                                at: now - Double(seconds - second) + 0.5)
+                }
+            }
         }
     }
 
@@ -58,7 +84,7 @@ import Testing
         return logger
     }
 
-    @Test func aFiringStartsASessionWithItsCauseAndSeed() async throws {
+    @Test func aFiringStartsASessionWithItsCauseAndItsProcesssHistory() async throws {
         let harness = SessionRegistryTests.Harness()
         let proc = try FakeProc(), clock = Clock()
         defer { proc.directory.remove() }
@@ -66,7 +92,10 @@ import Testing
         let pid = getpid()
         let rule = TriggerRule(name: "busy", match: .cgroup("/app"), cpuPercent: 50, forSeconds: 2, coolDownSeconds: 60,
                                durationSeconds: 5, frequencyHz: 49, mode: .cpu)
-        let watcher = TriggerWatcher(rules: [rule], registry: harness.registry, history: Seeded(), procRoot: proc.directory.path,
+        let history = FakeHistory()
+        history.fill(pid: pid, seconds: 4)
+        history.fill(pid: 1, seconds: 2)
+        let watcher = TriggerWatcher(rules: [rule], registry: harness.registry, history: history, procRoot: proc.directory.path,
                                      now: { clock.now }, logger: Self.quiet)
         try await Self.run(watcher, proc, clock, pid: pid, command: "busy", percent: 80, rounds: 5, cgroup: "/app/worker")
 
@@ -80,11 +109,18 @@ import Testing
         #expect(status.fired == 1 && status.firedLastHour == 1 && status.lastSessionID == sessions[0].id)
         #expect(status.suppressedCoolingDown == 1, "hot for 2 s more at the fifth round, within the cool-down")
 
+        // A cgroup rule could match any process: the history keeps them all.
+        #expect(history.admissions.withLock { $0 }.allSatisfy { $0 == nil })
+        // The firing process's history left the ring for its session, sized to hold it to the end.
+        let seed = try #require(harness.session(0).seed, "the session was started with the history")
+        #expect(seed.pid == pid && seed.samples == 4 * 19)
+        #expect(history.ring.withLock { $0.samples(of: pid) } == 0 && history.ring.withLock { $0.samples(of: 1) } == 2 * 19)
+        let slices = harness.session(0).settings.historySeconds
+        #expect(slices >= 4 + 5 && slices <= 4 + 5 + 4, "slices for the history's 4 s and the session's 5 s: \(slices)")
+
         harness.session(0).end(lines: 1)
         let result = try await harness.registry.result(sessionID: sessions[0].id)
         #expect(result.trigger == cause)
-        let text = String(decoding: result.folded, as: UTF8.self)
-        #expect(text.contains("main;before_trigger 7"), "the seed is in the result: \(text)")
         #expect(harness.registry.sessions().listed.first?.running == false)
     }
 
@@ -114,5 +150,40 @@ import Testing
         #expect(watcher.status()[0] == TriggerStatus(rule: rule, fired: 0, suppressedCoolingDown: 0, suppressedHourlyCap: 0,
                                                      refused: 0, lastRefusal: "", lastFiredAt: nil, firedLastHour: 0,
                                                      lastSessionID: ""))
+    }
+}
+
+extension TriggerWatcherTests {
+    /// Rules by PID and command keep only their processes in the history; an off-CPU rule
+    /// leaves its process's history alone (it counts CPU samples, not off-CPU time).
+    @Test func theHistoryKeepsWhatTheRulesCouldMatch() async throws {
+        let harness = SessionRegistryTests.Harness()
+        let proc = try FakeProc(), clock = Clock()
+        defer { proc.directory.remove() }
+        let pid = getpid()
+        let rules = [TriggerRule(name: "named", match: .pid(4242), cpuPercent: 50),
+                     TriggerRule(name: "off", match: .command("busy"), cpuPercent: 50, forSeconds: 2, mode: .off)]
+        let history = FakeHistory()
+        history.fill(pid: pid, seconds: 3)
+        let watcher = TriggerWatcher(rules: rules, registry: harness.registry, history: history, procRoot: proc.directory.path,
+                                     now: { clock.now }, logger: Self.quiet)
+        try await Self.run(watcher, proc, clock, pid: pid, command: "busy", percent: 80, rounds: 4)
+        let admissions = history.admissions.withLock { $0 }
+        #expect(admissions.first == [4242], "before a process is read twice, only the named PID")
+        #expect(admissions.last == [4242, pid], "then the process whose command a rule names")
+        #expect(harness.registry.sessions().listed.count == 1)
+        #expect(harness.session(0).seed == nil && harness.session(0).settings.historySeconds == 0)
+        #expect(history.ring.withLock { $0.samples(of: pid) } == 3 * 19, "the off-CPU session left the history alone")
+    }
+
+    @Test func admissionIsEveryProcessWithACgroupRule() {
+        let sample = ProcessCPUSample(pid: 7, command: "api", cpuPercent: 1, measuredSince: .now)
+        #expect(HistoryAdmission.processes(for: [TriggerRule(name: "a", match: .command("api"), cpuPercent: 5)],
+                                           seen: [sample]) == [7])
+        #expect(HistoryAdmission.processes(for: [TriggerRule(name: "a", match: .command("web"), cpuPercent: 5)],
+                                           seen: [sample]) == [])
+        #expect(HistoryAdmission.processes(for: [TriggerRule(name: "a", match: .pid(9), cpuPercent: 5),
+                                                 TriggerRule(name: "b", match: .cgroup("/x"), cpuPercent: 5)],
+                                           seen: [sample]) == nil)
     }
 }

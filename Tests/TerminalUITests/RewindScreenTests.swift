@@ -59,10 +59,10 @@ import Testing
 
     @Test func aWindowInsideOnePartCountsThatPartsSamples() {
         let snapshot = seededSnapshot()
-        let history = TimelineWindow.counts(of: .seconds(-3...(-1)), in: snapshot)
+        let history = snapshot.counts(of: .seconds(-3...(-1)))
         #expect(history.unit == .samples(hz: 19))
         #expect(history.counts == StackCounts([(hot, UInt64(57))]))
-        let own = TimelineWindow.counts(of: .last(seconds: 2), in: snapshot)
+        let own = snapshot.counts(of: .last(seconds: 2))
         #expect(own.unit == .samples(hz: 99))
         #expect(own.counts == StackCounts([(now, UInt64(198))]))
     }

@@ -84,6 +84,12 @@ public final class HistoryRecorder: Sendable {
         if finished.wait(timeout: .now() + timeout) == .success { finished.signal() }
     }
 
+    /// Records only these processes from the next drain on; nil: every process (see
+    /// `RawHistoryRing.admitted`).
+    public func record(only pids: Set<Int32>?) {
+        shared.state.withLock { $0.ring.admitted = pids }
+    }
+
     /// Takes `pid`'s history out of the ring (see `RawHistoryRing.takeSeed`).
     public func takeSeed(pid: Int32) -> HistorySeed? {
         shared.state.withLock { $0.ring.takeSeed(pid: pid) }

@@ -60,6 +60,10 @@ public struct RawHistoryRing: Sendable {
     public private(set) var samples: UInt64 = 0
     /// Samples taken out for sessions (`takeSeed`).
     public private(set) var takenSamples: UInt64 = 0
+    /// The processes `record` keeps; nil: every process. The service's triggers keep only
+    /// those their rules could match, which bounds the ring by them rather than by the
+    /// host. A process left out later keeps what it has until that ages out.
+    public var admitted: Set<Int32>?
 
     public init(hz: Int, capacitySeconds: Int = 600, byteBudget: Int = RawHistoryRing.defaultByteBudget) {
         self.hz = hz
@@ -69,9 +73,11 @@ public struct RawHistoryRing: Sendable {
 
     // MARK: Feeding
 
-    /// Adds one drain, whose interval's middle is `time` (`HistoryClock` seconds), then
-    /// evicts what falls outside either bound. A drain with nothing in it only moves time on.
+    /// Adds one drain's samples of the admitted processes, whose interval's middle is `time`
+    /// (`HistoryClock` seconds), then evicts what falls outside either bound. A drain with
+    /// nothing in it only moves time on.
     public mutating func record(_ drained: [RawSample], at time: Double) {
+        let drained = admitted.map { admitted in drained.filter { admitted.contains($0.pid) } } ?? drained
         let second = Int64(time.rounded(.down))
         newestSecond = max(newestSecond ?? second, second)
         if !drained.isEmpty {

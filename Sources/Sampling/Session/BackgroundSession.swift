@@ -32,8 +32,9 @@ public final class BackgroundSession: Sendable {
     /// Creates the session on its own thread (loading BPF blocks for tens of
     /// milliseconds, too long for a Swift concurrency thread, and the symbolizer
     /// that `makeSymbolizer` returns is then owned by that thread), then samples
-    /// there. Returns once sampling runs, or throws why it could not start.
-    public static func start(settings: SessionSettings,
+    /// there. Returns once sampling runs, or throws why it could not start. `seed`: the
+    /// target's rewind history (see `ProfilingSession.init`).
+    public static func start(settings: SessionSettings, seed: HistorySeed? = nil,
                              makeSymbolizer: @escaping @Sendable () -> AddressSymbolizer,
                              onDrain: @escaping @Sendable (SessionSnapshot) -> Void = { _ in },
                              onEnd: @escaping @Sendable (SessionSnapshot) -> Void = { _ in }) async throws(SamplingError) -> BackgroundSession {
@@ -41,7 +42,8 @@ public final class BackgroundSession: Sendable {
             spawn {
                 let background: BackgroundSession
                 do throws(SamplingError) {
-                    background = BackgroundSession(wrapping: try ProfilingSession(settings: settings, symbolizer: makeSymbolizer()))
+                    background = BackgroundSession(wrapping: try ProfilingSession(settings: settings, symbolizer: makeSymbolizer(),
+                                                                                   seed: seed))
                 } catch {
                     continuation.resume(returning: .failure(error))
                     return

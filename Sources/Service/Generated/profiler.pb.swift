@@ -456,7 +456,8 @@ public nonisolated struct Profiler_V1_ProfileMetadata: @unchecked Sendable {
   }
 
   /// What the counts measure, and their unit: "samples" (PROFILE_MODE_CPU) or
-  /// "microseconds" (PROFILE_MODE_OFF_CPU, PROFILE_MODE_WALL).
+  /// "microseconds" (PROFILE_MODE_OFF_CPU, PROFILE_MODE_WALL, and CPU time for a
+  /// PROFILE_MODE_CPU profile with a pre_trigger part).
   public var mode: Profiler_V1_ProfileMode {
     get {_storage._mode}
     set {_uniqueStorage()._mode = newValue}
@@ -478,11 +479,43 @@ public nonisolated struct Profiler_V1_ProfileMetadata: @unchecked Sendable {
   /// Clears the value of `trigger`. Subsequent reads from it will return its default value.
   public mutating func clearTrigger() {_uniqueStorage()._trigger = nil}
 
+  /// Set when the profile begins with its process's pre-trigger history.
+  public var preTrigger: Profiler_V1_PreTriggerPart {
+    get {_storage._preTrigger ?? Profiler_V1_PreTriggerPart()}
+    set {_uniqueStorage()._preTrigger = newValue}
+  }
+  /// Returns true if `preTrigger` has been explicitly set.
+  public var hasPreTrigger: Bool {_storage._preTrigger != nil}
+  /// Clears the value of `preTrigger`. Subsequent reads from it will return its default value.
+  public mutating func clearPreTrigger() {_uniqueStorage()._preTrigger = nil}
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
 
   fileprivate var _storage = _StorageClass.defaultInstance
+}
+
+/// The seconds before a triggered session that the service's low-rate history
+/// ([trigger_history]) kept of its process. A profile with them counts CPU
+/// microseconds (count_unit "microseconds"; pprof: cpu/nanoseconds with a
+/// 1000 ns period): each sample, of either rate, weighted by its period.
+public nonisolated struct Profiler_V1_PreTriggerPart: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// How far before the session's start it reaches, and its rate.
+  public var seconds: UInt32 = 0
+
+  public var frequencyHz: UInt32 = 0
+
+  /// Its samples (at frequency_hz) in the profile.
+  public var samples: UInt64 = 0
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
 }
 
 /// Why a [[trigger]] rule started a session.
@@ -758,11 +791,74 @@ public nonisolated struct Profiler_V1_GetStatusResponse: @unchecked Sendable {
     set {_uniqueStorage()._sessionsNotListed = newValue}
   }
 
+  /// The pre-trigger history ([trigger_history]); unset without [[trigger]]
+  /// rules or with hz = 0.
+  public var triggerHistory: Profiler_V1_TriggerHistoryInfo {
+    get {_storage._triggerHistory ?? Profiler_V1_TriggerHistoryInfo()}
+    set {_uniqueStorage()._triggerHistory = newValue}
+  }
+  /// Returns true if `triggerHistory` has been explicitly set.
+  public var hasTriggerHistory: Bool {_storage._triggerHistory != nil}
+  /// Clears the value of `triggerHistory`. Subsequent reads from it will return its default value.
+  public mutating func clearTriggerHistory() {_uniqueStorage()._triggerHistory = nil}
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
 
   fileprivate var _storage = _StorageClass.defaultInstance
+}
+
+/// The low-rate sampler that keeps the seconds before a trigger (the TUI's
+/// rewind history): what it holds and what it costs.
+public nonisolated struct Profiler_V1_TriggerHistoryInfo: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var frequencyHz: UInt32 = 0
+
+  /// "starting", "running", "stopped" or "failed" (then `failure` says why).
+  public var state: String = String()
+
+  public var failure: String = String()
+
+  /// Seconds it keeps, and seconds between the oldest and newest drain held.
+  public var capacitySeconds: UInt32 = 0
+
+  public var heldSeconds: Double = 0
+
+  /// Processes with samples held, the samples held, and those that aged out or
+  /// left for the byte budget.
+  public var processes: UInt32 = 0
+
+  public var samples: UInt64 = 0
+
+  public var evictedSamples: UInt64 = 0
+
+  /// Estimated heap bytes of what it holds, its budget, and the bytes the
+  /// kernel preallocated for the sampler's maps.
+  public var ringBytes: UInt64 = 0
+
+  public var byteBudget: UInt64 = 0
+
+  public var kernelMapBytes: UInt64 = 0
+
+  /// Share of one CPU (100 = one CPU busy) over the last ~10 s: the drain
+  /// thread's, and the BPF program's (measured only with the sysctl
+  /// kernel.bpf_stats_enabled = 1; program_cpu_measured says whether).
+  public var drainCpuPercent: Double = 0
+
+  public var programCpuPercent: Double = 0
+
+  public var programCpuMeasured: Bool = false
+
+  /// Samples and stacks the sampler lost to full maps.
+  public var lostSamples: UInt64 = 0
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
 }
 
 public nonisolated struct Profiler_V1_SessionInfo: @unchecked Sendable {
@@ -1131,7 +1227,7 @@ nonisolated extension Profiler_V1_ProfilingResultsChunk: SwiftProtobuf.Message, 
 
 nonisolated extension Profiler_V1_ProfileMetadata: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".ProfileMetadata"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}session_id\0\u{1}pid\0\u{1}command\0\u{3}start_time\0\u{3}duration_seconds\0\u{3}requested_duration_seconds\0\u{3}frequency_hz\0\u{3}sample_count\0\u{3}unique_stacks\0\u{1}losses\0\u{1}end\0\u{3}end_reason\0\u{3}total_bytes\0\u{3}total_chunks\0\u{1}unwind\0\u{1}format\0\u{1}mode\0\u{3}count_unit\0\u{1}trigger\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}session_id\0\u{1}pid\0\u{1}command\0\u{3}start_time\0\u{3}duration_seconds\0\u{3}requested_duration_seconds\0\u{3}frequency_hz\0\u{3}sample_count\0\u{3}unique_stacks\0\u{1}losses\0\u{1}end\0\u{3}end_reason\0\u{3}total_bytes\0\u{3}total_chunks\0\u{1}unwind\0\u{1}format\0\u{1}mode\0\u{3}count_unit\0\u{1}trigger\0\u{3}pre_trigger\0")
 
   fileprivate class _StorageClass {
     var _sessionID: String = String()
@@ -1153,6 +1249,7 @@ nonisolated extension Profiler_V1_ProfileMetadata: SwiftProtobuf.Message, SwiftP
     var _mode: Profiler_V1_ProfileMode = .unspecified
     var _countUnit: String = String()
     var _trigger: Profiler_V1_TriggerCause? = nil
+    var _preTrigger: Profiler_V1_PreTriggerPart? = nil
 
       // This property is used as the initial default value for new instances of the type.
       // The type itself is protecting the reference to its storage via CoW semantics.
@@ -1182,6 +1279,7 @@ nonisolated extension Profiler_V1_ProfileMetadata: SwiftProtobuf.Message, SwiftP
       _mode = source._mode
       _countUnit = source._countUnit
       _trigger = source._trigger
+      _preTrigger = source._preTrigger
     }
   }
 
@@ -1219,6 +1317,7 @@ nonisolated extension Profiler_V1_ProfileMetadata: SwiftProtobuf.Message, SwiftP
         case 17: try { try decoder.decodeSingularEnumField(value: &_storage._mode) }()
         case 18: try { try decoder.decodeSingularStringField(value: &_storage._countUnit) }()
         case 19: try { try decoder.decodeSingularMessageField(value: &_storage._trigger) }()
+        case 20: try { try decoder.decodeSingularMessageField(value: &_storage._preTrigger) }()
         default: break
         }
       }
@@ -1288,6 +1387,9 @@ nonisolated extension Profiler_V1_ProfileMetadata: SwiftProtobuf.Message, SwiftP
       try { if let v = _storage._trigger {
         try visitor.visitSingularMessageField(value: v, fieldNumber: 19)
       } }()
+      try { if let v = _storage._preTrigger {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 20)
+      } }()
     }
     try unknownFields.traverse(visitor: &visitor)
   }
@@ -1316,10 +1418,51 @@ nonisolated extension Profiler_V1_ProfileMetadata: SwiftProtobuf.Message, SwiftP
         if _storage._mode != rhs_storage._mode {return false}
         if _storage._countUnit != rhs_storage._countUnit {return false}
         if _storage._trigger != rhs_storage._trigger {return false}
+        if _storage._preTrigger != rhs_storage._preTrigger {return false}
         return true
       }
       if !storagesAreEqual {return false}
     }
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Profiler_V1_PreTriggerPart: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".PreTriggerPart"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}seconds\0\u{3}frequency_hz\0\u{1}samples\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularUInt32Field(value: &self.seconds) }()
+      case 2: try { try decoder.decodeSingularUInt32Field(value: &self.frequencyHz) }()
+      case 3: try { try decoder.decodeSingularUInt64Field(value: &self.samples) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if self.seconds != 0 {
+      try visitor.visitSingularUInt32Field(value: self.seconds, fieldNumber: 1)
+    }
+    if self.frequencyHz != 0 {
+      try visitor.visitSingularUInt32Field(value: self.frequencyHz, fieldNumber: 2)
+    }
+    if self.samples != 0 {
+      try visitor.visitSingularUInt64Field(value: self.samples, fieldNumber: 3)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Profiler_V1_PreTriggerPart, rhs: Profiler_V1_PreTriggerPart) -> Bool {
+    if lhs.seconds != rhs.seconds {return false}
+    if lhs.frequencyHz != rhs.frequencyHz {return false}
+    if lhs.samples != rhs.samples {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -1583,7 +1726,7 @@ nonisolated extension Profiler_V1_GetStatusRequest: SwiftProtobuf.Message, Swift
 
 nonisolated extension Profiler_V1_GetStatusResponse: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".GetStatusResponse"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}healthy\0\u{3}active_sessions\0\u{1}version\0\u{3}ebpf_available\0\u{3}ebpf_unavailable_reason\0\u{3}total_samples\0\u{3}stack_successes\0\u{3}stack_errors\0\u{3}cpu_seconds\0\u{3}cpu_percent\0\u{3}memory_rss_bytes\0\u{3}max_concurrent_sessions\0\u{3}stored_results\0\u{3}stored_result_bytes\0\u{3}uptime_seconds\0\u{3}sessions_started\0\u{1}sessions\0\u{1}triggers\0\u{3}sessions_not_listed\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}healthy\0\u{3}active_sessions\0\u{1}version\0\u{3}ebpf_available\0\u{3}ebpf_unavailable_reason\0\u{3}total_samples\0\u{3}stack_successes\0\u{3}stack_errors\0\u{3}cpu_seconds\0\u{3}cpu_percent\0\u{3}memory_rss_bytes\0\u{3}max_concurrent_sessions\0\u{3}stored_results\0\u{3}stored_result_bytes\0\u{3}uptime_seconds\0\u{3}sessions_started\0\u{1}sessions\0\u{1}triggers\0\u{3}sessions_not_listed\0\u{3}trigger_history\0")
 
   fileprivate class _StorageClass {
     var _healthy: Bool = false
@@ -1605,6 +1748,7 @@ nonisolated extension Profiler_V1_GetStatusResponse: SwiftProtobuf.Message, Swif
     var _sessions: [Profiler_V1_SessionInfo] = []
     var _triggers: [Profiler_V1_TriggerInfo] = []
     var _sessionsNotListed: UInt32 = 0
+    var _triggerHistory: Profiler_V1_TriggerHistoryInfo? = nil
 
       // This property is used as the initial default value for new instances of the type.
       // The type itself is protecting the reference to its storage via CoW semantics.
@@ -1634,6 +1778,7 @@ nonisolated extension Profiler_V1_GetStatusResponse: SwiftProtobuf.Message, Swif
       _sessions = source._sessions
       _triggers = source._triggers
       _sessionsNotListed = source._sessionsNotListed
+      _triggerHistory = source._triggerHistory
     }
   }
 
@@ -1671,6 +1816,7 @@ nonisolated extension Profiler_V1_GetStatusResponse: SwiftProtobuf.Message, Swif
         case 17: try { try decoder.decodeRepeatedMessageField(value: &_storage._sessions) }()
         case 18: try { try decoder.decodeRepeatedMessageField(value: &_storage._triggers) }()
         case 19: try { try decoder.decodeSingularUInt32Field(value: &_storage._sessionsNotListed) }()
+        case 20: try { try decoder.decodeSingularMessageField(value: &_storage._triggerHistory) }()
         default: break
         }
       }
@@ -1679,6 +1825,10 @@ nonisolated extension Profiler_V1_GetStatusResponse: SwiftProtobuf.Message, Swif
 
   public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
     try withExtendedLifetime(_storage) { (_storage: _StorageClass) in
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every if/case branch local when no optimizations
+      // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+      // https://github.com/apple/swift-protobuf/issues/1182
       if _storage._healthy != false {
         try visitor.visitSingularBoolField(value: _storage._healthy, fieldNumber: 1)
       }
@@ -1736,6 +1886,9 @@ nonisolated extension Profiler_V1_GetStatusResponse: SwiftProtobuf.Message, Swif
       if _storage._sessionsNotListed != 0 {
         try visitor.visitSingularUInt32Field(value: _storage._sessionsNotListed, fieldNumber: 19)
       }
+      try { if let v = _storage._triggerHistory {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 20)
+      } }()
     }
     try unknownFields.traverse(visitor: &visitor)
   }
@@ -1764,10 +1917,111 @@ nonisolated extension Profiler_V1_GetStatusResponse: SwiftProtobuf.Message, Swif
         if _storage._sessions != rhs_storage._sessions {return false}
         if _storage._triggers != rhs_storage._triggers {return false}
         if _storage._sessionsNotListed != rhs_storage._sessionsNotListed {return false}
+        if _storage._triggerHistory != rhs_storage._triggerHistory {return false}
         return true
       }
       if !storagesAreEqual {return false}
     }
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Profiler_V1_TriggerHistoryInfo: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".TriggerHistoryInfo"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}frequency_hz\0\u{1}state\0\u{1}failure\0\u{3}capacity_seconds\0\u{3}held_seconds\0\u{1}processes\0\u{1}samples\0\u{3}evicted_samples\0\u{3}ring_bytes\0\u{3}byte_budget\0\u{3}kernel_map_bytes\0\u{3}drain_cpu_percent\0\u{3}program_cpu_percent\0\u{3}program_cpu_measured\0\u{3}lost_samples\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularUInt32Field(value: &self.frequencyHz) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.state) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.failure) }()
+      case 4: try { try decoder.decodeSingularUInt32Field(value: &self.capacitySeconds) }()
+      case 5: try { try decoder.decodeSingularDoubleField(value: &self.heldSeconds) }()
+      case 6: try { try decoder.decodeSingularUInt32Field(value: &self.processes) }()
+      case 7: try { try decoder.decodeSingularUInt64Field(value: &self.samples) }()
+      case 8: try { try decoder.decodeSingularUInt64Field(value: &self.evictedSamples) }()
+      case 9: try { try decoder.decodeSingularUInt64Field(value: &self.ringBytes) }()
+      case 10: try { try decoder.decodeSingularUInt64Field(value: &self.byteBudget) }()
+      case 11: try { try decoder.decodeSingularUInt64Field(value: &self.kernelMapBytes) }()
+      case 12: try { try decoder.decodeSingularDoubleField(value: &self.drainCpuPercent) }()
+      case 13: try { try decoder.decodeSingularDoubleField(value: &self.programCpuPercent) }()
+      case 14: try { try decoder.decodeSingularBoolField(value: &self.programCpuMeasured) }()
+      case 15: try { try decoder.decodeSingularUInt64Field(value: &self.lostSamples) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if self.frequencyHz != 0 {
+      try visitor.visitSingularUInt32Field(value: self.frequencyHz, fieldNumber: 1)
+    }
+    if !self.state.isEmpty {
+      try visitor.visitSingularStringField(value: self.state, fieldNumber: 2)
+    }
+    if !self.failure.isEmpty {
+      try visitor.visitSingularStringField(value: self.failure, fieldNumber: 3)
+    }
+    if self.capacitySeconds != 0 {
+      try visitor.visitSingularUInt32Field(value: self.capacitySeconds, fieldNumber: 4)
+    }
+    if self.heldSeconds.bitPattern != 0 {
+      try visitor.visitSingularDoubleField(value: self.heldSeconds, fieldNumber: 5)
+    }
+    if self.processes != 0 {
+      try visitor.visitSingularUInt32Field(value: self.processes, fieldNumber: 6)
+    }
+    if self.samples != 0 {
+      try visitor.visitSingularUInt64Field(value: self.samples, fieldNumber: 7)
+    }
+    if self.evictedSamples != 0 {
+      try visitor.visitSingularUInt64Field(value: self.evictedSamples, fieldNumber: 8)
+    }
+    if self.ringBytes != 0 {
+      try visitor.visitSingularUInt64Field(value: self.ringBytes, fieldNumber: 9)
+    }
+    if self.byteBudget != 0 {
+      try visitor.visitSingularUInt64Field(value: self.byteBudget, fieldNumber: 10)
+    }
+    if self.kernelMapBytes != 0 {
+      try visitor.visitSingularUInt64Field(value: self.kernelMapBytes, fieldNumber: 11)
+    }
+    if self.drainCpuPercent.bitPattern != 0 {
+      try visitor.visitSingularDoubleField(value: self.drainCpuPercent, fieldNumber: 12)
+    }
+    if self.programCpuPercent.bitPattern != 0 {
+      try visitor.visitSingularDoubleField(value: self.programCpuPercent, fieldNumber: 13)
+    }
+    if self.programCpuMeasured != false {
+      try visitor.visitSingularBoolField(value: self.programCpuMeasured, fieldNumber: 14)
+    }
+    if self.lostSamples != 0 {
+      try visitor.visitSingularUInt64Field(value: self.lostSamples, fieldNumber: 15)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Profiler_V1_TriggerHistoryInfo, rhs: Profiler_V1_TriggerHistoryInfo) -> Bool {
+    if lhs.frequencyHz != rhs.frequencyHz {return false}
+    if lhs.state != rhs.state {return false}
+    if lhs.failure != rhs.failure {return false}
+    if lhs.capacitySeconds != rhs.capacitySeconds {return false}
+    if lhs.heldSeconds != rhs.heldSeconds {return false}
+    if lhs.processes != rhs.processes {return false}
+    if lhs.samples != rhs.samples {return false}
+    if lhs.evictedSamples != rhs.evictedSamples {return false}
+    if lhs.ringBytes != rhs.ringBytes {return false}
+    if lhs.byteBudget != rhs.byteBudget {return false}
+    if lhs.kernelMapBytes != rhs.kernelMapBytes {return false}
+    if lhs.drainCpuPercent != rhs.drainCpuPercent {return false}
+    if lhs.programCpuPercent != rhs.programCpuPercent {return false}
+    if lhs.programCpuMeasured != rhs.programCpuMeasured {return false}
+    if lhs.lostSamples != rhs.lostSamples {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

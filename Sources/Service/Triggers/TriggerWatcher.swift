@@ -6,8 +6,9 @@ import Synchronization
 
 /// Watches the processes the `[[trigger]]` rules name, once a second, and starts the
 /// sessions their `TriggerEvaluator` decides on through the registry (so the gRPC
-/// API's limits and result store hold for them too). Reading /proc and deciding happen
-/// here; the rules' logic is the evaluator's.
+/// API's limits and result store hold for them too), each seeded with its process's
+/// pre-trigger history. Reading /proc and deciding happen here; the rules' logic is the
+/// evaluator's.
 final class TriggerWatcher: Sendable {
     let rules: [TriggerRule]
     private let registry: SessionRegistry
@@ -60,9 +61,11 @@ final class TriggerWatcher: Sendable {
     /// One round: read the processes, decide, start what fired.
     func tick() async {
         let now = now()
-        let decisions = state.withLock { state in
-            state.evaluator.observe(state.reader.read(at: now), at: now)
+        let (decisions, admitted) = state.withLock { state in
+            let samples = state.reader.read(at: now)
+            return (state.evaluator.observe(samples, at: now), HistoryAdmission.processes(for: rules, seen: samples))
         }
+        history?.record(only: admitted)
         for decision in decisions {
             switch decision {
             case .fire(let firing):
@@ -79,12 +82,13 @@ final class TriggerWatcher: Sendable {
         let firedAt = Date()
         let cause = TriggerCause(rule: rule.name, pid: firing.pid, command: firing.command, cpuPercent: firing.cpuPercent,
                                  hotSeconds: ProcessCPUReader.seconds(firing.hotFor), firedAt: firedAt)
-        // The seconds before the firing worth having are those the process was hot.
-        let seed = history?.seed(pid: firing.pid, seconds: Int(cause.hotSeconds.rounded(.up)), before: firedAt, mode: rule.mode)
+        // Only CPU profiles take it: the history counts CPU samples, not off-CPU or wall time.
+        let seed = rule.mode == .cpu ? history?.takeSeed(pid: firing.pid) : nil
         logger.info("trigger fired", metadata: [
             "rule": "\(rule.name)", "pid": "\(firing.pid)", "command": "\(firing.command)",
             "cpu_percent": "\(String(cFormat: "%.1f", firing.cpuPercent))",
-            "hot_s": "\(String(cFormat: "%.1f", cause.hotSeconds))"])
+            "hot_s": "\(String(cFormat: "%.1f", cause.hotSeconds))",
+            "history_samples": "\(seed?.samples ?? 0)"])
         do {
             let started = try await registry.start(target: .process(pid: firing.pid), durationSeconds: rule.durationSeconds,
                                                    frequencyHz: rule.frequencyHz, unwind: rule.unwind, mode: rule.mode,
@@ -103,6 +107,9 @@ final class TriggerWatcher: Sendable {
             }
         }
     }
+
+    /// The pre-trigger history's state and cost, for GetStatus; nil without one.
+    func historyStatus() -> HistoryStatus? { history?.status() }
 
     /// Each rule and what it has done, for GetStatus.
     func status() -> [TriggerStatus] {

@@ -197,11 +197,9 @@ final class TerminalApp {
             let counts = shown?.counts ?? active.source.countsToExport()
             var metadata = ProfileExport.metadata(for: active.source.snapshot())
             if shown?.unit == .microseconds, active.source.snapshot().settings.mode == .cpu {
-                // A window over the rewind history and the session's own seconds is CPU time in
-                // µs: a 1 µs period keeps pprof's cpu/nanoseconds values true.
-                metadata.frequency = 1_000_000
-                metadata.comments.append("values are CPU microseconds: \(active.source.snapshot().settings.frequency) Hz samples "
-                                         + "and the low-rate rewind history weighted by their periods")
+                // A window over the rewind history and the session's own seconds is CPU time in µs.
+                metadata.countCPUMicroseconds(why: "values are CPU microseconds: \(active.source.snapshot().settings.frequency) Hz "
+                                              + "samples and the low-rate rewind history weighted by their periods")
             }
             let error = ProfileExport.write(counts, format: format, metadata: metadata,
                                             to: path, foldedOptions: options.foldedOptions)

@@ -18,7 +18,7 @@ struct ProfileModel: Sendable {
 
         /// The counts these parameters show of a snapshot, and their unit.
         func counts(of snapshot: SessionSnapshot) -> WindowCounts {
-            var shown = TimelineWindow.counts(of: window, in: snapshot)
+            var shown = snapshot.counts(of: window)
             shown.counts = threads.apply(to: shown.counts)
             return shown
         }

@@ -54,20 +54,6 @@ struct TimelineWindow: Equatable {
         }
     }
 
-    /// The window's counts and their unit: the whole session for `.all` (its history may be
-    /// shorter). A session seeded with the rewind history holds seconds of two rates: a
-    /// window over both is CPU time, each sample weighted by its period (`TimeSlices+Rates`).
-    static func counts(of window: TimeWindow, in snapshot: SessionSnapshot) -> WindowCounts {
-        let hz = snapshot.settings.frequency
-        let timed = snapshot.settings.mode.unit == .microseconds
-        let own: CountUnit = timed ? .microseconds : .samples(hz: hz)
-        guard let slices = snapshot.slices else { return WindowCounts(counts: snapshot.counts, unit: own) }
-        guard !timed, slices.lowRate != nil else {
-            return WindowCounts(counts: window == .all ? snapshot.counts : slices.profile(of: window), unit: own)
-        }
-        return window == .all ? slices.wholeSession(snapshot.counts, hz: hz) : slices.windowCounts(of: window, hz: hz)
-    }
-
     /// How the status line and the file names call a window.
     static func describe(_ window: TimeWindow) -> String {
         switch window {
