@@ -30,7 +30,7 @@ let package = Package(
         // gzip for pprof files: the system's zlib behind a thin Swift wrapper with typed errors.
         .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
         .target(name: "Gzip", dependencies: ["CZlib"]),
-        // glibc's mallopt, for the executable's allocator settings.
+        // glibc's allocator settings and trimming (malloc.h).
         .systemLibrary(name: "CMalloc"),
         // The one header the BPF program and Swift share.
         .target(name: "CProfilerABI"),
@@ -50,7 +50,7 @@ let package = Package(
         .target(name: "PlatformSupport"),
         .target(name: "Symbolization", dependencies: ["CElfutils", "CDebuginfod", "Profile", "PlatformSupport"]),
         .target(name: "Sampling",
-                dependencies: ["CLibbpf", "CProfilerABI", "BPFObject", "Profile", "Symbolization", "PlatformSupport"]),
+                dependencies: ["CLibbpf", "CProfilerABI", "CMalloc", "BPFObject", "Profile", "Symbolization", "PlatformSupport"]),
         // No pkgConfig: ncursesw.pc carries -D flags SwiftPM rejects; the module map links it.
         .systemLibrary(name: "CCurses", providers: [.apt(["libncurses-dev"])]),
         .target(name: "TerminalUI",

@@ -10,7 +10,7 @@ struct ElfReader {
     /// back from it (`SymbolNameFile`) rather than copied.
     var descriptor: Int32? = nil
 
-    /// Names beyond this many bytes stay in the file.
+    /// String tables beyond this many bytes stay in the file.
     static let maximumCopiedNameBytes = 2 << 20
 
     /// What `read` finds.
@@ -105,30 +105,29 @@ struct ElfReader {
     /// at most to its section's end. Global names win over weak, weak over local, where
     /// several name one address (the vdso's `__vdso_clock_gettime` over weak `clock_gettime`).
     private func functionSymbols(sections: [Section?]) -> SymbolIndex {
+        // Large string tables stay in the file and are never read here: libelf would copy
+        // them whole (38 MB at once for a compiler).
+        if let file = nameFile(sections: sections) {
+            var count = 0
+            forEachFunctionSymbol(sections: sections, readingNames: false) { _, _, _, _, _ in count += 1 }
+            var builder = SymbolIndex.Builder(expectedCount: count, namesIn: file)
+            forEachFunctionSymbol(sections: sections, readingNames: false) { symbol, limit, _, rank, fileOffset in
+                builder.add(start: symbol.st_value, size: symbol.st_size, limit: limit,
+                            nameAt: UInt32(fileOffset), rank: rank)
+            }
+            return builder.build()
+        }
         // Two passes: the first counts, so the index is allocated once at its size.
         var count = 0
         var nameBytes = 0
-        var offsetsFit = true
-        forEachFunctionSymbol(sections: sections) { _, _, name, _, fileOffset in
+        forEachFunctionSymbol(sections: sections, readingNames: true) { _, _, name, _, _ in
             count += 1
-            nameBytes += strlen(name)
-            offsetsFit = offsetsFit && fileOffset.map { $0 < UInt64(UInt32.max) } == true
-        }
-        if nameBytes > Self.maximumCopiedNameBytes, offsetsFit, let descriptor {
-            let copy = fcntl(descriptor, F_DUPFD_CLOEXEC, 0)
-            if copy >= 0 {
-                var builder = SymbolIndex.Builder(expectedCount: count, namesIn: SymbolNameFile(descriptor: copy))
-                forEachFunctionSymbol(sections: sections) { symbol, limit, name, rank, fileOffset in
-                    builder.add(start: symbol.st_value, size: symbol.st_size, limit: limit,
-                                nameAt: UInt32(fileOffset!), rank: rank)
-                }
-                return builder.build()
-            }
+            nameBytes += strlen(name!)
         }
         var builder = SymbolIndex.Builder(expectedCount: count, expectedNameBytes: nameBytes)
-        forEachFunctionSymbol(sections: sections) { symbol, limit, name, rank, _ in
-            let length = strlen(name)
-            name.withMemoryRebound(to: UInt8.self, capacity: length) { bytes in
+        forEachFunctionSymbol(sections: sections, readingNames: true) { symbol, limit, name, rank, _ in
+            let length = strlen(name!)
+            name!.withMemoryRebound(to: UInt8.self, capacity: length) { bytes in
                 builder.add(start: symbol.st_value, size: symbol.st_size, limit: limit,
                             name: UnsafeBufferPointer(start: bytes, count: length), rank: rank)
             }
@@ -136,10 +135,31 @@ struct ElfReader {
         return builder.build()
     }
 
-    /// Calls `body` with each function symbol, the end of its section, its name, its rank,
-    /// and where the name lies in the file (nil when its string table is compressed).
+    /// Where names are read back from, when the symbol tables' strings exceed
+    /// `maximumCopiedNameBytes`, lie uncompressed in the file and within 4 GiB of its start.
+    private func nameFile(sections: [Section?]) -> SymbolNameFile? {
+        guard let descriptor else { return nil }
+        var bytes: UInt64 = 0
+        for case let section? in sections
+        where section.header.sh_type == UInt32(SHT_SYMTAB) || section.header.sh_type == UInt32(SHT_DYNSYM) {
+            let link = Int(section.header.sh_link)
+            guard link < sections.count, let strings = sections[link],
+                  strings.header.sh_flags & UInt64(SHF_COMPRESSED) == 0,
+                  strings.header.sh_type == UInt32(SHT_STRTAB),
+                  strings.header.sh_offset &+ strings.header.sh_size < UInt64(UInt32.max) else { return nil }
+            bytes += strings.header.sh_size
+        }
+        guard bytes > UInt64(Self.maximumCopiedNameBytes) else { return nil }
+        let copy = fcntl(descriptor, F_DUPFD_CLOEXEC, 0)
+        return copy >= 0 ? SymbolNameFile(descriptor: copy) : nil
+    }
+
+    /// Calls `body` with each function symbol, the end of its section, its name (when
+    /// `readingNames`; otherwise only checked to lie inside its string table), its rank,
+    /// and where the name lies in the file.
     private func forEachFunctionSymbol(
-        sections: [Section?], _ body: (GElf_Sym, UInt64, UnsafeMutablePointer<CChar>, UInt8, UInt64?) -> Void
+        sections: [Section?], readingNames: Bool,
+        _ body: (GElf_Sym, UInt64, UnsafeMutablePointer<CChar>?, UInt8, UInt64) -> Void
     ) {
         for case let section? in sections {
             let type = section.header.sh_type
@@ -148,11 +168,7 @@ struct ElfReader {
                   let data = elf_getdata(section.scn, nil) else { continue }
             let count = Int(section.header.sh_size / section.header.sh_entsize)
             let stringSection = Int(section.header.sh_link)
-            var stringsOffset: UInt64?
-            if stringSection < sections.count, let strings = sections[stringSection],
-               strings.header.sh_flags & UInt64(SHF_COMPRESSED) == 0 {
-                stringsOffset = strings.header.sh_offset
-            }
+            guard stringSection < sections.count, let strings = sections[stringSection] else { continue }
             for number in 0..<count {
                 var symbol = GElf_Sym()
                 guard gelf_getsym(data, Int32(number), &symbol) != nil else { continue }
@@ -161,14 +177,19 @@ struct ElfReader {
                 let sectionNumber = Int(symbol.st_shndx)
                 guard symbolType == STT_FUNC || symbolType == STT_GNU_IFUNC,
                       sectionNumber != Int(SHN_UNDEF), sectionNumber < Int(SHN_LORESERVE),
-                      symbol.st_value != 0,
-                      let name = elf_strptr(elf, stringSection, Int(symbol.st_name)) else { continue }
+                      symbol.st_value != 0, symbol.st_name != 0,
+                      UInt64(symbol.st_name) < strings.header.sh_size else { continue }
+                var name: UnsafeMutablePointer<CChar>?
+                if readingNames {
+                    guard let found = elf_strptr(elf, stringSection, Int(symbol.st_name)) else { continue }
+                    name = found
+                }
                 var limit = UInt64.max
                 if sectionNumber < sections.count, let owner = sections[sectionNumber] {
                     limit = owner.header.sh_addr &+ owner.header.sh_size
                 }
                 body(symbol, limit, name, binding == STB_GLOBAL ? 2 : (binding == STB_WEAK ? 1 : 0),
-                     stringsOffset.map { $0 + UInt64(symbol.st_name) })
+                     strings.header.sh_offset + UInt64(symbol.st_name))
             }
         }
     }

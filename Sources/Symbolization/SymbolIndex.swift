@@ -45,14 +45,14 @@ struct SymbolIndex: Sendable {
 
     /// Collects symbols in any order, then sorts, merges aliases and bounds unsized ones.
     struct Builder {
+        /// 24 bytes: a million symbols are held here at once while the index is built.
         private struct Pending {
             var start: UInt64
-            /// 0 for a symbol without size.
-            var end: UInt64
-            /// Upper bound for a symbol without size (its section's end).
-            var limit: UInt64
+            /// The end of a sized symbol; for one without size, its upper bound (its section's end).
+            var endOrLimit: UInt64
             var nameOffset: UInt32
             var rank: UInt8
+            var isSized: Bool
         }
 
         private var pending: [Pending] = []
@@ -95,8 +95,8 @@ struct SymbolIndex: Sendable {
 
         private mutating func append(start: UInt64, size: UInt64, limit: UInt64, nameOffset: UInt32, rank: UInt8) {
             let (end, overflow) = start.addingReportingOverflow(size)
-            pending.append(Pending(start: start, end: size == 0 ? 0 : (overflow ? .max : end),
-                                   limit: limit, nameOffset: nameOffset, rank: rank))
+            pending.append(Pending(start: start, endOrLimit: size == 0 ? limit : (overflow ? .max : end),
+                                   nameOffset: nameOffset, rank: rank, isSized: size != 0))
         }
 
         consuming func build() -> SymbolIndex {
@@ -114,12 +114,15 @@ struct SymbolIndex: Sendable {
             var position = 0
             while position < pending.count {
                 let best = pending[position]
-                var sizedEnd: UInt64 = best.end
-                var limit = best.limit
-                var next = position + 1
+                var sizedEnd: UInt64 = 0
+                var limit = UInt64.max
+                var next = position
                 while next < pending.count, pending[next].start == best.start {
-                    sizedEnd = max(sizedEnd, pending[next].end)
-                    limit = min(limit, pending[next].limit)
+                    if pending[next].isSized {
+                        sizedEnd = max(sizedEnd, pending[next].endOrLimit)
+                    } else {
+                        limit = min(limit, pending[next].endOrLimit)
+                    }
                     next += 1
                 }
                 let end: UInt64

