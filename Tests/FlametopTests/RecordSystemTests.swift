@@ -102,9 +102,14 @@ struct RecordSystemTests {
 
         let recording = try Recording.run(["--all", "--duration", "3", "--frequency", "999"], in: directory)
         let samples = recording.counts.counts.filter { $0.key.frames.first?.function == "gt-nofp" }.values.reduce(0, +)
-        #expect(samples > 1_500, "gt-nofp burned ~3 s of one CPU at 999 Hz; got \(samples)")
-        let own = recording.counts.counts.filter { $0.key.frames.first?.function.hasPrefix("flametop") == true }
+        #expect(samples > 300, "gt-nofp burned up to 3 s of one CPU at 999 Hz; got \(samples)")
+        // flametop's main thread and its named threads (flametop-ring, flametop-unwind, …); not
+        // the test runner (flametopPackag…). Another flametop running on the host would count too.
+        let own = recording.counts.counts.filter { stack in
+            stack.key.frames.first.map { $0.function == "flametop" || $0.function.hasPrefix("flametop-") } == true
+        }
         #expect(own.isEmpty, "flametop's own stacks: \(own.values.reduce(0, +)) samples under \(Set(own.keys.compactMap { $0.frames.first?.function }))")
+        #expect(recording.result.stderr.contains("flametop itself is not sampled: it used "), "\(recording.result.stderr)")
     }
 
     /// Stacks are stored by content: a stacks map with room for 64 stacks holds the

@@ -16,6 +16,9 @@ public struct RecordSummary {
     /// Lines the output holds, when they differ from the unique stacks (stacks that
     /// print alike share a line): the summary counts what the file has.
     public var stacksWritten: Int?
+    /// flametop's own CPU time over the session: said where every process was sampled but
+    /// flametop itself (the BPF programs leave it out).
+    public var ownCPUSeconds: Double?
     /// Drains this much later than their interval mean the host starved flametop of CPU.
     public static let starvedLag = 1.0
 
@@ -47,6 +50,10 @@ public struct RecordSummary {
                                              thresholdMicroseconds: snapshot.settings.offCPUThresholdMicroseconds))
         }
         lines.append("ended: \(ending)")
+        if case .allProcesses = snapshot.settings.target, let ownCPUSeconds {
+            lines.append("flametop itself is not sampled: " + String(cFormat: "it used %.2f s of CPU (%.1f%% of one core)",
+                         ownCPUSeconds, snapshot.elapsed > 0 ? ownCPUSeconds / snapshot.elapsed * 100 : 0))
+        }
         if let starved = starvation { lines.append(starved) }
         if let shortfall { lines.append(shortfall) }
         lines.append("unwind: \(unwinding)")
