@@ -29,6 +29,8 @@ final class ModuleSymbols: Sendable {
         /// For an unresolved address the line table still covers (code without a DWARF function).
         var file: String?
         var line: Int?
+        /// For code named by its FDE's function start without a line: the address's offset from it.
+        var offsetInFunction: UInt64?
     }
 
     /// Template symbols beyond which a module's short names are not disambiguated.
@@ -150,9 +152,13 @@ final class ModuleSymbols: Sendable {
         let stripped = state.debugInfo == nil && state.debugSymbols == nil && !((try? symbols.get())?.hasFullSymbolTable ?? false)
         // Without a symbol, the FDE covering the address still tells which function it is in:
         // one name per function, not one per address.
-        let start = functionBounds(state: &state)?.function(containing: address)?.lowerBound ?? address
+        let function = functionBounds(state: &state)?.function(containing: address)
+        let start = function?.lowerBound ?? address
+        let line = sourceFrames.last?.line
+        // Where lines are shown, the offset stands in for the line such code lacks.
         return Lookup(frames: [], unresolved: (stripped ? .noDebugInfo : .noSymbols, start),
-                      isProvisional: state.awaitsDebugFile, file: sourceFrames.last?.file, line: sourceFrames.last?.line)
+                      isProvisional: state.awaitsDebugFile, file: sourceFrames.last?.file, line: line,
+                      offsetInFunction: function != nil && line == nil ? address - start : nil)
     }
 
     private func elfSymbol(at address: UInt64, state: State) -> ElfSymbolTable.Symbol? {

@@ -32,7 +32,9 @@ struct NamesSystemTests {
     }
 
     /// Debian's xz links the stripped liblzma: every liblzma frame names an FDE's start
-    /// (`readelf --debug-dump=frames`), so the table holds one row per function.
+    /// (`readelf --debug-dump=frames`), so the table holds one row per function. With
+    /// `--lines` each frame keeps its offset inside that function (`(+0x9)`), and the
+    /// summary's top functions show the hottest one.
     @Test(.needsRoot) func strippedLiblzmaIsOneRowPerFunction() throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
@@ -45,23 +47,34 @@ struct NamesSystemTests {
         let xz = try RunningProcess(["sh", "-c", "exec xz -9 -T1 -c < \(input) > /dev/null"])
         defer { xz.terminate() }
         // Frame pointers: the leaf, which names the function sampled, is exact either way.
-        let recording = try Recording.run(["--pid", "\(xz.pid)", "--duration", "2", "--frequency", "499", "--unwind", "fp"],
-                                          in: directory)
+        let recording = try Recording.run(["--pid", "\(xz.pid)", "--duration", "2", "--frequency", "499", "--unwind", "fp",
+                                           "--lines"], in: directory)
         var rows = Set<String>()
         var offsets = Set<UInt64>()
+        var addresses = Set<UInt64>()
         for stack in recording.counts.counts.keys {
             // The folded file keeps no module: the name says it.
             for frame in stack.frames where frame.function.hasPrefix("liblzma") {
                 rows.insert(frame.function)
-                guard let plus = frame.function.range(of: "+0x") else { continue }
-                if let offset = UInt64(frame.function[plus.upperBound...], radix: 16) { offsets.insert(offset) }
+                guard let plus = frame.function.range(of: "+0x"),
+                      let start = UInt64(frame.function[plus.upperBound...], radix: 16) else { continue }
+                offsets.insert(start)
+                let inside = frame.offsetInFunction
+                #expect(inside != nil, "\(frame.function) has no offset inside it")
+                addresses.insert(start + (inside ?? 0))
             }
         }
         print("xz: \(rows.count) liblzma rows, \(offsets.count) distinct FDE functions hit "
-              + "(\(offsets.filter(fdeStarts.contains).count) of them FDE starts)")
+              + "(\(offsets.filter(fdeStarts.contains).count) of them FDE starts), \(addresses.count) addresses")
         #expect(!offsets.isEmpty, "\(recording.result.stderr)")
         #expect(offsets.allSatisfy(fdeStarts.contains), "\(offsets.subtracting(fdeStarts).sorted())")
         #expect(rows.count == offsets.count)
+        #expect(addresses.count > offsets.count, "offsets inside the functions are kept")
+        // The summary's top functions: one row per function, with its hottest offset.
+        let summary = recording.result.stderr.split(separator: "\n", omittingEmptySubsequences: false)
+        let topRows = summary.drop { !$0.hasPrefix("top ") }.dropFirst(2).prefix { !$0.isEmpty }
+            .filter { $0.contains("[liblzma.so") }
+        #expect(!topRows.isEmpty && topRows.allSatisfy { $0.contains("]  +0x") }, "\(recording.result.stderr)")
     }
 
     /// `pc=START..END` of every FDE, as binutils reads `.eh_frame`.
