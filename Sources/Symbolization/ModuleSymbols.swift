@@ -33,9 +33,6 @@ final class ModuleSymbols: Sendable {
         var offsetInFunction: UInt64?
     }
 
-    /// Template symbols beyond which a module's short names are not disambiguated.
-    static let maximumShortNameCandidates = 2_000
-
     /// The basename frames show as their module.
     let name: String
     let symbols: Result<ElfSymbolTable, SymbolizationError>
@@ -225,14 +222,11 @@ final class ModuleSymbols: Sendable {
             for stored in table.functionNames
             where (stored.hasPrefix("_Z") || stored.hasPrefix("_R")) && stored.utf8.dropFirst(2).contains(UInt8(ascii: "I")) {
                 candidates.append(stored)
-                if candidates.count > Self.maximumShortNameCandidates { break }
             }
         }
-        // Deciding costs a demangling and a parse per name: seconds for a compiler's
-        // hundreds of thousands of template symbols, which would stall the drain. Such a
-        // module folds every name instead.
-        let table = candidates.count > Self.maximumShortNameCandidates
-            ? ShortNameTable() : ShortNameTable(fullNames: candidates.map { SymbolName(stored: $0).readable })
+        // Demangled as the table reads them, not into an array: a compiler's 176,000
+        // template symbols demangle to 37 MB of text.
+        let table = ShortNameTable(fullNames: candidates.lazy.map { SymbolName(stored: $0).readable })
         state.shortNames = table
         return table
     }
