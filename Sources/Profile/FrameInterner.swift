@@ -35,6 +35,16 @@ struct FrameInterner {
         return index
     }
 
+    /// Gives every frame the forms `forms` returns for it, and each function the short form
+    /// of its frames. Forms take no part in equality or hashing: every index stays valid.
+    mutating func replaceForms(_ forms: (Frame) -> NameForms?) {
+        for index in frames.indices {
+            let replaced = forms(frames[index])
+            frames[index].forms = replaced
+            identities[Int(identityOfFrame[index])].shortFunction = replaced?.short
+        }
+    }
+
     private mutating func function(of frame: Frame) -> Int32 {
         let identity = frame.identity
         if let known = identityIndex[identity] { return known }

@@ -89,6 +89,38 @@ struct NamesSystemTests {
         return starts
     }
 
+    /// `view` decides short names as the live screen does: the two instantiations keep their
+    /// arguments, a template that meets no other folds. A stripped function is one row whose
+    /// location column shows its hottest offset (a `--lines` file's `(+0x20)`).
+    @Test func viewDecidesShortNamesLikeTheLiveScreen() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let serialize = "v8::internal::JsonStringifier::Result v8::internal::JsonStringifier::Serialize_<"
+        let file = try directory.write("names.folded", """
+            main;\(serialize)true>(bool) 30
+            main;\(serialize)false>(bool) 20
+            main;std::vector<int, std::allocator<int> >::size() const 10
+            main;liblzma.so.5.4.1+0x15bc0 (+0x9) 3
+            main;liblzma.so.5.4.1+0x15bc0 (+0x20) 5
+
+            """)
+        let tmux = try TmuxSession([try FlametopBinary.path, "view", file], width: 160, height: 30,
+                                   environment: ["LANG": "C.UTF-8", "XDG_STATE_HOME": directory.path])
+        defer { tmux.close() }
+        try tmux.waitFor("names.folded", timeout: 30)
+        try tmux.sendKeys("Tab")
+        let table = try tmux.waitUntil("the top functions table", timeout: 10) { $0.contains("liblzma.so.5.4.1+0x15bc0") }
+        #expect(table.contains("v8::internal::JsonStringifier::Serialize_<true>"), "\(table)")
+        #expect(table.contains("v8::internal::JsonStringifier::Serialize_<false>"), "\(table)")
+        #expect(!table.contains("Serialize_<…>"), "\(table)")
+        #expect(table.contains("std::vector<…>::size"), "\(table)")
+        let stripped = table.split(separator: "\n").drop { !$0.contains("Top functions") }
+            .filter { $0.contains("liblzma.so.5.4.1+0x15bc0") }
+        #expect(stripped.count == 1 && stripped[0].contains("+0x20"), "\(table)")
+        try tmux.sendKeys("q")
+        #expect(try tmux.waitForExit(timeout: 10) == 0)
+    }
+
     @Test(.needsRoot) func tuiSearchFindsInlinedScopedNamesAndTogglesFullNames() throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
