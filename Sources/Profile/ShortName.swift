@@ -10,15 +10,20 @@ public enum ShortName {
     /// The short form of `full`, folding template arguments at nesting depth `foldDepth`
     /// (1: every `<…>`; 2: only those inside another) and deeper; nil keeps them all.
     public static func of(_ full: String, foldDepth: Int? = 1) -> String {
-        String(decoding: forms(of: full, foldDepths: [foldDepth])[0], as: UTF8.self)
+        let name = Array(withoutSuffixes(full).utf8)
+        let (start, end) = nameSpan(name)
+        return String(decoding: fold(name[start..<end], foldDepth: foldDepth), as: UTF8.self)
     }
 
     /// The short forms of `full` at each of `foldDepths`, as UTF-8, from one reading of its
     /// name: what deciding a module's table costs per name.
+    /// An empty list when the name itself (not its return type or parameters) has no `<`:
+    /// then no depth folds anything.
     static func forms(of full: String, foldDepths: [Int?]) -> [[UInt8]] {
         let name = Array(withoutSuffixes(full).utf8)
         let (start, end) = nameSpan(name)
         let span = name[start..<end]
+        guard span.contains(UInt8(ascii: "<")) else { return [] }
         // Folding at no depth keeps every byte: only the spaces around go.
         return foldDepths.map { $0 == nil ? trimmed(Array(span)) : fold(span, foldDepth: $0) }
     }

@@ -59,6 +59,7 @@ public struct ShortNameTable: Sendable {
             // Only names with template arguments can meet by folding.
             guard name.utf8.contains(UInt8(ascii: "<")) else { continue }
             let forms = ShortName.forms(of: name, foldDepths: [depths[0], nil])
+            guard !forms.isEmpty else { continue }
             let folded = hash(forms[0]), unfolded = hash(forms[1])
             guard let known = first[folded] else {
                 first[folded] = (unfolded, index)
@@ -70,29 +71,29 @@ public struct ShortNameTable: Sendable {
     }
 
     /// Marks the forms that names of one group share, depth after depth: deeper depths only
-    /// among the names that met at the shallower one. Each name is parsed once, for all depths.
+    /// among the names that met at the shallower one. Each name is parsed once for all
+    /// depths, forms are compared by hash, and only the shared ones become strings.
     private static func decide(_ names: [String], into ambiguous: inout [Set<String>]) {
-        // Per fully folded form, per unfolded form: the name's forms at `depths`.
-        var byFolded: [String: [String: [String]]] = [:]
+        // Per distinct name (by its unfolded form): its forms at `depths`, and their hashes.
+        var seen = Set<UInt64>()
+        var forms: [[[UInt8]]] = []
+        var hashes: [[UInt64]] = []
         for name in names {
-            let forms = ShortName.forms(of: name, foldDepths: [nil] + depths.map(Optional.some))
-                .map { String(decoding: $0, as: UTF8.self) }
-            byFolded[forms[1], default: [:]][forms[0]] = Array(forms.dropFirst())
+            let all = ShortName.forms(of: name, foldDepths: [nil] + depths.map(Optional.some))
+            guard !all.isEmpty, seen.insert(hash(all[0])).inserted else { continue }
+            forms.append(Array(all.dropFirst()))
+            hashes.append(all.dropFirst().map(hash))
         }
-        for (folded, distinct) in byFolded where distinct.count > 1 {
-            ambiguous[0].insert(folded)
-            var candidates = Array(distinct)
-            for position in depths.indices.dropFirst() {
-                var owner: [String: String] = [:]
-                var shared = Set<String>()
-                for (unfolded, forms) in candidates {
-                    let form = forms[position]
-                    if let known = owner[form], known != unfolded { shared.insert(form) } else { owner[form] = unfolded }
-                }
-                ambiguous[position].formUnion(shared)
-                candidates = candidates.filter { shared.contains($0.value[position]) }
-                if candidates.isEmpty { break }
+        var candidates = Array(forms.indices)
+        for position in depths.indices {
+            var holders: [UInt64: Int] = [:]
+            for name in candidates { holders[hashes[name][position], default: 0] += 1 }
+            candidates = candidates.filter { holders[hashes[$0][position], default: 0] > 1 }
+            var marked = Set<UInt64>()
+            for name in candidates where marked.insert(hashes[name][position]).inserted {
+                ambiguous[position].insert(String(decoding: forms[name][position], as: UTF8.self))
             }
+            if candidates.isEmpty { break }
         }
     }
 
