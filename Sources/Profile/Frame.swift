@@ -26,6 +26,11 @@ public struct Frame: Hashable, Sendable {
     /// Source location where debug information has one.
     public var sourceFile: String?
     public var line: Int?
+    /// For code named by its function's start without a source line (stripped code, named
+    /// from `.eh_frame` bounds): the address's offset from that start. Like a line, it tells
+    /// frames of one function apart where positions are shown (`--lines`, the location column)
+    /// and is no part of the function's identity.
+    public var offsetInFunction: UInt64?
     /// The short form and clone mark the symbolizer decided; nil for frames read from a
     /// folded file (the screen derives a short form from `function` then).
     public var forms: NameForms?
@@ -37,7 +42,7 @@ public struct Frame: Hashable, Sendable {
     public var mapping: CodeMapping?
 
     public init(function: String, module: String? = nil, kind: Kind = .user, isInlined: Bool = false,
-                sourceFile: String? = nil, line: Int? = nil, forms: NameForms? = nil,
+                sourceFile: String? = nil, line: Int? = nil, offsetInFunction: UInt64? = nil, forms: NameForms? = nil,
                 address: UInt64 = 0, mapping: CodeMapping? = nil) {
         self.function = function
         self.module = module
@@ -45,6 +50,7 @@ public struct Frame: Hashable, Sendable {
         self.isInlined = isInlined
         self.sourceFile = sourceFile
         self.line = line
+        self.offsetInFunction = offsetInFunction
         self.forms = forms
         self.address = address
         self.mapping = mapping
@@ -54,7 +60,7 @@ public struct Frame: Hashable, Sendable {
 extension Frame {
     public static func == (lhs: Frame, rhs: Frame) -> Bool {
         lhs.function == rhs.function && lhs.module == rhs.module && lhs.kind == rhs.kind && lhs.isInlined == rhs.isInlined
-            && lhs.sourceFile == rhs.sourceFile && lhs.line == rhs.line
+            && lhs.sourceFile == rhs.sourceFile && lhs.line == rhs.line && lhs.offsetInFunction == rhs.offsetInFunction
     }
 
     public func hash(into hasher: inout Hasher) {
@@ -64,6 +70,7 @@ extension Frame {
         hasher.combine(isInlined)
         hasher.combine(sourceFile)
         hasher.combine(line)
+        hasher.combine(offsetInFunction)
     }
 }
 

@@ -35,6 +35,16 @@ struct FrameInterner {
         return index
     }
 
+    /// Gives every frame the forms `forms` returns for it, and each function the short form
+    /// of its frames. Forms take no part in equality or hashing: every index stays valid.
+    mutating func replaceForms(_ forms: (Frame) -> NameForms?) {
+        for index in frames.indices {
+            let replaced = forms(frames[index])
+            frames[index].forms = replaced
+            identities[Int(identityOfFrame[index])].shortFunction = replaced?.short
+        }
+    }
+
     private mutating func function(of frame: Frame) -> Int32 {
         let identity = frame.identity
         if let known = identityIndex[identity] { return known }
@@ -75,10 +85,10 @@ struct FrameInterner {
         return best
     }
 
-    /// A frame with a source position beats one without; then the lower file and line; then a
-    /// frame that is not inlined.
+    /// A frame with a position (source line, or offset in stripped code) beats one without;
+    /// then the lower position; then a frame that is not inlined.
     static func prefers(_ candidate: Frame, over other: Frame) -> Bool {
-        switch (candidate.sourcePosition, other.sourcePosition) {
+        switch (candidate.position, other.position) {
         case (.some, .none): return true
         case (.none, .some): return false
         case let (.some(left), .some(right)) where left != right: return left < right
@@ -99,6 +109,7 @@ struct FrameInterner {
         var hash = mix(0, UInt64(frame.kind.rawValue) << 8 | (frame.isInlined ? 1 : 0))
         hash = add(frame.function, to: hash)
         hash = mix(hash, UInt64(bitPattern: Int64(frame.line ?? -1)))
+        if let offset = frame.offsetInFunction { hash = mix(hash, offset) }
         // SplitMix64's finalizer, so the low bits that pick a slot depend on every input bit.
         hash = (hash ^ (hash >> 30)) &* 0xBF58_476D_1CE4_E5B9
         hash = (hash ^ (hash >> 27)) &* 0x94D0_49BB_1331_11EB

@@ -12,30 +12,47 @@ public enum ShortName {
     public static func of(_ full: String, foldDepth: Int? = 1) -> String {
         let name = Array(withoutSuffixes(full).utf8)
         let (start, end) = nameSpan(name)
-        return fold(Array(name[start..<end])[...], foldDepth: foldDepth)
+        return String(decoding: fold(name[start..<end], foldDepth: foldDepth), as: UTF8.self)
+    }
+
+    /// The short forms of `full` at each of `foldDepths`, as UTF-8, from one reading of its
+    /// name: what deciding a module's table costs per name.
+    /// An empty list when the name itself (not its return type or parameters) has no `<`:
+    /// then no depth folds anything.
+    static func forms(of full: String, foldDepths: [Int?]) -> [[UInt8]] {
+        let name = Array(withoutSuffixes(full).utf8)
+        let (start, end) = nameSpan(name)
+        let span = name[start..<end]
+        guard span.contains(UInt8(ascii: "<")) else { return [] }
+        // Folding at no depth keeps every byte: only the spaces around go.
+        return foldDepths.map { $0 == nil ? trimmed(Array(span)) : fold(span, foldDepth: $0) }
     }
 
     /// `full` without trailing ` [clone .constprop.0]` groups and without an ELF symbol
     /// version (`__libc_start_main@@GLIBC_2.34`).
     public static func withoutSuffixes(_ full: String) -> String {
-        var text = Substring(full)
-        while text.hasSuffix("]"), let clone = lastCloneGroup(in: text) {
-            text = text[..<clone]
+        // Bytes, not Characters: grapheme breaking made this a third of a module's table build.
+        let utf8 = full.utf8
+        var end = utf8.endIndex
+        while end > utf8.startIndex, utf8[utf8.index(before: end)] == UInt8(ascii: "]"),
+              let clone = lastCloneGroup(in: utf8[..<end]) {
+            end = clone
         }
-        if let at = text.firstIndex(of: "@"), !text[at...].contains(" "), !text[at...].contains("(") {
-            text = text[..<at]
+        if let at = utf8[..<end].firstIndex(of: UInt8(ascii: "@")),
+           !utf8[at..<end].contains(where: { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "(") }) {
+            end = at
         }
-        return String(text)
+        return end == utf8.endIndex ? full : String(Substring(utf8[..<end]))
     }
 
+    private static let cloneMarker = Array(" [clone ".utf8)
+
     /// Where the last ` [clone ` of `text` starts.
-    private static func lastCloneGroup(in text: Substring) -> Substring.Index? {
-        let marker = Array(" [clone ".utf8)
-        let bytes = Array(text.utf8)
-        guard bytes.count >= marker.count else { return nil }
-        for start in stride(from: bytes.count - marker.count, through: 0, by: -1)
-        where Array(bytes[start..<start + marker.count]) == marker {
-            return text.utf8.index(text.startIndex, offsetBy: start)
+    private static func lastCloneGroup(in text: Substring.UTF8View) -> String.Index? {
+        var start = text.endIndex
+        while let space = text[..<start].lastIndex(of: UInt8(ascii: " ")) {
+            if text[space...].starts(with: cloneMarker) { return space }
+            start = space
         }
         return nil
     }
@@ -138,7 +155,7 @@ public enum ShortName {
 
     /// Replaces the contents of template argument lists at `foldDepth` and deeper with `…`.
     /// A `<` that starts a segment (Rust's `<T as Trait>::f`) is a path, not a template.
-    private static func fold(_ name: ArraySlice<UInt8>, foldDepth: Int?) -> String {
+    private static func fold(_ name: ArraySlice<UInt8>, foldDepth: Int?) -> [UInt8] {
         var output: [UInt8] = []
         output.reserveCapacity(name.count)
         var closers: [UInt8] = []
@@ -186,15 +203,14 @@ public enum ShortName {
             }
             index += 1
         }
-        return String(decoding: output, as: UTF8.self).trimmingSpaces()
+        return trimmed(output)
     }
-}
 
-extension String {
-    fileprivate func trimmingSpaces() -> String {
-        var text = Substring(self)
-        while text.first == " " { text = text.dropFirst() }
-        while text.last == " " { text = text.dropLast() }
-        return String(text)
+    private static func trimmed(_ bytes: [UInt8]) -> [UInt8] {
+        let space = UInt8(ascii: " ")
+        guard bytes.first == space || bytes.last == space else { return bytes }
+        guard let first = bytes.firstIndex(where: { $0 != space }),
+              let last = bytes.lastIndex(where: { $0 != space }) else { return [] }
+        return Array(bytes[first...last])
     }
 }

@@ -29,10 +29,9 @@ final class ModuleSymbols: Sendable {
         /// For an unresolved address the line table still covers (code without a DWARF function).
         var file: String?
         var line: Int?
+        /// For code named by its FDE's function start without a line: the address's offset from it.
+        var offsetInFunction: UInt64?
     }
-
-    /// Template symbols beyond which a module's short names are not disambiguated.
-    static let maximumShortNameCandidates = 2_000
 
     /// The basename frames show as their module.
     let name: String
@@ -154,9 +153,13 @@ final class ModuleSymbols: Sendable {
         let stripped = state.debugInfo == nil && state.debugSymbols == nil && !((try? symbols.get())?.hasFullSymbolTable ?? false)
         // Without a symbol, the FDE covering the address still tells which function it is in:
         // one name per function, not one per address.
-        let start = functionBounds(state: &state)?.function(containing: address)?.lowerBound ?? address
+        let function = functionBounds(state: &state)?.function(containing: address)
+        let start = function?.lowerBound ?? address
+        let line = sourceFrames.last?.line
+        // Where lines are shown, the offset stands in for the line such code lacks.
         return Lookup(frames: [], unresolved: (stripped ? .noDebugInfo : .noSymbols, start),
-                      isProvisional: state.awaitsDebugFile, file: sourceFrames.last?.file, line: sourceFrames.last?.line)
+                      isProvisional: state.awaitsDebugFile, file: sourceFrames.last?.file, line: line,
+                      offsetInFunction: function != nil && line == nil ? address - start : nil)
     }
 
     private func elfSymbol(at address: UInt64, state: State) -> ElfSymbolTable.Symbol? {
@@ -232,14 +235,11 @@ final class ModuleSymbols: Sendable {
             for stored in table.functionNames
             where (stored.hasPrefix("_Z") || stored.hasPrefix("_R")) && stored.utf8.dropFirst(2).contains(UInt8(ascii: "I")) {
                 candidates.append(stored)
-                if candidates.count > Self.maximumShortNameCandidates { break }
             }
         }
-        // Deciding costs a demangling and a parse per name: seconds for a compiler's
-        // hundreds of thousands of template symbols, which would stall the drain. Such a
-        // module folds every name instead.
-        let table = candidates.count > Self.maximumShortNameCandidates
-            ? ShortNameTable() : ShortNameTable(fullNames: candidates.map { SymbolName(stored: $0).readable })
+        // Demangled as the table reads them, not into an array: a compiler's 176,000
+        // template symbols demangle to 37 MB of text.
+        let table = ShortNameTable(fullNames: candidates.lazy.map { SymbolName(stored: $0).readable })
         state.shortNames = table
         return table
     }

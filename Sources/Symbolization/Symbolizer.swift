@@ -272,6 +272,7 @@ public final class Symbolizer {
             resolution.isProvisional = lookup.isProvisional
             resolution.frames[0].sourceFile = lookup.file
             resolution.frames[0].line = lookup.line
+            resolution.frames[0].offsetInFunction = lookup.offsetInFunction
             return resolution
         }
         var frames = lookup.frames.map { symbolic in

@@ -10,7 +10,7 @@ struct SymbolOptions: ParsableArguments {
     @Flag(name: .long, help: "Do not expand inlined calls into frames of their own.")
     var noInline = false
 
-    @Flag(name: .long, help: "Write `func (file.c:42)` for frames whose source line is known.")
+    @Flag(name: .long, help: "Write `func (file.c:42)` for frames whose source line is known, and `lib.so+0xSTART (+0x9)` for the offset inside a stripped function.")
     var lines = false
 
     @Flag(name: .long, help: "Keep C++, Rust and Swift names as the binary stores them (mangled).")

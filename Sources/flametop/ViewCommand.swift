@@ -19,6 +19,10 @@ struct ViewCommand: ParsableCommand {
             frames in the `[kernel.kallsyms]` mapping are kernel frames; samples of several \
             processes get one root per process (the `comm` label).
 
+            Short names are decided as the live screen decides them, per module, from every \
+            name the file (and --baseline) holds: template arguments fold to <…> unless two \
+            functions of one module would then look the same (a folded file is one module).
+
             With --baseline BASE the screen opens on the diff view: each function's share in \
             the file vs BASE, the change in points, findings marked (see `flametop diff`); \
             b switches between the diff and the plain profile.
@@ -37,11 +41,16 @@ struct ViewCommand: ParsableCommand {
     @OptionGroup var display: DisplayOptions
 
     func run() throws {
-        let stacks = try FoldedFileLoader.load(file, processRoots: processRoots)
+        var stacks = try FoldedFileLoader.load(file, processRoots: processRoots)
         guard !stacks.isEmpty else { throw CommandFailure("\(file) holds no stacks") }
-        let base = try baseline.map {
-            ProfileBaseline(counts: try FoldedProfileFile.read($0, processRoots: processRoots),
-                            name: FoldedProfileFile.name(of: $0))
+        let baseCounts = try baseline.map { try FoldedProfileFile.read($0, processRoots: processRoots) }
+        // Short names as the live screen decides them, per module, from every name the files hold.
+        let baseStacks = baseCounts.map { Array($0.counts.keys) } ?? []
+        let names = ModuleShortNames(frames: stacks.distinctFrames, baseStacks.lazy.flatMap(\.frames))
+        stacks.decideShortNames(names)
+        var base: ProfileBaseline?
+        if let baseline, let baseCounts {
+            base = ProfileBaseline(counts: names.applied(to: baseCounts), name: FoldedProfileFile.name(of: baseline))
         }
         let source = StaticProfileSource(stacks: stacks, name: URL(fileURLWithPath: file).lastPathComponent,
                                          baseline: base)

@@ -32,7 +32,9 @@ struct NamesSystemTests {
     }
 
     /// Debian's xz links the stripped liblzma: every liblzma frame names an FDE's start
-    /// (`readelf --debug-dump=frames`), so the table holds one row per function.
+    /// (`readelf --debug-dump=frames`), so the table holds one row per function. With
+    /// `--lines` each frame keeps its offset inside that function (`(+0x9)`), and the
+    /// summary's top functions show the hottest one.
     @Test(.needsRoot) func strippedLiblzmaIsOneRowPerFunction() throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
@@ -45,23 +47,34 @@ struct NamesSystemTests {
         let xz = try RunningProcess(["sh", "-c", "exec xz -9 -T1 -c < \(input) > /dev/null"])
         defer { xz.terminate() }
         // Frame pointers: the leaf, which names the function sampled, is exact either way.
-        let recording = try Recording.run(["--pid", "\(xz.pid)", "--duration", "2", "--frequency", "499", "--unwind", "fp"],
-                                          in: directory)
+        let recording = try Recording.run(["--pid", "\(xz.pid)", "--duration", "2", "--frequency", "499", "--unwind", "fp",
+                                           "--lines"], in: directory)
         var rows = Set<String>()
         var offsets = Set<UInt64>()
+        var addresses = Set<UInt64>()
         for stack in recording.counts.counts.keys {
             // The folded file keeps no module: the name says it.
             for frame in stack.frames where frame.function.hasPrefix("liblzma") {
                 rows.insert(frame.function)
-                guard let plus = frame.function.range(of: "+0x") else { continue }
-                if let offset = UInt64(frame.function[plus.upperBound...], radix: 16) { offsets.insert(offset) }
+                guard let plus = frame.function.range(of: "+0x"),
+                      let start = UInt64(frame.function[plus.upperBound...], radix: 16) else { continue }
+                offsets.insert(start)
+                let inside = frame.offsetInFunction
+                #expect(inside != nil, "\(frame.function) has no offset inside it")
+                addresses.insert(start + (inside ?? 0))
             }
         }
         print("xz: \(rows.count) liblzma rows, \(offsets.count) distinct FDE functions hit "
-              + "(\(offsets.filter(fdeStarts.contains).count) of them FDE starts)")
+              + "(\(offsets.filter(fdeStarts.contains).count) of them FDE starts), \(addresses.count) addresses")
         #expect(!offsets.isEmpty, "\(recording.result.stderr)")
         #expect(offsets.allSatisfy(fdeStarts.contains), "\(offsets.subtracting(fdeStarts).sorted())")
         #expect(rows.count == offsets.count)
+        #expect(addresses.count > offsets.count, "offsets inside the functions are kept")
+        // The summary's top functions: one row per function, with its hottest offset.
+        let summary = recording.result.stderr.split(separator: "\n", omittingEmptySubsequences: false)
+        let topRows = summary.drop { !$0.hasPrefix("top ") }.dropFirst(2).prefix { !$0.isEmpty }
+            .filter { $0.contains("[liblzma.so") }
+        #expect(!topRows.isEmpty && topRows.allSatisfy { $0.contains("]  +0x") }, "\(recording.result.stderr)")
     }
 
     /// `pc=START..END` of every FDE, as binutils reads `.eh_frame`.
@@ -74,6 +87,38 @@ struct NamesSystemTests {
             if let start = UInt64(range, radix: 16) { starts.insert(start) }
         }
         return starts
+    }
+
+    /// `view` decides short names as the live screen does: the two instantiations keep their
+    /// arguments, a template that meets no other folds. A stripped function is one row whose
+    /// location column shows its hottest offset (a `--lines` file's `(+0x20)`).
+    @Test func viewDecidesShortNamesLikeTheLiveScreen() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let serialize = "v8::internal::JsonStringifier::Result v8::internal::JsonStringifier::Serialize_<"
+        let file = try directory.write("names.folded", """
+            main;\(serialize)true>(bool) 30
+            main;\(serialize)false>(bool) 20
+            main;std::vector<int, std::allocator<int> >::size() const 10
+            main;liblzma.so.5.4.1+0x15bc0 (+0x9) 3
+            main;liblzma.so.5.4.1+0x15bc0 (+0x20) 5
+
+            """)
+        let tmux = try TmuxSession([try FlametopBinary.path, "view", file], width: 160, height: 30,
+                                   environment: ["LANG": "C.UTF-8", "XDG_STATE_HOME": directory.path])
+        defer { tmux.close() }
+        try tmux.waitFor("names.folded", timeout: 30)
+        try tmux.sendKeys("Tab")
+        let table = try tmux.waitUntil("the top functions table", timeout: 10) { $0.contains("liblzma.so.5.4.1+0x15bc0") }
+        #expect(table.contains("v8::internal::JsonStringifier::Serialize_<true>"), "\(table)")
+        #expect(table.contains("v8::internal::JsonStringifier::Serialize_<false>"), "\(table)")
+        #expect(!table.contains("Serialize_<…>"), "\(table)")
+        #expect(table.contains("std::vector<…>::size"), "\(table)")
+        let stripped = table.split(separator: "\n").drop { !$0.contains("Top functions") }
+            .filter { $0.contains("liblzma.so.5.4.1+0x15bc0") }
+        #expect(stripped.count == 1 && stripped[0].contains("+0x20"), "\(table)")
+        try tmux.sendKeys("q")
+        #expect(try tmux.waitForExit(timeout: 10) == 0)
     }
 
     @Test(.needsRoot) func tuiSearchFindsInlinedScopedNamesAndTogglesFullNames() throws {

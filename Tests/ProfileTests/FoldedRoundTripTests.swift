@@ -33,6 +33,29 @@ import Testing
         #expect(writer.write(read) == text)
     }
 
+    /// Stripped code named by its function's start keeps the offset inside it where lines are
+    /// written, reads back as one function, and without `--lines` the offsets merge.
+    @Test func offsetsInsideStrippedFunctionsSurviveWithIncludeLines() throws {
+        let stripped = "liblzma.so.5.4.1+0x15bc0"
+        let profile = counts(
+            (Stack([Frame(function: "main", sourceFile: "main.c", line: 40),
+                    Frame(function: stripped, offsetInFunction: 0x9)]), 3),
+            (Stack([Frame(function: "main", sourceFile: "main.c", line: 40),
+                    Frame(function: stripped, offsetInFunction: 0x20)]), 2))
+        let writer = FoldedWriter(options: .init(includeLines: true))
+        let text = writer.write(profile)
+        #expect(text == "main (main.c:40);\(stripped) (+0x9) 3\nmain (main.c:40);\(stripped) (+0x20) 2\n")
+        let read = try FoldedReader().read(text)
+        #expect(read == profile)
+        #expect(Set(read.counts.keys.compactMap { $0.frames.last?.identity.function }) == [stripped])
+        #expect(FoldedWriter().write(profile) == "main;\(stripped) 5\n")
+        // Only `+0x` and hex digits make an offset; anything else stays part of the name.
+        for name in ["f (+0x)", "f (+0x+9)", "f (0x9)", "f (+0xzz)"] {
+            let frame = try #require(try FoldedReader().read("\(name) 1\n").counts.keys.first?.frames.first)
+            #expect(frame.function == name && frame.offsetInFunction == nil)
+        }
+    }
+
     @Test func sanitizedNamesAreStableAfterOneTrip() throws {
         let profile = counts((stack("a;b", "line\nbreak", "tab\there"), 5))
         let first = FoldedWriter().write(profile)

@@ -73,12 +73,33 @@ import Testing
             (Stack([frame("main", 7), Frame(function: "g")]), 9))
         let stats = FunctionStats(profile)
         // f:20 appears twice in a 2-sample stack, weighing 4 against f:10's 3.
-        #expect(stats[user("f")]?.location == SourcePosition(file: "/src/f.c", line: 20))
-        #expect(stats[user("g")]?.location == SourcePosition(file: "/src/f.c", line: 30))
-        #expect(stats[user("main")]?.location == SourcePosition(file: "/src/f.c", line: 7))
+        #expect(stats[user("f")]?.location == .source(SourcePosition(file: "/src/f.c", line: 20)))
+        #expect(stats[user("g")]?.location == .source(SourcePosition(file: "/src/f.c", line: 30)))
+        #expect(stats[user("main")]?.location == .source(SourcePosition(file: "/src/f.c", line: 7)))
         #expect(stats[user("main")]?.location?.description == "f.c:7")
         let tie = FunctionStats(counts((Stack([frame("h", 9)]), 1), (Stack([frame("h", 8)]), 1)))
-        #expect(tie[user("h")]?.location?.line == 8)
+        #expect(tie[user("h")]?.location == .source(SourcePosition(file: "/src/f.c", line: 8)))
+    }
+
+    /// Stripped code is one function named by its start; where lines would show, the offset
+    /// inside it does (the issue's `liblzma.so.5.4.1+0x15bc0`, sampled at +0x9 and +0x20).
+    @Test func strippedCodeShowsTheHottestOffsetInsideItsFunction() throws {
+        func frame(_ offset: UInt64) -> Frame {
+            Frame(function: "liblzma.so.5.4.1+0x15bc0", module: "liblzma.so.5.4.1", offsetInFunction: offset)
+        }
+        let profile = counts((Stack([Frame(function: "main"), frame(0x9)]), 2),
+                             (Stack([Frame(function: "main"), frame(0x20)]), 5))
+        let stats = FunctionStats(profile)
+        let function = FunctionIdentity(function: "liblzma.so.5.4.1+0x15bc0", module: "liblzma.so.5.4.1")
+        #expect(stats.functions.count == 2, "one row for the stripped function: \(stats.functions)")
+        #expect(try #require(stats[function]).selfSamples == 7)
+        #expect(stats[function]?.location == .offset(0x20))
+        #expect(stats[function]?.location?.description == "+0x20")
+        #expect(frame(0x9) != frame(0x20), "offsets tell frames apart as lines do")
+        #expect(frame(0x9).identity == frame(0x20).identity)
+        let tree = CallTree(profile)
+        let main = try #require(tree.children(of: tree.root).first)
+        #expect(tree.children(of: main).count == 1, "one tree node")
     }
 
     @Test func anEmptyProfileHasNoFunctions() {

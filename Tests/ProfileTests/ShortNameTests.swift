@@ -73,6 +73,33 @@ import Testing
         #expect(ShortNameTable().shortName(names[0]) == "v8::internal::JsonStringifier::Serialize_<…>")
     }
 
+    /// A module's table used to give up past 2,000 template names (every name folded, so
+    /// `Serialize_<true>` and `<false>` met again in a large C++ binary). Now any number
+    /// decides, and only the names that meet are read a second time.
+    @Test func disambiguatesPastTwoThousandCollidingNames() {
+        let colliding = (0..<5_000).map { "void app::Serialize_<\($0)>(int)" }
+        // Meet at depth 1 and at depth 2; only every argument tells them apart.
+        let deep = (0..<2_500).map { "app::pair<app::item<\($0)>, app::alloc<\($0)> >::get() const" }
+        let alone = (0..<20_000).map { "ns::f\($0)<int>(int)" }
+        let names = colliding + alone + deep + ["plain(int)"] + colliding.prefix(100)
+        var reads = 0
+        let table = ShortNameTable(fullNames: names.lazy.map { name -> String in
+            reads += 1
+            return name
+        })
+        #expect(reads <= names.count + colliding.count + deep.count + 100, "names that meet nobody are read once: \(reads)")
+        for (index, name) in colliding.enumerated() {
+            #expect(table.shortName(name) == "app::Serialize_<\(index)>")
+        }
+        #expect(table.shortName(deep[7]) == "app::pair<app::item<7>, app::alloc<7> >::get")
+        #expect(Set(deep.map(table.shortName)).count == deep.count)
+        #expect(table.shortName(alone[1_234]) == "ns::f1234<…>")
+        #expect(table.shortName("plain(int)") == "plain")
+        // Names told apart at depth 2 fold what lies deeper.
+        let shallow = ShortNameTable(fullNames: (0..<3_000).map { "box::Map<k\($0)<int>, v>::find()" })
+        #expect(shallow.shortName("box::Map<k9<int>, v>::find()") == "box::Map<k9<…>, v>::find")
+    }
+
     @Test func formsRideAlongWithoutSplittingAFunction() {
         let clone = Frame(function: "app::scaled(int)", module: "m", forms: NameForms(short: "app::scaled", clone: "constprop.0"))
         let plain = Frame(function: "app::scaled(int)", module: "m", forms: NameForms(short: "app::scaled"))

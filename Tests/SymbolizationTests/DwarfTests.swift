@@ -36,7 +36,8 @@ import TestSupport
         let bare = Symbolizer(cache: ModuleCache())
         let hot = try DebugFixtures.functionRange("hot_c", in: binary)
         let frames = try bare.symbolizeFile(path: stripped, addresses: [hot.lowerBound])
-        #expect(frames == [[Frame(function: "ic-stripped+0x\(String(hot.lowerBound, radix: 16))", module: "ic-stripped")]])
+        #expect(frames == [[Frame(function: "ic-stripped+0x\(String(hot.lowerBound, radix: 16))", module: "ic-stripped",
+                                  offsetInFunction: 0)]])
         #expect(bare.statistics.unresolvedFrames(.noDebugInfo) == 1)
         let report = bare.statistics.unresolvedByModule()
         #expect(report.first?.module == "ic-stripped")

@@ -24,16 +24,24 @@ import TestSupport
         #expect(throws: SymbolizationError.self) { try FunctionBoundsIndex(path: directory.file("missing")) }
     }
 
-    @Test func strippedFunctionIsOneName() throws {
+    /// One name, the function's start; the offset inside it stays on the frame, where
+    /// `--lines` and the location column show it. Code with lines shows those instead.
+    @Test func strippedFunctionIsOneNameAndKeepsTheOffsetInsideIt() throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let binary = try DebugFixtures.buildInlineChain(compiler: "gcc", in: directory, output: "ic")
         let stripped = directory.file("ic-bare")
         try Command.check(["strip", "--strip-all", "-o", stripped, binary])
         let hot = try DebugFixtures.functionRange("hot_c", in: binary)
-        let chains = try Symbolizer(cache: ModuleCache()).symbolizeFile(path: stripped, addresses: Array(hot))
-        let names = Set(chains.compactMap { $0.last?.function })
+        let symbolizer = Symbolizer(cache: ModuleCache())
+        let leaves = try symbolizer.symbolizeFile(path: stripped, addresses: Array(hot)).map { $0.last }
+        let names = Set(leaves.compactMap { $0?.function })
         #expect(names == ["ic-bare+0x\(String(hot.lowerBound, radix: 16))"], "\(names)")
+        #expect(leaves.map { $0?.offsetInFunction } == hot.map { $0 - hot.lowerBound })
+        #expect(leaves.last??.position?.description == "+0x\(String(hot.count - 1, radix: 16))")
+        let named = try symbolizer.symbolizeFile(path: binary, addresses: [hot.lowerBound + 1])
+        #expect(named.first?.last?.offsetInFunction == nil, "\(named)")
+        #expect(named.first?.last?.line != nil, "the unstripped binary has lines")
     }
 
     /// Debian's stripped liblzma (what xz runs): every address of its code lies in one FDE,

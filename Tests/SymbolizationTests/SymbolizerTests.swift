@@ -79,8 +79,10 @@ import TestSupport
         let hidden = try fixture.address("stripped_hidden")
         let hiddenAddress = try SymbolFixtures.nmAddress(of: "stripped_hidden", in: fixtures.strippedOriginal)
         #expect(symbolizer.symbolizeUser(pid: fixture.pid, addresses: [hidden, exported]) == [
-            // Stripped of .symtab, the static function has no name: module + ELF address (as addr2line takes it).
-            Frame(function: "libstripped.so+0x\(String(hiddenAddress, radix: 16))", module: "libstripped.so"),
+            // Stripped of .symtab, the static function has no name: module + ELF address (as addr2line
+            // takes it) of its start, and the offset inside it (0: the test asks for the start).
+            Frame(function: "libstripped.so+0x\(String(hiddenAddress, radix: 16))", module: "libstripped.so",
+                  offsetInFunction: 0),
             Frame(function: "stripped_exported", module: "libstripped.so"),
         ])
         #expect(symbolizer.statistics.mapsReads == 2)

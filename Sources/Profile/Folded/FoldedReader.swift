@@ -7,7 +7,8 @@ public struct FoldedReader: Sendable {
         /// Read each stack's first frame as the process (`comm`) root that stackcollapse-perf
         /// and system-wide `flametop record` put there; otherwise it is an ordinary user frame.
         public var rootIsProcess: Bool
-        /// Split `func (file.c:42)` into the function and its source position, the inverse of
+        /// Split `func (file.c:42)` into the function and its source position, and
+        /// `module+0xSTART (+0x9)` into the function and its offset: the inverse of
         /// `FoldedWriter.Options.includeLines` and py-spy's frame style.
         public var parseSourcePositions: Bool
 
@@ -222,14 +223,20 @@ public struct FoldedReader: Sendable {
         }
         var sourceFile: String?
         var line: Int?
-        if options.parseSourcePositions, let (function, location) = Self.splitPosition(name) {
+        var offset: UInt64?
+        if options.parseSourcePositions, let (function, position) = Self.splitPosition(name) {
             name = function
-            sourceFile = location.file
-            line = location.line
+            switch position {
+            case let .source(location):
+                sourceFile = location.file
+                line = location.line
+            case let .offset(value):
+                offset = value
+            }
         }
         guard !name.isEmpty else { return nil }
         return Frame(function: String(name), kind: kind, isInlined: isInlined,
-                     sourceFile: sourceFile, line: line)
+                     sourceFile: sourceFile, line: line, offsetInFunction: offset)
     }
 
     private static func annotation(of name: Substring) -> FoldedSyntax.Annotation? {
@@ -244,9 +251,10 @@ public struct FoldedReader: Sendable {
         return FoldedSyntax.Annotation(rawValue: tail[index])
     }
 
-    /// `func (dir/file.py:12)` → (`func`, file.py:12). Only a whole-number line after the last
-    /// `:` counts, so `process (1234)` and `f(int)` stay names.
-    private static func splitPosition(_ name: Substring) -> (Substring, SourcePosition)? {
+    /// `func (dir/file.py:12)` → (`func`, file.py:12), `lib.so+0x15bc0 (+0x9)` → (`lib.so+0x15bc0`,
+    /// offset 9). Only a whole-number line after the last `:` counts, so `process (1234)` and
+    /// `f(int)` stay names.
+    private static func splitPosition(_ name: Substring) -> (Substring, FramePosition)? {
         let bytes = name.utf8
         guard bytes.last == UInt8(ascii: ")"),
               let open = bytes.lastIndex(of: UInt8(ascii: "(")), open > bytes.startIndex else {
@@ -255,6 +263,10 @@ public struct FoldedReader: Sendable {
         let beforeOpen = bytes.index(before: open)
         guard bytes[beforeOpen] == UInt8(ascii: " ") else { return nil }
         let inside = Substring(bytes[bytes.index(after: open)..<bytes.index(before: bytes.endIndex)])
+        let function = Substring(bytes[..<beforeOpen])
+        if let offset = Self.offset(inside) {
+            return function.isEmpty ? nil : (function, .offset(offset))
+        }
         guard let colon = inside.utf8.lastIndex(of: UInt8(ascii: ":")) else { return nil }
         let file = Substring(inside.utf8[..<colon])
         let lineText = Substring(inside.utf8[inside.utf8.index(after: colon)...])
@@ -263,9 +275,16 @@ public struct FoldedReader: Sendable {
               let line = Int(lineText) else {
             return nil
         }
-        let function = Substring(bytes[..<beforeOpen])
         guard !function.isEmpty else { return nil }
-        return (function, SourcePosition(file: String(file), line: line))
+        return (function, .source(SourcePosition(file: String(file), line: line)))
+    }
+
+    /// The offset of `+0x9` (what the writer makes of `FramePosition.offset`), else nil.
+    private static func offset(_ text: Substring) -> UInt64? {
+        let digits = text.dropFirst(3)
+        // `UInt64(_:radix:)` would also take a sign: `(+0x+9)` is no offset.
+        guard text.hasPrefix("+0x"), !digits.isEmpty, digits.allSatisfy(\.isHexDigit) else { return nil }
+        return UInt64(digits, radix: 16)
     }
 
     private static func trimmingTrailingWhitespace(_ line: Substring) -> Substring {

@@ -2,7 +2,8 @@
 /// The output feeds flamegraph.pl, inferno and speedscope, and reads back with `FoldedReader`.
 public struct FoldedWriter: Sendable {
     public struct Options: Sendable, Equatable {
-        /// Write `func (file.c:42)` for frames whose file and line are known (py-spy's style).
+        /// Write `func (file.c:42)` for frames whose file and line are known (py-spy's style),
+        /// and `module+0xSTART (+0x9)` for stripped code's offset inside its function.
         public var includeLines: Bool
 
         public init(includeLines: Bool = false) {
@@ -19,8 +20,15 @@ public struct FoldedWriter: Sendable {
     /// One frame as it appears between the semicolons.
     public func text(for frame: Frame) -> String {
         var text = frame.function.isEmpty ? FoldedSyntax.unknown : FoldedSyntax.sanitized(frame.function)
-        if options.includeLines, let location = frame.sourcePosition {
-            text += " (\(FoldedSyntax.sanitized(String(location.fileName))):\(location.line))"
+        if options.includeLines {
+            switch frame.position {
+            case let .source(location)?:
+                text += " (\(FoldedSyntax.sanitized(String(location.fileName))):\(location.line))"
+            case let .offset(offset)?:
+                text += " (\(FramePosition.offsetText(offset)))"
+            case nil:
+                break
+            }
         }
         // `.process` roots stay plain: stackcollapse-perf writes the comm the same way.
         if frame.kind == .kernel { text += FoldedSyntax.Annotation.kernel.suffix }

@@ -9,11 +9,12 @@ public struct FunctionStat: Sendable, Equatable {
     /// Shares of the whole profile, 0–100.
     public let selfPercent: Double
     public let totalPercent: Double
-    /// The source position seen with the most samples in this function's frames, for display.
-    public let location: SourcePosition?
+    /// The position (source line, or offset in stripped code) seen with the most samples in
+    /// this function's frames, for display.
+    public let location: FramePosition?
 
     public init(identity: FunctionIdentity, selfSamples: UInt64, totalSamples: UInt64,
-                profileSamples: UInt64, location: SourcePosition?) {
+                profileSamples: UInt64, location: FramePosition?) {
         self.identity = identity
         self.selfSamples = selfSamples
         self.totalSamples = totalSamples

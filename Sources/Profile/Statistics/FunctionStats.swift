@@ -82,13 +82,13 @@ public struct FunctionStats: Sendable {
         }
     }
 
-    /// Per function, the source position whose frames carried the most samples; ties go to
-    /// the lower file and line so the answer is the same on every run.
+    /// Per function, the position (source line, or offset in stripped code) whose frames
+    /// carried the most samples; ties go to the lower position so the answer is the same on every run.
     private static func hottestLocations(interner: FrameInterner,
-                                         frameWeights: [UInt64]) -> [SourcePosition?] {
-        var weights = [[SourcePosition: UInt64]](repeating: [:], count: interner.identities.count)
+                                         frameWeights: [UInt64]) -> [FramePosition?] {
+        var weights = [[FramePosition: UInt64]](repeating: [:], count: interner.identities.count)
         for (frameIndex, frame) in interner.frames.enumerated() {
-            guard let location = frame.sourcePosition else { continue }
+            guard let location = frame.position else { continue }
             weights[Int(interner.identityOfFrame[frameIndex])][location, default: 0]
                 += frameWeights[frameIndex]
         }
