@@ -33,6 +33,9 @@ final class ModuleSymbols: Sendable {
         var offsetInFunction: UInt64?
     }
 
+    /// Lookups remembered per module, at most (a few hundred bytes each).
+    static let maximumRememberedLookups = 32_768
+
     /// The basename frames show as their module.
     let name: String
     let symbols: Result<ElfSymbolTable, SymbolizationError>
@@ -88,7 +91,11 @@ final class ModuleSymbols: Sendable {
             adoptFetchedDebugFile(state: &state)
             if let known = state.memo[fileOffset] { return known }
             let lookup = lookUp(fileOffset: fileOffset, state: &state)
-            if !lookup.isProvisional { state.memo[fileOffset] = lookup }
+            if !lookup.isProvisional {
+                // A cache, bounded: a compiler's code gives a new address at every drain.
+                if state.memo.count >= Self.maximumRememberedLookups { state.memo.removeAll(keepingCapacity: true) }
+                state.memo[fileOffset] = lookup
+            }
             return lookup
         }
     }
