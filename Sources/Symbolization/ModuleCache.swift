@@ -27,6 +27,22 @@ public final class ModuleCache: Sendable {
         modules.withLock { $0.removeAll() }
     }
 
+    /// Drops the modules no symbolizer holds any more (every process mapping them has
+    /// exited and been swept): a build host's compilers and linkers come and go, and their
+    /// symbol tables would stay for the session. Their budget charges go with them.
+    /// Returns how many were dropped.
+    @discardableResult
+    public func dropUnused() -> Int {
+        modules.withLock { modules in
+            var dropped = 0
+            for key in Array(modules.keys) where isKnownUniquelyReferenced(&modules[key]!) {
+                modules[key] = nil
+                dropped += 1
+            }
+            return dropped
+        }
+    }
+
     /// The cached module, or the one `load` makes (outside the lock: loading reads files).
     /// Returns whether it was loaded now.
     func module(for key: Key, load: () -> ModuleSymbols) -> (module: ModuleSymbols, loaded: Bool) {

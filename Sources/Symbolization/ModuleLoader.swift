@@ -25,31 +25,45 @@ struct ModuleLoader {
             return ModuleSymbols(name: name, symbols: .failure(error))
         }
         // A symbol table is needed to name anything, so it is charged whatever the share;
-        // what it costs then leaves less of the share for DWARF.
+        // what it costs then leaves less of the share for DWARF. The module gives back what
+        // was charged for it when it is dropped.
         budget?.charge(table.byteCount, for: .symbolizer)
-        if table.hasDebugInfo, fitsBudget(path), let info = DebugInfo(path: path, maximumDecompressedBytes: maximumDecompressedDWARFBytes) {
-            return ModuleSymbols(name: name, symbols: .success(table), debugInfo: info, path: path, budget: budget)
+        var charged = budget == nil ? 0 : table.byteCount
+        if table.hasDebugInfo, let (info, bytes) = debugInfo(path) {
+            return ModuleSymbols(name: name, symbols: .success(table), debugInfo: info, path: path, budget: budget,
+                                 chargedBytes: charged + bytes)
         }
         for candidate in locator.candidates(buildID: table.buildIDHex, debugLink: table.debugLink,
                                             binaryPath: originalPath, processRoot: root) {
             guard access(candidate, R_OK) == 0, let debugTable = try? ElfSymbolTable(path: candidate) else { continue }
             // A debug file for another build would name the wrong code.
             if let ours = table.buildID, let theirs = debugTable.buildID, ours != theirs { continue }
-            let info = debugTable.hasDebugInfo && fitsBudget(candidate)
-                ? DebugInfo(path: candidate, maximumDecompressedBytes: maximumDecompressedDWARFBytes) : nil
-            guard info != nil || debugTable.hasFullSymbolTable else { continue }
-            if debugTable.hasFullSymbolTable { budget?.charge(debugTable.byteCount, for: .symbolizer) }
-            return ModuleSymbols(name: name, symbols: .success(table), debugInfo: info, debugFile: candidate,
+            let found = debugTable.hasDebugInfo ? debugInfo(candidate) : nil
+            guard found != nil || debugTable.hasFullSymbolTable else { continue }
+            charged += found?.bytes ?? 0
+            if debugTable.hasFullSymbolTable, let budget {
+                budget.charge(debugTable.byteCount, for: .symbolizer)
+                charged += debugTable.byteCount
+            }
+            return ModuleSymbols(name: name, symbols: .success(table), debugInfo: found?.info, debugFile: candidate,
                                  debugSymbols: debugTable.hasFullSymbolTable ? debugTable : nil, path: path,
-                                 budget: budget)
+                                 budget: budget, chargedBytes: charged)
         }
         let remote = debuginfod.flatMap { fetcher in table.buildIDHex.map { (fetcher: fetcher, buildID: $0) } }
         return ModuleSymbols(name: name, symbols: .success(table), path: path, debuginfod: remote,
-                             maximumDecompressedDWARFBytes: maximumDecompressedDWARFBytes, budget: budget)
+                             maximumDecompressedDWARFBytes: maximumDecompressedDWARFBytes, budget: budget,
+                             chargedBytes: charged)
     }
 
-    private func fitsBudget(_ path: String) -> Bool {
-        guard let budget else { return true }
-        return budget.reserve(DebugSectionBytes.of(path: path), for: .symbolizer)
+    /// The file's DWARF where the symbolizer's share has room for it, and what was reserved
+    /// (0 without a budget).
+    private func debugInfo(_ path: String) -> (info: DebugInfo, bytes: Int)? {
+        let bytes = budget == nil ? 0 : DebugSectionBytes.of(path: path)
+        if let budget, !budget.reserve(bytes, for: .symbolizer) { return nil }
+        guard let info = DebugInfo(path: path, maximumDecompressedBytes: maximumDecompressedDWARFBytes) else {
+            budget?.release(bytes, for: .symbolizer)
+            return nil
+        }
+        return (info, bytes)
     }
 }

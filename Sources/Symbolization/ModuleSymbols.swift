@@ -63,12 +63,14 @@ final class ModuleSymbols: Sendable {
         var shortNames: ShortNameTable?
         /// nil until first needed; `.none` inside when the file has no call-frame information.
         var bounds: FunctionBoundsIndex??
+        /// What this module took from `budget`, given back when it is dropped.
+        var chargedBytes = 0
     }
 
     init(name: String, symbols: Result<ElfSymbolTable, SymbolizationError>, debugInfo: sending DebugInfo? = nil,
          debugFile: String? = nil, debugSymbols: ElfSymbolTable? = nil, path: String? = nil,
          debuginfod: (fetcher: DebuginfodFetcher, buildID: String)? = nil, maximumDecompressedDWARFBytes: Int? = nil,
-         budget: MemoryBudget? = nil) {
+         budget: MemoryBudget? = nil, chargedBytes: Int = 0) {
         self.name = name
         self.budget = budget
         self.symbols = symbols
@@ -76,7 +78,12 @@ final class ModuleSymbols: Sendable {
         self.path = path
         self.debuginfod = debuginfod
         self.maximumDecompressedDWARFBytes = maximumDecompressedDWARFBytes
-        state = Mutex(State(debugInfo: debugInfo, debugSymbols: debugSymbols, awaitsDebugFile: debuginfod != nil))
+        state = Mutex(State(debugInfo: debugInfo, debugSymbols: debugSymbols, awaitsDebugFile: debuginfod != nil,
+                            chargedBytes: chargedBytes))
+    }
+
+    deinit {
+        budget?.release(state.withLock { $0.chargedBytes }, for: .symbolizer)
     }
 
     var isLoaded: Bool {
@@ -190,10 +197,13 @@ final class ModuleSymbols: Sendable {
             if table.hasFullSymbolTable {
                 state.debugSymbols = table
                 budget?.charge(table.byteCount, for: .symbolizer)
+                state.chargedBytes += table.byteCount
             }
             // Under the same share as a local debug file: refused, its symbols still name the code.
-            if table.hasDebugInfo, budget?.reserve(DebugSectionBytes.of(path: path), for: .symbolizer) ?? true {
+            let debugBytes = DebugSectionBytes.of(path: path)
+            if table.hasDebugInfo, budget?.reserve(debugBytes, for: .symbolizer) ?? true {
                 state.debugInfo = DebugInfo(path: path, maximumDecompressedBytes: maximumDecompressedDWARFBytes)
+                if budget != nil { state.chargedBytes += debugBytes }
             }
             state.memo.removeAll()
         }
@@ -207,7 +217,13 @@ final class ModuleSymbols: Sendable {
         var index = path.flatMap { try? FunctionBoundsIndex(path: $0) }
         // Only names unsymbolized code (one row per function, not per address): without the
         // room for it, such code keeps its addresses.
-        if let bounds = index, let budget, !budget.reserve(bounds.byteCount, for: .symbolizer) { index = nil }
+        if let bounds = index, let budget {
+            if budget.reserve(bounds.byteCount, for: .symbolizer) {
+                state.chargedBytes += bounds.byteCount
+            } else {
+                index = nil
+            }
+        }
         state.bounds = .some(index)
         return index
     }

@@ -213,14 +213,31 @@ public final class Symbolizer {
     func sweepExitedProcesses() {
         let now = clock.now
         lastSweep = now
+        var removed = false
         for (pid, process) in processes where access("/proc/\(pid)", F_OK) != 0 {
             if process.goneSince != nil {
                 processes[pid] = nil
+                removed = true
             } else {
                 process.goneSince = now
                 process.hasExited = true
             }
         }
+        if removed { dropUnmappedModules() }
+    }
+
+    /// Forgets the files no process still known maps, then lets the shared cache drop
+    /// what no other symbolizer holds.
+    private func dropUnmappedModules() {
+        var mapped = Set<FileKey>()
+        for process in processes.values {
+            for mapping in process.maps.mappings { mapped.insert(FileKey(mapping)) }
+        }
+        for key in Array(modules.keys) where key != .vdso && !mapped.contains(key) {
+            modules[key] = nil
+            buildIDs[key] = nil
+        }
+        cache.dropUnused()
     }
 
     private static func isGone(_ error: SymbolizationError) -> Bool {

@@ -125,6 +125,30 @@ import Synchronization
         symbolizer.sweepExitedProcesses()
         #expect(symbolizer.trackedProcesses == 0)
     }
+
+    /// Once every process mapping a file is swept away, the symbolizer and the shared cache
+    /// drop its module, and the budget gets back what the module was charged.
+    @Test func modulesOfExitedProcessesAreDroppedAndGiveBackTheirBudget() throws {
+        let fixtures = try SymbolFixtures()
+        defer { fixtures.remove() }
+        let fixture = try FixtureProcess([fixtures.pie])
+        let alpha = try fixture.address("alpha")
+        let cache = ModuleCache()
+        let budget = MemoryBudget()
+        let symbolizer = Symbolizer(cache: cache)
+        symbolizer.memoryBudget = budget
+        #expect(symbolizer.symbolizeUser(pid: fixture.pid, addresses: [alpha]).first?.function == "fixture_alpha")
+        let modules = cache.count
+        #expect(modules >= 1)
+        #expect(budget.usage(.symbolizer).bytes > 0, "the fixture's symbol table and DWARF are charged")
+
+        try fixture.killAndReap()
+        symbolizer.sweepExitedProcesses()
+        #expect(cache.count == modules, "kept for one more sweep: its stacks may still be drained")
+        symbolizer.sweepExitedProcesses()
+        #expect(cache.count == 0)
+        #expect(budget.usage(.symbolizer).bytes == 0, "every charge was given back")
+    }
 }
 
 @Suite struct StatisticsFeedTests {
