@@ -48,7 +48,7 @@ public struct ElfSymbolTable: Sendable {
 
     /// The build-id as lowercase hex (as `file` and debuginfod print it).
     public var buildIDHex: String? {
-        buildID.map { bytes in bytes.map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined() }
+        buildID.map(BuildIDText.hex)
     }
 
     /// Reads the file at `path`. With `expectedInode`, refuses a file whose inode differs

@@ -45,7 +45,7 @@ extension Symbolizer {
         guard case let .success(symbols)? = kernelSymbols, let range = symbols.addressRange else { return nil }
         let mapping = CodeMapping(start: range.lowerBound, limit: UInt64.max, fileOffset: 0,
                                   file: CodeMapping.kernelFileName,
-                                  buildID: KernelBuildID.read().map(Self.hex))
+                                  buildID: KernelBuildID.read().map(BuildIDText.hex))
         kernelCodeMapping = mapping
         return mapping
     }

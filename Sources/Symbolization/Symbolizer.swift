@@ -322,7 +322,7 @@ public final class Symbolizer {
         for candidate in candidates where !candidate.path.isEmpty {
             do {
                 let identity = try ModuleIdentity.read(path: candidate.path, expectedInode: candidate.inode)
-                if case let .buildID(id, _) = identity { buildIDs[key] = Self.hex(id) }
+                if case let .buildID(id, _) = identity { buildIDs[key] = BuildIDText.hex(id) }
                 let module = sharedModule(identity: identity, path: candidate.path, originalPath: path,
                                           root: process.root, name: mapping.moduleName)
                 modules[key] = module
@@ -386,16 +386,6 @@ public final class Symbolizer {
             statistics.moduleLoadFailures += 1
             return nil
         }
-    }
-
-    static func hex(_ bytes: [UInt8]) -> String {
-        var text = ""
-        text.reserveCapacity(bytes.count * 2)
-        for byte in bytes {
-            if byte < 16 { text += "0" }
-            text += String(byte, radix: 16)
-        }
-        return text
     }
 
     static func basename(_ path: String) -> String {
