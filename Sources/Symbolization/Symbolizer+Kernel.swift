@@ -59,8 +59,12 @@ extension Symbolizer {
         switch kernelSymbols {
         case let .success(symbols)?:
             if let symbol = symbols.symbol(at: address) {
-                return .resolved(Frame(function: symbol.name, module: symbol.module.map { "[\($0)]" } ?? "[kernel]",
-                                       kind: .kernel))
+                // GCC clones kernel functions too (`finish_task_switch.isra.0`): one function,
+                // the clone kept as a mark, as for user code.
+                let name = SymbolName(stored: symbol.name)
+                let forms = name.clone.map { NameForms(short: name.readable, clone: $0, systemName: name.raw) }
+                return .resolved(Frame(function: name.readable, module: symbol.module.map { "[\($0)]" } ?? "[kernel]",
+                                       kind: .kernel, forms: forms))
             }
             return .unresolved(.noSymbols, prefix: "[kernel]", offset: address, module: "[kernel]", kind: .kernel)
         case let .failure(error)?:

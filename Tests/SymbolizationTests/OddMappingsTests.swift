@@ -87,6 +87,7 @@ import Synchronization
             ffffffffc0001000 t nft_do_chain\t[nf_tables]
             ffffffffc0001400 t nft_lookup_eval\t[nf_tables]
             ffffffffc0002000 t e1000_clean\t[e1000]
+            ffffffffc0003000 t finish_task_switch.isra.0
 
             """)
         let symbolizer = Symbolizer(kallsymsPath: kallsyms, cache: ModuleCache())
@@ -95,6 +96,11 @@ import Synchronization
             Frame(function: "vfs_read", module: "[kernel]", kind: .kernel),
             Frame(function: "e1000_clean", module: "[e1000]", kind: .kernel),
         ])
+        // A GCC clone is its function, with the clone as a mark (and the stored name for pprof).
+        let clone = try #require(symbolizer.symbolizeKernel(addresses: [0xffff_ffff_c000_3004]).first)
+        #expect(clone.function == "finish_task_switch")
+        #expect(clone.forms?.clone == "isra.0")
+        #expect(clone.forms?.systemName == "finish_task_switch.isra.0")
     }
 
     @Test func modulesAreSharedBetweenSymbolizers() throws {
