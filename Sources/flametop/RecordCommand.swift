@@ -179,7 +179,7 @@ struct RecordCommand: ParsableCommand {
         var summary = RecordSummary(snapshot: final, outputPath: wrote.isEmpty ? nil : wrote.joined(separator: ", "),
                                     stopSignal: signal)
         summary.profileLost = wrote.isEmpty
-        summary.ownCPUSeconds = ProcessCPUClock.seconds() // since exec: start-up and symbolizing included
+        summary.ownCPUSeconds = CPUClock.processSeconds() // since exec: start-up and symbolizing included
         // A folded file merges stacks that print alike: the summary counts its lines.
         if files.allSatisfy({ $0.format == .folded }) { summary.stacksWritten = foldedLines.count }
         Console.error(summary.text)

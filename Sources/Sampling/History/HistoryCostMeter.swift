@@ -38,5 +38,5 @@ struct HistoryCostMeter {
         return Measurement(drainCPUShare: (reading.threadCPU - first.threadCPU) / wall, programCPUShare: program)
     }
 
-    static func threadCPUSeconds() -> Double { ThreadCPUClock.seconds() }
+    static func threadCPUSeconds() -> Double { CPUClock.threadSeconds() }
 }
