@@ -55,15 +55,7 @@ struct ModuleLoader {
                              chargedBytes: charged)
     }
 
-    /// The file's DWARF where the symbolizer's share has room for it, and what was reserved
-    /// (0 without a budget).
     private func debugInfo(_ path: String) -> (info: DebugInfo, bytes: Int)? {
-        let bytes = budget == nil ? 0 : DebugSectionBytes.of(path: path)
-        if let budget, !budget.reserve(bytes, for: .symbolizer) { return nil }
-        guard let info = DebugInfo(path: path, maximumDecompressedBytes: maximumDecompressedDWARFBytes) else {
-            budget?.release(bytes, for: .symbolizer)
-            return nil
-        }
-        return (info, bytes)
+        DebugInfo.underBudget(path: path, maximumDecompressedBytes: maximumDecompressedDWARFBytes, budget: budget)
     }
 }

@@ -200,10 +200,10 @@ final class ModuleSymbols: Sendable {
                 state.chargedBytes += table.byteCount
             }
             // Under the same share as a local debug file: refused, its symbols still name the code.
-            let debugBytes = DebugSectionBytes.of(path: path)
-            if table.hasDebugInfo, budget?.reserve(debugBytes, for: .symbolizer) ?? true {
-                state.debugInfo = DebugInfo(path: path, maximumDecompressedBytes: maximumDecompressedDWARFBytes)
-                if budget != nil { state.chargedBytes += debugBytes }
+            if table.hasDebugInfo, let (info, bytes) = DebugInfo.underBudget(
+                path: path, maximumDecompressedBytes: maximumDecompressedDWARFBytes, budget: budget) {
+                state.debugInfo = info
+                state.chargedBytes += bytes
             }
             state.memo.removeAll()
         }
