@@ -45,7 +45,10 @@ public enum GoPprof {
             guard let match = regex.firstMatch(in: text, range: range),
                   let percent = Range(match.range(at: 1), in: text), let name = Range(match.range(at: 2), in: text),
                   let value = Double(text[percent]) else { return nil }
-            return TopRow(name: String(text[name]).trimmingCharacters(in: .whitespaces), flatPercent: value)
+            // pprof marks a function reached as an inlined frame `name (inline)`: the function is `name`.
+            var function = String(text[name]).trimmingCharacters(in: .whitespaces)
+            if function.hasSuffix(" (inline)") { function.removeLast(" (inline)".count) }
+            return TopRow(name: function, flatPercent: value)
         }
     }
 
