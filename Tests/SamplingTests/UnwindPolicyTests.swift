@@ -6,6 +6,13 @@ import Testing
 struct UnwindPolicyTests {
     let copy = 8192
 
+    @Test func drainsWhileDecidingEveryHalfOfTheFirstTwentyStacks() {
+        #expect(ProfilingSession.decisionDrainInterval(frequency: 999) == .milliseconds(20), "10 ms, but no drain is that often")
+        #expect(ProfilingSession.decisionDrainInterval(frequency: 400) == .milliseconds(25))
+        #expect(ProfilingSession.decisionDrainInterval(frequency: 99) == .milliseconds(50), "at most 50 ms")
+        #expect(ProfilingSession.decisionDrainInterval(frequency: 1) == .milliseconds(50))
+    }
+
     @Test func decidesWithinTheFirstTwentyStacksPerProcess() {
         var policy = UnwindPolicy(setting: .auto, defaultStackCopy: copy, dwarfAvailable: true)
         #expect(policy.observeFramePointerStacks(pid: 1, stacks: 19, incomplete: 19) == nil)

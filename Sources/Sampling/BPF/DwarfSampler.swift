@@ -35,7 +35,7 @@ final class DwarfSampler {
         try bpf.load { code, log in
             SamplingError(code == EPERM || code == EACCES ? .insufficientPrivileges : .bpfUnavailable,
                           operation: "load the DWARF-mode BPF program", errno: code,
-                          hint: "DWARF unwinding needs Linux 5.15 with BTF (ring buffer, bpf_task_pt_regs)"
+                          hint: "DWARF unwinding needs Linux 5.17 with BTF (ring buffer, bpf_task_pt_regs, bpf_loop)"
                               + (log.isEmpty ? "" : "\nlibbpf said:\n\(log)"))
         }
         countersFD = bpf_map__fd(try bpf.map(named: "ft_unwind_counters"))

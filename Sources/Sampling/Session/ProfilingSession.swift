@@ -55,11 +55,15 @@ public final class ProfilingSession: @unchecked Sendable {
 
     /// How often processes that left the per-process table's view are swept.
     private static let sweepInterval = Duration.seconds(5)
-    /// While a process waits for its unwinding decision, drains come this often:
-    /// at 999 Hz its first 20 stacks take 20 ms, and every sample before the
-    /// decision keeps its frame-pointer stack. A system-wide session does so for
-    /// its first seconds only (short-lived processes would keep it fast forever).
-    private static let decisionDrainInterval = Duration.milliseconds(50)
+    /// While a process waits for its unwinding decision, drains come every half of
+    /// its first 20 stacks (20–50 ms): at 999 Hz those take 20 ms, and every sample
+    /// before the decision keeps its frame-pointer stack. A system-wide session
+    /// does so for its first seconds only (short-lived processes would keep it
+    /// fast forever).
+    static func decisionDrainInterval(frequency: Int) -> Duration {
+        let half = Double(UnwindPolicy.decisionStacks) / 2 / Double(max(frequency, 1))
+        return .milliseconds(Int(min(max(half, 0.020), 0.050) * 1000))
+    }
     private static let systemWideDecisionWindow = Duration.seconds(2)
     private static let bytesPerUniqueStack = 1200
 
@@ -277,7 +281,8 @@ public final class ProfilingSession: @unchecked Sendable {
     }
 
     private func drainInterval(_ interval: Duration, since start: ContinuousClock.Instant, clock: ContinuousClock) -> Duration {
-        guard settings.unwind == .auto, interval > Self.decisionDrainInterval else { return interval }
+        let decisionInterval = Self.decisionDrainInterval(frequency: settings.frequency)
+        guard settings.unwind == .auto, interval > decisionInterval else { return interval }
         let deciding: Bool
         if let pid = target?.pid {
             deciding = engine.policy.isUndecided(pid)
@@ -286,7 +291,7 @@ public final class ProfilingSession: @unchecked Sendable {
             deciding = clock.now - start < Self.systemWideDecisionWindow
                 && (engine.statistics.drains < 2 || engine.policy.hasUndecidedProcesses)
         }
-        return deciding ? Self.decisionDrainInterval : interval
+        return deciding ? decisionInterval : interval
     }
 
     private func finish(state: SessionSnapshot.State, startDate: Date, elapsed: Double) -> SessionSnapshot {
@@ -388,12 +393,5 @@ public final class ProfilingSession: @unchecked Sendable {
         if let pid = target?.pid, case .dwarf(let bytes) = engine.policy.mode(of: pid) { snapshot.stackCopyBytes = bytes }
         published.withLock { $0 = snapshot }
         return snapshot
-    }
-}
-
-extension Duration {
-    var seconds: Double {
-        let parts = components
-        return Double(parts.seconds) + Double(parts.attoseconds) / 1e18
     }
 }
