@@ -114,7 +114,7 @@ static __always_inline __s64 capture_error(long copied, struct ft_offcpu_counter
 static __always_inline __s64 store_stack(void *stacks, const __u64 *ips, __s32 bytes,
                                          struct ft_offcpu_counters *counters, __u32 map_full)
 {
-    __s64 hash = ft_hash_stack(ips, (__u32)bytes / sizeof(__u64));
+    __s64 hash = ft_hash_stack((const struct ft_stack *)ips, (__u32)bytes / sizeof(__u64));
     if (!bpf_map_lookup_elem(stacks, &hash)) {
         long err = bpf_map_update_elem(stacks, &hash, ips, BPF_NOEXIST);
         if (err != 0 && err != -EEXIST) {

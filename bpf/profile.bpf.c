@@ -67,8 +67,22 @@ struct {
     __type(value, struct ft_counters);
 } ft_counters SEC(".maps");
 
-/* Stores one stack in `stacks` and returns its hash, or a negative code
- * (FT_STACK_MAP_FULL or bpf_get_stack's errno), counted by cause. */
+/* Adds stack `hash` (the first addresses of `scratch`, zero-filled past them) to
+ * `stacks`; returns the hash, or FT_STACK_MAP_FULL (counted). */
+static __always_inline __s64 insert_stack(void *stacks, struct ft_stack *scratch, __s64 hash,
+                                          struct ft_counters *counters, __u32 map_full)
+{
+    /* BPF_NOEXIST: another CPU may have stored the same stack meanwhile. */
+    long err = bpf_map_update_elem(stacks, &hash, scratch, BPF_NOEXIST);
+    if (err != 0 && err != -EEXIST) {
+        bump(counters, map_full);
+        return FT_STACK_MAP_FULL;
+    }
+    return hash;
+}
+
+/* Captures one stack with bpf_get_stack and stores it; returns its hash or a
+ * negative code (FT_STACK_MAP_FULL or bpf_get_stack's errno), counted by cause. */
 static __always_inline __s64 capture_stack(struct bpf_perf_event_data *ctx, void *stacks,
                                            struct ft_stack *scratch, __u64 flags,
                                            struct ft_counters *counters, __u32 map_full,
@@ -83,17 +97,72 @@ static __always_inline __s64 capture_stack(struct bpf_perf_event_data *ctx, void
         bump(counters, other);
         return copied;
     }
-    __s64 hash = ft_hash_stack(scratch->ips, (__u32)copied / sizeof(__u64));
-    if (!bpf_map_lookup_elem(stacks, &hash)) {
-        /* BPF_NOEXIST: another CPU may have stored the same stack meanwhile. */
-        long err = bpf_map_update_elem(stacks, &hash, scratch, BPF_NOEXIST);
-        if (err != 0 && err != -EEXIST) {
-            bump(counters, map_full);
-            return FT_STACK_MAP_FULL;
-        }
-    }
-    return hash;
+    __s64 hash = ft_hash_stack(scratch, (__u32)copied / sizeof(__u64));
+    if (bpf_map_lookup_elem(stacks, &hash))
+        return hash;
+    return insert_stack(stacks, scratch, hash, counters, map_full);
 }
+
+#if defined(__TARGET_ARCH_x86)
+struct frame_walk {
+    struct ft_stack *stack;
+    __u64 fp;
+    __u32 depth;
+};
+
+/* One frame-pointer step: [fp] is the caller's fp, [fp + 8] the return address.
+ * The walk ends where a chain ends: a caller's frame lies above its callee's, so
+ * an fp that does not grow (0, or a frameless function's scratch value) is not
+ * read. The kernel's walker (bpf_get_stack) reads it anyway and stops only when
+ * the read faults, which measured 650 of 1,600 ns per sample on a C program:
+ * glibc's __libc_start_call_main, main's caller, keeps no frame pointer. */
+static long walk_frame(__u64 index, void *arg)
+{
+    struct frame_walk *walk = arg;
+    /* Every step before this one stored a frame (or the walk ended): the slot
+     * follows from the loop's index, which the verifier does not track, so it
+     * checks this body once rather than once per depth. */
+    __u64 slot = index + 1;
+    __u64 fp = walk->fp;
+    __u64 frame[2];
+    if (slot >= FT_MAX_STACK_DEPTH || fp == 0 || (fp & 7))
+        return 1;
+    if (bpf_probe_read_user(frame, sizeof(frame), (void *)fp) != 0 || frame[1] == 0)
+        return 1;
+    walk->stack->ips[slot] = frame[1];
+    walk->depth = slot + 1;
+    if (frame[0] <= fp)
+        return 1;
+    walk->fp = frame[0];
+    return 0;
+}
+
+/* Zero-fills the slots past the walk: user space reads a stack up to its first 0. */
+static long clear_slot(__u64 index, void *arg)
+{
+    struct frame_walk *walk = arg;
+    __u32 slot = walk->depth + (__u32)index;
+    if (slot >= FT_MAX_STACK_DEPTH)
+        return 1;
+    walk->stack->ips[slot] = 0;
+    return 0;
+}
+
+/* The user stack of a sample taken in user mode, walked by frame pointers from
+ * the sampled registers (the addresses bpf_get_stack gives, without its last read). */
+static __always_inline __s64 walk_user_stack(struct bpf_perf_event_data *ctx, void *stacks,
+                                             struct ft_stack *scratch, struct ft_counters *counters)
+{
+    scratch->ips[0] = ctx->regs.rip;
+    struct frame_walk walk = { .stack = scratch, .fp = ctx->regs.rbp, .depth = 1 };
+    bpf_loop(FT_MAX_STACK_DEPTH, walk_frame, &walk, 0);
+    __s64 hash = ft_hash_stack(scratch, walk.depth);
+    if (bpf_map_lookup_elem(stacks, &hash))
+        return hash;
+    bpf_loop(FT_MAX_STACK_DEPTH, clear_slot, &walk, 0);
+    return insert_stack(stacks, scratch, hash, counters, FT_USTACK_MAP_FULL);
+}
+#endif
 
 static __always_inline int record_sample(struct bpf_perf_event_data *ctx, void *counts,
                                          void *stacks, struct ft_stack_key *key,
@@ -104,11 +173,15 @@ static __always_inline int record_sample(struct bpf_perf_event_data *ctx, void *
     if (!scratch)
         return 0; /* cannot happen: a per-CPU array's slot 0 always exists */
 
-    if (ft_cfg.flags & FT_FLAG_USER_STACKS)
+    if (!(ft_cfg.flags & FT_FLAG_USER_STACKS))
+        key->user_stack = FT_STACK_NOT_CAPTURED;
+#if defined(__TARGET_ARCH_x86)
+    else if (ft_user_mode(&ctx->regs))
+        key->user_stack = walk_user_stack(ctx, stacks, scratch, counters);
+#endif
+    else
         key->user_stack = capture_stack(ctx, stacks, scratch, BPF_F_USER_STACK, counters,
                                         FT_USTACK_MAP_FULL, FT_USTACK_EFAULT, FT_USTACK_OTHER);
-    else
-        key->user_stack = FT_STACK_NOT_CAPTURED;
 
     if ((ft_cfg.flags & FT_FLAG_KERNEL_STACKS) && !ft_user_mode(&ctx->regs))
         key->kern_stack = capture_stack(ctx, stacks, scratch, 0, counters,
