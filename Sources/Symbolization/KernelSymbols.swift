@@ -71,6 +71,13 @@ public struct KernelSymbols: Sendable {
                       address: table.start(at: found.index) - (found.inPadding ? table.padding(at: found.index) : 0))
     }
 
+    /// Where the text symbol covering `address` starts (`symbol(at:)`'s address), without
+    /// building its name: what kernel lookups are remembered by.
+    public func symbolStart(at address: UInt64) -> UInt64? {
+        guard let found = table.locate(address) else { return nil }
+        return table.start(at: found.index) - (found.inPadding ? table.padding(at: found.index) : 0)
+    }
+
     /// Reads kallsyms one line at a time, so lines can come from a whole buffer or a stream.
     private struct Parser {
         let path: String

@@ -21,20 +21,27 @@ extension Symbolizer {
         var frames: [Frame] = []
         frames.reserveCapacity(addresses.count)
         for address in addresses {
-            let resolution: Resolution
-            if let known = kernelMemo[address] {
-                resolution = known
-            } else {
-                var resolved = resolveKernel(address)
-                resolved.locate(at: address, in: kernelMapping)
-                resolution = resolved
-                kernelMemo[address] = resolution
-            }
+            var resolution = kernelResolution(address)
+            resolution.locate(at: address, in: kernelMapping)
             statistics.count(resolution)
             frames.append(contentsOf: resolution.frames)
         }
         publishIfDue()
         return frames
+    }
+
+    /// A kernel address's frames before they are located: remembered per function (the
+    /// kernel's text has a bounded number; its addresses, over a long system-wide
+    /// session, keep coming), built anew for an unnamed address (its name is the address).
+    private func kernelResolution(_ address: UInt64) -> Resolution {
+        guard case let .success(symbols)? = kernelSymbols, let start = symbols.symbolStart(at: address) else {
+            return resolveKernel(address)
+        }
+        if let known = kernelMemo[start] { return known }
+        let resolution = resolveKernel(address)
+        if kernelMemo.count >= Self.maximumRememberedKernelFunctions { kernelMemo.removeAll(keepingCapacity: true) }
+        kernelMemo[start] = resolution
+        return resolution
     }
 
     /// The kernel's mapping for exports, `[kernel.kallsyms]` as perf and pprof name it: from

@@ -26,7 +26,9 @@ public final class Symbolizer {
     /// Where DWARF indexes draw memory from; nil: no limit. Modules loaded under a
     /// budget are cached apart from those loaded without one.
     public var memoryBudget: MemoryBudget?
+    /// Kernel functions already named, by their start address (`symbolizeKernel`).
     var kernelMemo: [UInt64: Resolution] = [:]
+    static let maximumRememberedKernelFunctions = 16_384
     var kernelCodeMapping: CodeMapping?
     private var lastSweep: ContinuousClock.Instant
     private var lastPublished: ContinuousClock.Instant

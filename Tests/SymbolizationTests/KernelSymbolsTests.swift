@@ -103,6 +103,21 @@ import TestSupport
         #expect(symbolizer.statistics.unresolvedFrames(.noSymbols) == 1)
     }
 
+    /// A long system-wide session meets ever new kernel addresses; what it remembers grows
+    /// with the functions they fall in, and each frame still carries its own address.
+    @Test func remembersKernelLookupsPerFunctionNotPerAddress() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let path = try directory.write("kallsyms", Self.text)
+        let symbolizer = Symbolizer(kallsymsPath: path)
+        let addresses = (0..<64).map { 0xffff_ffff_8100_0200 + UInt64($0) * 4 }
+        let frames = symbolizer.symbolizeKernel(addresses: addresses + [0xffff_ffff_c000_2010])
+        #expect(frames.dropLast().allSatisfy { $0.function == "vfs_read" })
+        #expect(frames.map(\.address) == addresses + [0xffff_ffff_c000_2010])
+        #expect(symbolizer.kernelMemo.count <= 2, "vfs_read and kvm_entry (the first lookup loads the table)")
+        #expect(symbolizer.statistics.resolvedFrames == 65)
+    }
+
     @Test(.needsRoot) func resolvesLiveKernelSymbol() throws {
         // Find vfs_read's address independently of the parser under test.
         let text = try Command.check(["grep", " T vfs_read$", "/proc/kallsyms"]).stdout
