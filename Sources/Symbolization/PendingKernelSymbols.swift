@@ -18,6 +18,9 @@ final class PendingKernelSymbols: Sendable {
         }
     }
 
+    /// Whether the load has finished (`wait` would not block).
+    var isFinished: Bool { result.withLock { $0 != nil } }
+
     /// The symbols, waiting for the load to finish.
     func wait() -> Result<KernelSymbols, SymbolizationError> {
         if let finished = result.withLock({ $0 }) { return finished }

@@ -10,6 +10,12 @@ extension Symbolizer {
         pendingKernelSymbols = PendingKernelSymbols(path: kallsymsPath)
     }
 
+    /// Whether kernel symbols are still being read in the background: a kernel lookup now
+    /// would wait for them.
+    public var kernelSymbolsLoading: Bool {
+        kernelSymbols == nil && pendingKernelSymbols?.isFinished == false
+    }
+
     /// Why kernel symbols are missing, once a kernel lookup has tried to load them.
     public var kernelSymbolsError: SymbolizationError? {
         if case let .failure(error) = kernelSymbols { return error }

@@ -61,10 +61,15 @@ final class FramePointerSource: StackSource {
             }
             priority.afterFirst(&output)
         }
+        // While a process waits for its decision, stacks with kernel frames wait for the
+        // kernel's symbols (read in the background at the start, ~100 ms on a busy host)
+        // in the backlog: the drain does not, so the next one comes on time.
+        let holdsKernelStacks = deadline != nil && !waiting.isEmpty && assembler.kernelSymbolsLoading
         var done = 0
         while done < backlog.count {
             // One entry at a time: each may be the first to meet a large binary.
             let pending = backlog[done]
+            if holdsKernelStacks && pending.count.key.kern_stack >= 0 { break }
             _ = assembler.assemble(CollectionOfOne(pending.count), stacks: stacks, into: &output,
                                    statistics: &statistics, observed: { _ in pending.observed })
             done += 1

@@ -15,6 +15,8 @@ public protocol AddressSymbolizer: AnyObject {
     func forget(pid: Int32)
     func symbolizeUser(pid: Int32, addresses: [UInt64]) -> [Frame]
     func symbolizeKernel(addresses: [UInt64]) -> [Frame]
+    /// Whether a kernel lookup now would wait for kernel symbols still loading.
+    var kernelSymbolsLoading: Bool { get }
     /// Modules whose frames stayed unresolved, worst first, each with its share, the
     /// reason and the fix (`libfoo.so: 40% of 1200 frames unresolved (no debug info): …`).
     func unresolvedModules() -> [String]
@@ -24,6 +26,7 @@ extension AddressSymbolizer {
     public func unresolvedModules() -> [String] { [] }
     public func preloadKernelSymbols() {}
     public func useMemoryBudget(_ budget: MemoryBudget) {}
+    public var kernelSymbolsLoading: Bool { false }
 }
 
 /// Turns drained (pid, tid, stack hashes) counts into symbolic stacks, root → leaf:
@@ -31,6 +34,8 @@ extension AddressSymbolizer {
 /// becomes a bracketed marker frame, so totals stay true and the loss is visible.
 final class StackAssembler {
     private let symbolizer: AddressSymbolizer
+    /// Whether kernel frames would wait for kernel symbols still loading.
+    var kernelSymbolsLoading: Bool { symbolizer.kernelSymbolsLoading }
     private let rootByProcess: Bool
     /// `auto`: a stack that reached no thread entry says so in a marker frame.
     private let marksIncompleteStacks: Bool
