@@ -18,8 +18,9 @@ struct Resolution {
         Resolution(frames: frames, unresolved: nil, module: module)
     }
 
-    /// `PREFIX+0xOFFSET`: the name a frame gets when nothing better is known. It always keeps
-    /// the address, so nothing is invented and two unknown frames never merge.
+    /// `PREFIX+0xOFFSET`: the name a frame gets when nothing better is known than where it
+    /// is (a file offset, a kernel address), so two such frames never merge. (An address in
+    /// no mapping is just `[unknown]`.)
     static func unresolved(_ reason: UnresolvedReason, prefix: String, offset: UInt64,
                            module: String?, kind: Frame.Kind = .user) -> Resolution {
         Resolution(frames: [Frame(function: "\(prefix)+0x\(String(offset, radix: 16))", module: module, kind: kind)],

@@ -130,8 +130,11 @@ public final class Symbolizer {
                 } else if let name = perfMapName(address, pid: pid, process: process) {
                     resolution = .resolved(Frame(function: name, module: "[perf-map]", address: address))
                 } else {
-                    // Not memoised: a later re-read of the maps may cover it.
-                    var unmapped = Resolution.unresolved(.unmapped, prefix: "[unknown]", offset: address, module: nil)
+                    // Not memoised: a later re-read of the maps may cover it. Named as perf
+                    // names it, without the address: in no mapping, the address means nothing
+                    // beside another process's (ASLR), and short-lived processes under --all
+                    // made each of their stacks unique. The frame keeps it for pprof.
+                    var unmapped = Resolution(frames: [Frame(function: "[unknown]", module: nil)], unresolved: .unmapped, module: nil)
                     unmapped.locate(at: address, in: nil)
                     resolution = unmapped
                 }

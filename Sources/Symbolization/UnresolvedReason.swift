@@ -1,6 +1,6 @@
 /// Why a frame kept an address-based name instead of a symbol.
 public enum UnresolvedReason: Int, CaseIterable, Hashable, Sendable, CustomStringConvertible {
-    /// No mapping of the process holds the address (`[unknown]+0x…`).
+    /// No mapping of the process holds the address (`[unknown]`).
     case unmapped
     /// The code is mapped, but no symbol covers it: PLT stubs, padding, JIT or anonymous code.
     case noSymbols

@@ -23,7 +23,7 @@ import TestSupport
             Frame(function: "fixture_beta", module: "fixture_pie"),
             Frame(function: "fixture_lib_work", module: "libfixture.so"),
             Frame(function: "fixture_lib_return_address", module: "libfixture.so"),
-            Frame(function: "[unknown]+0x10", module: nil),
+            Frame(function: "[unknown]", module: nil),
         ]
         let symbolizer = Symbolizer(cache: ModuleCache())
         #expect(symbolizer.symbolizeUser(pid: fixture.pid, addresses: addresses) == expected)
@@ -40,8 +40,9 @@ import TestSupport
         #expect(symbolizer.statistics.modulesLoaded == 2, "files are read once")
 
         symbolizer.forget(pid: fixture.pid)
-        #expect(symbolizer.symbolizeUser(pid: fixture.pid, addresses: [alpha]) ==
-                [Frame(function: "[unknown]+0x\(String(alpha, radix: 16))", module: nil)])
+        let unknown = symbolizer.symbolizeUser(pid: fixture.pid, addresses: [alpha])
+        #expect(unknown == [Frame(function: "[unknown]", module: nil)], "named as perf names it")
+        #expect(unknown.first?.address == alpha, "the frame keeps its address (pprof)")
     }
 
     @Test func preparedProcessResolvesAfterItExits() throws {
@@ -103,7 +104,7 @@ import TestSupport
         #expect(symbolizer.statistics.mapsReads == 1, "maps were read within the interval")
         #expect(symbolizer.statistics.unresolvedFrames(.unmapped) == 200)
         #expect(symbolizer.symbolizeUser(pid: fixture.pid, addresses: [exported]) ==
-                [Frame(function: "[unknown]+0x\(String(exported, radix: 16))", module: nil)])
+                [Frame(function: "[unknown]", module: nil)])
     }
 
     @Test(.needsRoot) func resolvesDeletedBinaryThroughMapFiles() throws {
