@@ -67,11 +67,33 @@ struct {
     __type(value, struct ft_counters);
 } ft_counters SEC(".maps");
 
-/* Adds stack `hash` (the first addresses of `scratch`, zero-filled past them) to
- * `stacks`; returns the hash, or FT_STACK_MAP_FULL (counted). */
-static __always_inline __s64 insert_stack(void *stacks, struct ft_stack *scratch, __s64 hash,
-                                          struct ft_counters *counters, __u32 map_full)
+struct stack_tail {
+    struct ft_stack *stack;
+    __u32 words;
+};
+
+/* Zero-fills the slots past a stack's addresses: user space reads a stack up to its
+ * first 0. bpf_get_stack fills them itself; the program's own walk does not. */
+static long clear_slot(__u64 index, void *arg)
 {
+    struct stack_tail *tail = arg;
+    __u32 slot = tail->words + (__u32)index;
+    if (slot >= FT_MAX_STACK_DEPTH)
+        return 1;
+    tail->stack->ips[slot] = 0;
+    return 0;
+}
+
+/* Stores the first `words` addresses of `scratch` in `stacks` by content; returns
+ * their hash, or FT_STACK_MAP_FULL (counted). */
+static __always_inline __s64 store_stack(void *stacks, struct ft_stack *scratch, __u32 words,
+                                         struct ft_counters *counters, __u32 map_full)
+{
+    __s64 hash = ft_hash_stack(scratch, words);
+    if (bpf_map_lookup_elem(stacks, &hash))
+        return hash;
+    struct stack_tail tail = { .stack = scratch, .words = words };
+    bpf_loop(FT_MAX_STACK_DEPTH, clear_slot, &tail, 0);
     /* BPF_NOEXIST: another CPU may have stored the same stack meanwhile. */
     long err = bpf_map_update_elem(stacks, &hash, scratch, BPF_NOEXIST);
     if (err != 0 && err != -EEXIST) {
@@ -97,10 +119,7 @@ static __always_inline __s64 capture_stack(struct bpf_perf_event_data *ctx, void
         bump(counters, other);
         return copied;
     }
-    __s64 hash = ft_hash_stack(scratch, (__u32)copied / sizeof(__u64));
-    if (bpf_map_lookup_elem(stacks, &hash))
-        return hash;
-    return insert_stack(stacks, scratch, hash, counters, map_full);
+    return store_stack(stacks, scratch, (__u32)copied / sizeof(__u64), counters, map_full);
 }
 
 #if defined(__TARGET_ARCH_x86)
@@ -137,17 +156,6 @@ static long walk_frame(__u64 index, void *arg)
     return 0;
 }
 
-/* Zero-fills the slots past the walk: user space reads a stack up to its first 0. */
-static long clear_slot(__u64 index, void *arg)
-{
-    struct frame_walk *walk = arg;
-    __u32 slot = walk->depth + (__u32)index;
-    if (slot >= FT_MAX_STACK_DEPTH)
-        return 1;
-    walk->stack->ips[slot] = 0;
-    return 0;
-}
-
 /* The user stack of a sample taken in user mode, walked by frame pointers from
  * the sampled registers (the addresses bpf_get_stack gives, without its last read). */
 static __always_inline __s64 walk_user_stack(struct bpf_perf_event_data *ctx, void *stacks,
@@ -156,11 +164,7 @@ static __always_inline __s64 walk_user_stack(struct bpf_perf_event_data *ctx, vo
     scratch->ips[0] = ctx->regs.rip;
     struct frame_walk walk = { .stack = scratch, .fp = ctx->regs.rbp, .depth = 1 };
     bpf_loop(FT_MAX_STACK_DEPTH, walk_frame, &walk, 0);
-    __s64 hash = ft_hash_stack(scratch, walk.depth);
-    if (bpf_map_lookup_elem(stacks, &hash))
-        return hash;
-    bpf_loop(FT_MAX_STACK_DEPTH, clear_slot, &walk, 0);
-    return insert_stack(stacks, scratch, hash, counters, FT_USTACK_MAP_FULL);
+    return store_stack(stacks, scratch, walk.depth, counters, FT_USTACK_MAP_FULL);
 }
 #endif
 
