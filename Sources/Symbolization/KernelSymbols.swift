@@ -68,14 +68,18 @@ public struct KernelSymbols: Sendable {
         let tag = Int(table.tag(at: found.index))
         let name = table.name(at: found.index)
         return Symbol(name: found.inPadding ? "__pfx_" + name : name, module: tag == 0 ? nil : modules[tag - 1],
-                      address: table.start(at: found.index) - (found.inPadding ? table.padding(at: found.index) : 0))
+                      address: start(of: found))
     }
 
     /// Where the text symbol covering `address` starts (`symbol(at:)`'s address), without
     /// building its name: what kernel lookups are remembered by.
     public func symbolStart(at address: UInt64) -> UInt64? {
-        guard let found = table.locate(address) else { return nil }
-        return table.start(at: found.index) - (found.inPadding ? table.padding(at: found.index) : 0)
+        table.locate(address).map(start(of:))
+    }
+
+    /// A located symbol's start; its `__pfx_` padding, folded into it, starts earlier.
+    private func start(of found: (index: Int, inPadding: Bool)) -> UInt64 {
+        table.start(at: found.index) - (found.inPadding ? table.padding(at: found.index) : 0)
     }
 
     /// Reads kallsyms one line at a time, so lines can come from a whole buffer or a stream.
