@@ -70,7 +70,7 @@ final class BPFSampler {
                                  hint: "this kernel has no bpf() system call (CONFIG_BPF_SYSCALL=n), or a seccomp filter blocks it")
         default:
             return SamplingError(.bpfUnavailable, operation: "load the BPF program", errno: code,
-                                 hint: "the kernel rejected the program (flametop needs Linux 5.3+: BPF global data and bounded loops)"
+                                 hint: "the kernel rejected the program (flametop needs Linux 5.17+: BPF global data, global functions, bpf_loop)"
                                      + (log.isEmpty ? "" : "\nlibbpf said:\n\(log)"))
         }
     }

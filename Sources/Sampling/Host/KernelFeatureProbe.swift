@@ -2,7 +2,7 @@ import CLibbpf
 import FoundationEssentials
 import Glibc
 
-/// Run-time probes for kernel features newer than flametop's 5.3 floor.
+/// Run-time probes for kernel features newer than flametop's 5.17 floor.
 enum KernelFeatureProbe {
     /// Whether BPF_MAP_LOOKUP_AND_DELETE_BATCH works on hash maps (Linux 5.6):
     /// on an empty map it answers ENOENT; an older kernel answers EINVAL.

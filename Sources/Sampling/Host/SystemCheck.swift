@@ -45,9 +45,9 @@ public struct SystemCheck: Sendable {
         uname(&name)
         let release = withUnsafeBytes(of: name.release) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
         let numbers = release.split(whereSeparator: { !$0.isNumber }).prefix(2).compactMap { Int($0) }
-        let supported = numbers.count == 2 && (numbers[0], numbers[1]) >= (5, 3)
+        let supported = numbers.count == 2 && (numbers[0], numbers[1]) >= (5, 17)
         return Item(name: "kernel", status: supported ? .ok : .failed, detail: "Linux \(release)",
-                    fix: supported ? "" : "flametop needs Linux 5.3 or newer (BPF global data, bounded loops)")
+                    fix: supported ? "" : "flametop needs Linux 5.17 or newer (BPF global data, global functions, bpf_loop)")
     }
 
     static func btf() -> Item {
