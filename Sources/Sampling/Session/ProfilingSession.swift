@@ -154,9 +154,12 @@ public final class ProfilingSession: @unchecked Sendable {
             try Self.loadDwarf(settings: settings, targetTGID: targetTGID, sampler: sampler,
                                symbolizer: symbolizer, rootByProcess: rootByProcess, budget: budget)
         }
-        // Under auto most sessions meet a process without frame pointers (most of
-        // libc has none): have the program ready before the first decision.
-        let pending = dwarfPossible && settings.unwind == .auto ? PendingStackSource(load: load) : nil
+        // Under auto a system-wide session meets a process without frame pointers
+        // at once (most of libc has none): have the program ready before the first
+        // decision. One process needs it only if its decision says so; the load
+        // then takes milliseconds, and a program loaded in advance would keep its
+        // ring (100 ms of copies, 4 MB at 999 Hz) resident for nothing.
+        let pending = dwarfPossible && settings.unwind == .auto && target == nil ? PendingStackSource(load: load) : nil
         pendingDwarf = pending
         var loadDwarf: (() throws(SamplingError) -> StackSource)?
         if let pending {
