@@ -1,6 +1,13 @@
 // swift-tools-version:6.1
 import PackageDescription
 
+// `make release` writes a link map, trains on it (scripts/order-functions.sh) and
+// links with the linker script that writes: the code a session runs, packed at
+// the front of the text, is resident in fewer of the 64 KB the kernel maps around
+// each page fault (2.5 MB less peak RSS for `record --pid`, docs/BENCHMARKS.md).
+let functionOrderFlags = (Context.environment["FLAMETOP_LINK_MAP"].map { ["-Xlinker", "-Map=\($0)"] } ?? [])
+    + (Context.environment["FLAMETOP_FUNCTION_ORDER"].map { ["-Xlinker", "-T", "-Xlinker", $0] } ?? [])
+
 let package = Package(
     name: "flametop",
     platforms: [.macOS(.v13)],
@@ -79,7 +86,8 @@ let package = Package(
                           // at every start (2 MB of peak RSS). gold cannot pack them; its
                           // identical-code folding saved less (0.6 MB of file, no RSS).
                           linkerSettings: [.unsafeFlags(["-use-ld=bfd", "-Xlinker", "--no-export-dynamic",
-                                                         "-Xlinker", "-z", "-Xlinker", "pack-relative-relocs"],
+                                                         "-Xlinker", "-z", "-Xlinker", "pack-relative-relocs"]
+                                                            + functionOrderFlags,
                                                         .when(configuration: .release))]),
 
         // Builds test workloads, runs processes with bounded waits; shared by the test targets.
