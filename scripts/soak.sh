@@ -2,7 +2,7 @@
 # The 300 s x 1000 Hz x --all soak (issue: "hold under load"): both cores run
 # workloads with many distinct stacks (65,536 call paths each, one of them built
 # without frame pointers so it goes to DWARF), flametop's RSS is read every second.
-# Prints the RSS at 60 s and at the end, the peak, the summary's figures and the
+# Prints the RSS at 60 s and in the last second of sampling, the peak, the summary's figures and the
 # file's, as Markdown.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -30,15 +30,19 @@ sleep 1
 "$FLAMETOP" record --all -F "$FREQUENCY" -d "$DURATION" -o "$work/soak.folded" 2>"$work/summary.txt" &
 flametop=$!
 rss_at_60=""
+rss_at_end=""
 peak=0
-last=0
-second=0
+started=$SECONDS
+# One reading a second: RSS at 60 s, in the last second of sampling (before the
+# file is written), and the peak over the whole run, writing included.
 while kill -0 "$flametop" 2>/dev/null; do
     rss=$(awk '/^VmRSS/ {print $2}' "/proc/$flametop/status" 2>/dev/null || echo 0)
-    [ -n "$rss" ] && [ "$rss" -gt "$peak" ] && peak=$rss
-    [ "$second" -eq 60 ] && rss_at_60=$rss
-    [ -n "$rss" ] && [ "$rss" -gt 0 ] && last=$rss
-    second=$((second + 1))
+    rss=${rss:-0}
+    elapsed=$((SECONDS - started))
+    [ "$rss" -gt "$peak" ] && peak=$rss
+    [ -z "$rss_at_60" ] && [ "$elapsed" -ge 60 ] && rss_at_60=$rss
+    [ "$rss" -gt 0 ] && [ "$elapsed" -lt "$DURATION" ] && rss_at_end=$rss
+    echo "$elapsed $rss" >> "$work/rss.log"
     sleep 1
 done
 wait "$flametop" || true
@@ -48,11 +52,13 @@ file_samples=$(awk '{s += $NF} END {print s}' "$work/soak.folded")
 summary=$(grep -m1 '^flametop: recorded' "$work/summary.txt" || true)
 echo "### soak: record --all, ${DURATION} s at ${FREQUENCY} Hz, two many-stacks workloads (fp and DWARF)"
 echo
-echo "| RSS at 60 s | RSS at the end | peak RSS | growth 60 s → end |"
+echo "| RSS at 60 s | RSS at the end of sampling | growth | peak RSS (writing included) |"
 echo "|---|---|---|---|"
-awk -v a="${rss_at_60:-0}" -v b="$last" -v p="$peak" 'BEGIN {
+awk -v a="${rss_at_60:-0}" -v b="${rss_at_end:-0}" -v p="$peak" 'BEGIN {
     growth = a > 0 ? (b - a) * 100 / a : 0
-    printf "| %.1f MB | %.1f MB | %.1f MB | %+.1f%% |\n", a / 1024, b / 1024, p / 1024, growth }'
+    printf "| %.1f MB | %.1f MB | %+.1f%% | %.1f MB |\n", a / 1024, b / 1024, growth, p / 1024 }'
+echo
+echo "RSS every 30 s (s, MB): $(awk '$1 % 30 == 0 && !seen[$1]++ {printf "%s%d %.1f", sep, $1, $2 / 1024; sep = " · "}' "$work/rss.log")"
 echo
 echo "summary: \`$summary\`"
 echo
