@@ -32,6 +32,7 @@ flametop=$!
 rss_at_60=""
 rss_at_end=""
 peak=0
+peak_at=0
 started=$SECONDS
 # One reading a second: RSS at 60 s, in the last second of sampling (before the
 # file is written), and the peak over the whole run, writing included.
@@ -39,10 +40,10 @@ while kill -0 "$flametop" 2>/dev/null; do
     rss=$(awk '/^VmRSS/ {print $2}' "/proc/$flametop/status" 2>/dev/null || echo 0)
     rss=${rss:-0}
     elapsed=$((SECONDS - started))
-    [ "$rss" -gt "$peak" ] && peak=$rss
+    [ "$rss" -gt "$peak" ] && peak=$rss && peak_at=$elapsed
     [ -z "$rss_at_60" ] && [ "$elapsed" -ge 60 ] && rss_at_60=$rss
     [ "$rss" -gt 0 ] && [ "$elapsed" -lt "$DURATION" ] && rss_at_end=$rss
-    echo "$elapsed $rss" >> "$work/rss.log"
+    echo "$elapsed $rss $(awk '/^RssAnon|^RssFile/ {printf "%s ", $2}' "/proc/$flametop/status" 2>/dev/null)" >> "$work/rss.log"
     sleep 1
 done
 wait "$flametop" || true
@@ -52,13 +53,13 @@ file_samples=$(awk '{s += $NF} END {print s}' "$work/soak.folded")
 summary=$(grep -m1 '^flametop: recorded' "$work/summary.txt" || true)
 echo "### soak: record --all, ${DURATION} s at ${FREQUENCY} Hz, two many-stacks workloads (fp and DWARF)"
 echo
-echo "| RSS at 60 s | RSS at the end of sampling | growth | peak RSS (writing included) |"
-echo "|---|---|---|---|"
-awk -v a="${rss_at_60:-0}" -v b="${rss_at_end:-0}" -v p="$peak" 'BEGIN {
+echo "| RSS at 60 s | RSS at the end of sampling | growth | peak RSS (writing included) | peak at |"
+echo "|---|---|---|---|---|"
+awk -v a="${rss_at_60:-0}" -v b="${rss_at_end:-0}" -v p="$peak" -v t="$peak_at" 'BEGIN {
     growth = a > 0 ? (b - a) * 100 / a : 0
-    printf "| %.1f MB | %.1f MB | %+.1f%% | %.1f MB |\n", a / 1024, b / 1024, growth, p / 1024 }'
+    printf "| %.1f MB | %.1f MB | %+.1f%% | %.1f MB | %d s |\n", a / 1024, b / 1024, growth, p / 1024, t }'
 echo
-echo "RSS every 30 s (s, MB): $(awk '$1 % 30 == 0 && !seen[$1]++ {printf "%s%d %.1f", sep, $1, $2 / 1024; sep = " · "}' "$work/rss.log")"
+echo "RSS (anonymous + file-backed) every 30 s (s, MB): $(awk '$1 % 30 == 0 && !seen[$1]++ {printf "%s%d %.1f (%.1f + %.1f)", sep, $1, $2 / 1024, $3 / 1024, $4 / 1024; sep = " · "}' "$work/rss.log")"
 echo
 echo "summary: \`$summary\`"
 echo
