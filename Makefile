@@ -31,7 +31,7 @@ build: deps
 	$(SWIFT) build
 
 # The release link is made twice when the function order changed: once to train
-# on (scripts/order-functions.sh: a `record --pid` run under callgrind, root only),
+# on (scripts/order-functions.sh: `record` runs under callgrind, root only),
 # once with the order it writes; the order of the last build is used for the first.
 LINK_MAP := $(CURDIR)/.build/flametop.map
 FUNCTION_ORDER := $(CURDIR)/.build/function-order.ld
