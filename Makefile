@@ -33,6 +33,8 @@ build: deps
 # The release link is made twice when the function order changed: once to train
 # on (scripts/order-functions.sh: `record` runs under callgrind, root only),
 # once with the order it writes; the order of the last build is used for the first.
+# SwiftPM does not know the script is an input of the link: the binary is removed
+# so that the link is made again.
 LINK_MAP := $(CURDIR)/.build/flametop.map
 FUNCTION_ORDER := $(CURDIR)/.build/function-order.ld
 RELEASE_BUILD = FLAMETOP_LINK_MAP=$(LINK_MAP) $(if $(wildcard $(FUNCTION_ORDER)),FLAMETOP_FUNCTION_ORDER=$(FUNCTION_ORDER)) \
@@ -47,6 +49,7 @@ release: deps
 	@if bash scripts/order-functions.sh .build/release/flametop $(LINK_MAP) $(FUNCTION_ORDER).new; then \
 	  if cmp -s $(FUNCTION_ORDER).new $(FUNCTION_ORDER); then rm $(FUNCTION_ORDER).new; \
 	  else mv $(FUNCTION_ORDER).new $(FUNCTION_ORDER); echo "release: linking again, in the trained order"; \
+	    rm -f .build/release/flametop; \
 	    FLAMETOP_LINK_MAP=$(LINK_MAP) FLAMETOP_FUNCTION_ORDER=$(FUNCTION_ORDER) \
 	      $(SWIFT) build -c release --static-swift-stdlib --product flametop; fi; \
 	else echo "release: functions keep the order they were linked in (the reason is above): ~2.5 MB more peak RSS"; fi
