@@ -36,15 +36,24 @@ peak_at=0
 started=$SECONDS
 # One reading a second: RSS at 60 s, in the last second of sampling (before the
 # file is written), and the peak over the whole run, writing included.
+# The loop starts no process (no awk, no sleep): a system-wide session would sample
+# and symbolize each one, and they would be the only processes that come and go.
+exec {tick}<> <(:)
+status_of() {
+    rss=0 anon=0 file=0
+    local key value _
+    while read -r key value _; do
+        case $key in VmRSS:) rss=$value ;; RssAnon:) anon=$value ;; RssFile:) file=$value ;; esac
+    done < "/proc/$1/status" 2>/dev/null || true
+}
 while kill -0 "$flametop" 2>/dev/null; do
-    rss=$(awk '/^VmRSS/ {print $2}' "/proc/$flametop/status" 2>/dev/null || echo 0)
-    rss=${rss:-0}
+    status_of "$flametop"
     elapsed=$((SECONDS - started))
     [ "$rss" -gt "$peak" ] && peak=$rss && peak_at=$elapsed
     [ -z "$rss_at_60" ] && [ "$elapsed" -ge 60 ] && rss_at_60=$rss
     [ "$rss" -gt 0 ] && [ "$elapsed" -lt "$DURATION" ] && rss_at_end=$rss
-    echo "$elapsed $rss $(awk '/^RssAnon|^RssFile/ {printf "%s ", $2}' "/proc/$flametop/status" 2>/dev/null)" >> "$work/rss.log"
-    sleep 1
+    echo "$elapsed $rss $anon $file" >> "$work/rss.log"
+    read -r -t 1 -u "$tick" _ || true
 done
 wait "$flametop" || true
 
