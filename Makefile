@@ -52,7 +52,7 @@ release: deps
 	    rm -f .build/release/flametop; \
 	    FLAMETOP_LINK_MAP=$(LINK_MAP) FLAMETOP_FUNCTION_ORDER=$(FUNCTION_ORDER) \
 	      $(SWIFT) build -c release --static-swift-stdlib --product flametop; fi; \
-	else echo "release: functions keep the order they were linked in (the reason is above): ~2.5 MB more peak RSS"; fi
+	else echo "release: functions keep the order they were linked in (the reason is above): about 2.4 MB more peak RSS"; fi
 	@hot=$$(readelf -SW .build/release/flametop | awk '/\.text\.flametop_hot/ {for (i = 1; i < NF; i++) if ($$i == "PROGBITS") print $$(i + 3)}'); \
 	  if [ -n "$$hot" ]; then echo "release: $$((0x$$hot / 1024)) KB of code in the trained order (.text.flametop_hot)"; fi
 	@! nm .build/release/flametop | grep -q icudt || { echo "release: Foundation's ICU tables are linked in: a file of flametop's own imports Foundation instead of FoundationEssentials"; exit 1; }

@@ -4,7 +4,7 @@ import PackageDescription
 // `make release` writes a link map, trains on it (scripts/order-functions.sh) and
 // links with the linker script that writes: the code a session runs, packed at
 // the front of the text, is resident in fewer of the 64 KB the kernel maps around
-// each page fault (2.5 MB less peak RSS for `record --pid`, docs/BENCHMARKS.md).
+// each page fault (about 2.4 MB less peak RSS for `record --pid`, docs/BENCHMARKS.md).
 let functionOrderFlags = (Context.environment["FLAMETOP_LINK_MAP"].map { ["-Xlinker", "-Map=\($0)"] } ?? [])
     + (Context.environment["FLAMETOP_FUNCTION_ORDER"].map { ["-Xlinker", "-T", "-Xlinker", $0] } ?? [])
 
