@@ -37,21 +37,19 @@ build: deps
 # so that the link is made again.
 LINK_MAP := $(CURDIR)/.build/flametop.map
 FUNCTION_ORDER := $(CURDIR)/.build/function-order.ld
-RELEASE_BUILD = FLAMETOP_LINK_MAP=$(LINK_MAP) $(if $(wildcard $(FUNCTION_ORDER)),FLAMETOP_FUNCTION_ORDER=$(FUNCTION_ORDER)) \
-	$(SWIFT) build -c release --static-swift-stdlib --product flametop
+RELEASE_BUILD = FLAMETOP_LINK_MAP=$(LINK_MAP) $(SWIFT) build -c release --static-swift-stdlib --product flametop
 
 # The Swift runtime and Foundation are linked in statically: measured on the ground
 # truth at 999 Hz, 4.5 MB less peak RSS and ~10 ms faster to start than with the
 # toolchain's shared libraries (docs/BENCHMARKS.md).
 release: EXTRA_PACKAGES += valgrind
 release: deps
-	$(RELEASE_BUILD)
+	$(if $(wildcard $(FUNCTION_ORDER)),FLAMETOP_FUNCTION_ORDER=$(FUNCTION_ORDER)) $(RELEASE_BUILD)
 	@if bash scripts/order-functions.sh .build/release/flametop $(LINK_MAP) $(FUNCTION_ORDER).new; then \
 	  if cmp -s $(FUNCTION_ORDER).new $(FUNCTION_ORDER); then rm $(FUNCTION_ORDER).new; \
 	  else mv $(FUNCTION_ORDER).new $(FUNCTION_ORDER); echo "release: linking again, in the trained order"; \
 	    rm -f .build/release/flametop; \
-	    FLAMETOP_LINK_MAP=$(LINK_MAP) FLAMETOP_FUNCTION_ORDER=$(FUNCTION_ORDER) \
-	      $(SWIFT) build -c release --static-swift-stdlib --product flametop; fi; \
+	    FLAMETOP_FUNCTION_ORDER=$(FUNCTION_ORDER) $(RELEASE_BUILD); fi; \
 	else echo "release: functions keep the order they were linked in (the reason is above): about 2.4 MB more peak RSS"; fi
 	@hot=$$(readelf -SW .build/release/flametop | awk '/\.text\.flametop_hot/ {for (i = 1; i < NF; i++) if ($$i == "PROGBITS") print $$(i + 3)}'); \
 	  if [ -n "$$hot" ]; then echo "release: $$((0x$$hot / 1024)) KB of code in the trained order (.text.flametop_hot)"; fi
