@@ -5,17 +5,46 @@
 /// 40 frames are 800 000 lookups). `Dictionary<Frame, _>` spends most of that time in SipHash
 /// over the strings; this table uses a cheap multiplicative hash over the UTF-8 bytes instead
 /// (names come from the profiled binaries, not from an adversary).
+///
+/// A function is stored as the index of its first frame, not as a `FunctionIdentity` of its
+/// own: a profile of a million distinct names held each name's identity three times over
+/// (here, in the call tree's table and in the statistics), about 1.3 KB a name (issue 14).
 struct FrameInterner {
     private(set) var frames: [Frame] = []
-    /// For each interned frame, the index of its function in `identities`.
-    private(set) var identityOfFrame: [Int32] = []
-    private(set) var identities: [FunctionIdentity] = []
-    private var identityIndex: [FunctionIdentity: Int32] = [:]
+    /// For each interned frame, the index of its function.
+    private(set) var functionOfFrame: [Int32] = []
+    /// For each function, its first frame: the function's identity is that frame's.
+    private var firstFrames: [Int32] = []
     private var frameHashes: [UInt64] = []
+    private var functionHashes: [UInt64] = []
     /// Open addressing, linear probing; -1 marks an empty slot. Kept at most half full.
     private var slots = [Int32](repeating: -1, count: 1024)
+    private var functionSlots = [Int32](repeating: -1, count: 1024)
 
-    /// Returns the frame's index; its function is `identityOfFrame[index]`.
+    var functionCount: Int { firstFrames.count }
+
+    func identity(ofFunction function: Int) -> FunctionIdentity { frames[Int(firstFrames[function])].identity }
+
+    /// A representative frame of `function`: its first.
+    func firstFrame(ofFunction function: Int) -> Int32 { firstFrames[function] }
+
+    /// The function `identity` names, nil when no frame of it was interned.
+    func function(of identity: FunctionIdentity) -> Int32? {
+        let hash = Self.hash(function: identity.function, module: identity.module, kind: identity.kind)
+        let mask = functionSlots.count - 1
+        var slot = Int(truncatingIfNeeded: hash) & mask
+        while true {
+            let function = functionSlots[slot]
+            if function < 0 { return nil }
+            if functionHashes[Int(function)] == hash
+                && Self.isFrame(frames[Int(firstFrames[Int(function)])], of: identity) {
+                return function
+            }
+            slot = (slot + 1) & mask
+        }
+    }
+
+    /// Returns the frame's index; its function is `functionOfFrame[index]`.
     mutating func intern(_ frame: Frame) -> Int32 {
         let hash = Self.hash(frame)
         let mask = slots.count - 1
@@ -29,9 +58,9 @@ struct FrameInterner {
         let index = Int32(frames.count)
         frames.append(frame)
         frameHashes.append(hash)
-        identityOfFrame.append(function(of: frame))
+        functionOfFrame.append(function(ofNew: frame, index: index))
         slots[slot] = index
-        if frames.count * 2 > slots.count { grow() }
+        if frames.count * 2 > slots.count { Self.grow(&slots, hashes: frameHashes) }
         return index
     }
 
@@ -41,23 +70,41 @@ struct FrameInterner {
         for index in frames.indices {
             let replaced = forms(frames[index])
             frames[index].forms = replaced
-            identities[Int(identityOfFrame[index])].shortFunction = replaced?.short
         }
     }
 
-    private mutating func function(of frame: Frame) -> Int32 {
-        let identity = frame.identity
-        if let known = identityIndex[identity] { return known }
-        let function = Int32(identities.count)
-        identities.append(identity)
-        identityIndex[identity] = function
+    private mutating func function(ofNew frame: Frame, index: Int32) -> Int32 {
+        let hash = Self.hash(function: frame.function, module: frame.module, kind: frame.kind)
+        let mask = functionSlots.count - 1
+        var slot = Int(truncatingIfNeeded: hash) & mask
+        while true {
+            let function = functionSlots[slot]
+            if function < 0 { break }
+            if functionHashes[Int(function)] == hash && Self.sameFunction(frames[Int(firstFrames[Int(function)])], frame) {
+                return function
+            }
+            slot = (slot + 1) & mask
+        }
+        let function = Int32(firstFrames.count)
+        firstFrames.append(index)
+        functionHashes.append(hash)
+        functionSlots[slot] = function
+        if firstFrames.count * 2 > functionSlots.count { Self.grow(&functionSlots, hashes: functionHashes) }
         return function
     }
 
-    private mutating func grow() {
+    private static func sameFunction(_ left: Frame, _ right: Frame) -> Bool {
+        left.kind == right.kind && left.function == right.function && left.module == right.module
+    }
+
+    private static func isFrame(_ frame: Frame, of identity: FunctionIdentity) -> Bool {
+        frame.kind == identity.kind && frame.function == identity.function && frame.module == identity.module
+    }
+
+    private static func grow(_ slots: inout [Int32], hashes: [UInt64]) {
         slots = [Int32](repeating: -1, count: slots.count * 2)
         let mask = slots.count - 1
-        for (index, hash) in frameHashes.enumerated() {
+        for (index, hash) in hashes.enumerated() {
             var slot = Int(truncatingIfNeeded: hash) & mask
             while slots[slot] >= 0 { slot = (slot + 1) & mask }
             slots[slot] = Int32(index)
@@ -68,9 +115,9 @@ struct FrameInterner {
     /// (`weights` per frame), ties broken by `prefers` so the choice never depends on the
     /// order a dictionary happened to yield the stacks in.
     func representativeFrames(weights: [UInt64]) -> [Int32] {
-        var best = [Int32](repeating: -1, count: identities.count)
+        var best = [Int32](repeating: -1, count: functionCount)
         for frame in frames.indices {
-            let function = Int(identityOfFrame[frame])
+            let function = Int(functionOfFrame[frame])
             let current = best[function]
             if current < 0 {
                 best[function] = Int32(frame)
@@ -111,6 +158,17 @@ struct FrameInterner {
         hash = mix(hash, UInt64(bitPattern: Int64(frame.line ?? -1)))
         if let offset = frame.offsetInFunction { hash = mix(hash, offset) }
         // SplitMix64's finalizer, so the low bits that pick a slot depend on every input bit.
+        hash = (hash ^ (hash >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        hash = (hash ^ (hash >> 27)) &* 0x94D0_49BB_1331_11EB
+        return hash ^ (hash >> 31)
+    }
+
+    /// What tells functions apart: name, module and kind. The module is hashed here (it is
+    /// left out of a frame's hash) because an identity is looked up without its frame.
+    static func hash(function: String, module: String?, kind: Frame.Kind) -> UInt64 {
+        var hash = mix(0x5A, UInt64(kind.rawValue))
+        hash = add(function, to: hash)
+        if let module { hash = add(module, to: mix(hash, 1)) }
         hash = (hash ^ (hash >> 30)) &* 0xBF58_476D_1CE4_E5B9
         hash = (hash ^ (hash >> 27)) &* 0x94D0_49BB_1331_11EB
         return hash ^ (hash >> 31)
@@ -169,11 +227,24 @@ extension FrameInterner {
     /// new index of function `i` of this interner.
     func sortedFunctionTable(frameWeights: [UInt64]) -> (table: FunctionTable, renumbered: [Int32]) {
         let best = representativeFrames(weights: frameWeights)
-        let order = identities.indices.sorted { identities[$0] < identities[$1] }
-        var renumbered = [Int32](repeating: 0, count: identities.count)
-        for (rank, old) in order.enumerated() { renumbered[old] = Int32(rank) }
-        let table = FunctionTable(identities: order.map { identities[$0] },
-                                  frames: order.map { frames[Int(best[$0])] })
-        return (table, renumbered)
+        var order = [Int32](0..<Int32(functionCount))
+        order.sort { left, right in
+            Self.orders(frames[Int(firstFrames[Int(left)])], before: frames[Int(firstFrames[Int(right)])])
+        }
+        var renumbered = [Int32](repeating: 0, count: functionCount)
+        for (rank, old) in order.enumerated() { renumbered[Int(old)] = Int32(rank) }
+        for rank in order.indices { order[rank] = best[Int(order[rank])] }
+        return (FunctionTable(interner: self, frameOfRank: order, rankOfFunction: renumbered), renumbered)
+    }
+
+    /// `FunctionIdentity`'s order, read off two frames without making identities.
+    private static func orders(_ left: Frame, before right: Frame) -> Bool {
+        if left.function != right.function { return left.function < right.function }
+        if left.module != right.module {
+            guard let leftModule = left.module else { return true }
+            guard let rightModule = right.module else { return false }
+            return leftModule < rightModule
+        }
+        return left.kind.rawValue < right.kind.rawValue
     }
 }

@@ -36,6 +36,11 @@ public struct FunctionIdentity: Hashable, Sendable, Comparable, CustomStringConv
         return lhs.kind.rawValue < rhs.kind.rawValue
     }
 
+    /// A cheap hash of what equality compares (not SipHash over the strings): for tables of
+    /// their own that hold hundreds of thousands of functions without a `Dictionary`'s
+    /// overhead. Not seeded: the names come from profiled binaries, not an adversary.
+    public var contentHash: UInt64 { FrameInterner.hash(function: function, module: module, kind: kind) }
+
     public var description: String {
         guard let module else { return function }
         return "\(function) [\(module)]"

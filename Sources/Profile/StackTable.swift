@@ -11,7 +11,7 @@ public struct StackTable: Sendable {
     /// Indices into `interner.frames`, stack after stack.
     private(set) var frameIndices: [Int32] = []
     /// Where each stack ends in `frameIndices`; it starts where the previous one ended.
-    private(set) var ends: [Int] = []
+    private(set) var ends: [Int32] = []
     private(set) var counts: [UInt64] = []
     public private(set) var totalSamples: UInt64 = 0
 
@@ -53,13 +53,13 @@ public struct StackTable: Sendable {
     }
 
     private mutating func endStack(count: UInt64) {
-        ends.append(frameIndices.count)
+        ends.append(Int32(frameIndices.count))
         counts.append(count)
         totalSamples += count
     }
 
     /// The frame indices of stack `index`.
-    func stack(_ index: Int) -> Range<Int> { (index == 0 ? 0 : ends[index - 1])..<ends[index] }
+    func stack(_ index: Int) -> Range<Int> { (index == 0 ? 0 : Int(ends[index - 1]))..<Int(ends[index]) }
 
     /// The stacks as `StackCounts` (equal stacks merged): for writing the profile out.
     public func stackCounts() -> StackCounts {

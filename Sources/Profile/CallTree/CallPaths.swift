@@ -1,38 +1,38 @@
 /// Stacks as paths of function indices (root first) with their sample counts, stored flat:
 /// the input of `CallTreeBuilder`.
+///
+/// A top-down tree's paths are a `StackTable`'s own arrays, shared, not copied: its items are
+/// frame indices and `functionOfItem` maps each to its function. A million five-frame stacks
+/// are 36 MB there, which a copy would hold a second time while the tree is built.
 struct CallPaths {
-    private(set) var functions: [Int32] = []
-    /// Where each path ends in `functions`; it starts where the previous one ended.
-    private(set) var ends: [Int] = []
+    /// Function indices, or with `functionOfItem` the indices it maps to functions.
+    private(set) var items: [Int32] = []
+    /// Where each path ends in `items`; it starts where the previous one ended.
+    private(set) var ends: [Int32] = []
     private(set) var counts: [UInt64] = []
+    /// Empty when `items` are function indices.
+    private(set) var functionOfItem: [Int32] = []
 
     init(expectedPaths: Int = 0, expectedFrames: Int = 0) {
         ends.reserveCapacity(expectedPaths)
         counts.reserveCapacity(expectedPaths)
-        functions.reserveCapacity(expectedFrames)
+        items.reserveCapacity(expectedFrames)
+    }
+
+    /// Paths over `items` that `functionOfItem` maps to functions; every item must be in range.
+    init(items: [Int32], ends: [Int32], counts: [UInt64], functionOfItem: [Int32]) {
+        self.items = items
+        self.ends = ends
+        self.counts = counts
+        self.functionOfItem = functionOfItem
     }
 
     var count: Int { ends.count }
 
-    /// Adds one function to the path being built; `endPath` finishes it.
-    mutating func append(_ function: Int32) {
-        functions.append(function)
-    }
-
-    mutating func endPath(count: UInt64) {
-        ends.append(functions.count)
-        counts.append(count)
-    }
-
     mutating func append<Path: Sequence>(_ path: Path, count: UInt64) where Path.Element == Int32 {
-        functions.append(contentsOf: path)
-        endPath(count: count)
-    }
-
-    /// Replaces every function index `i` with `mapping[i]`.
-    mutating func renumber(_ mapping: [Int32]) {
-        mapping.withUnsafeBufferPointer { mapping in
-            for position in functions.indices { functions[position] = mapping[Int(functions[position])] }
-        }
+        precondition(functionOfItem.isEmpty, "paths over mapped items are read-only")
+        items.append(contentsOf: path)
+        ends.append(Int32(items.count))
+        counts.append(count)
     }
 }

@@ -47,7 +47,7 @@ extension CallTree {
         var functions: [FunctionIdentity] = []
         var index = id.index
         while nodes[index].parent >= 0 {
-            functions.append(self.functions.identities[Int(nodes[index].function)])
+            functions.append(self.functions.identity(Int(nodes[index].function)))
             index = Int(nodes[index].parent)
         }
         return Path(functions.reversed())
@@ -73,7 +73,7 @@ extension CallTree {
         for name in names {
             guard let child = child(of: current, where: { index in
                 let function = nodes[index].function
-                return function >= 0 && functions.identities[Int(function)].function == name
+                return function >= 0 && functions.name(Int(function)) == name
             }) else { return nil }
             current = child
         }
@@ -81,7 +81,6 @@ extension CallTree {
     }
 
     private func child(of node: Int, where matches: (Int) -> Bool) -> Int? {
-        let start = Int(nodes[node].childStart)
-        return children[start..<start + Int(nodes[node].childCount)].lazy.map { Int($0) }.first(where: matches)
+        children[childRange(node)].lazy.map { Int($0) }.first(where: matches)
     }
 }

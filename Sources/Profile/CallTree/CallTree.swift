@@ -12,9 +12,9 @@ public struct CallTree: Sendable {
         var function: Int32
         var parent: Int32
         var depth: Int32
-        /// This node's run in `children`.
+        /// Where this node's run in `children` starts; it ends where the next node's starts
+        /// (children are listed in node order).
         var childStart: Int32
-        var childCount: Int32
         var total: UInt64
         var selfSamples: UInt64
     }
@@ -44,20 +44,16 @@ public struct CallTree: Sendable {
 
     /// The top-down tree of a profile; the root holds every sample.
     public init(_ stacks: StackTable) {
-        let frames = stacks.frameIndices, identityOfFrame = stacks.interner.identityOfFrame
+        let frames = stacks.frameIndices, functionOfFrame = stacks.interner.functionOfFrame
         var frameWeights = [UInt64](repeating: 0, count: stacks.frames.count)
         for index in 0..<stacks.stackCount {
             let count = stacks.counts[index]
             for position in stacks.stack(index) { frameWeights[Int(frames[position])] += count }
         }
         let (functions, renumbered) = stacks.interner.sortedFunctionTable(frameWeights: frameWeights)
-        var paths = CallPaths(expectedPaths: stacks.stackCount, expectedFrames: frames.count)
-        for index in 0..<stacks.stackCount {
-            for position in stacks.stack(index) {
-                paths.append(renumbered[Int(identityOfFrame[Int(frames[position])])])
-            }
-            paths.endPath(count: stacks.counts[index])
-        }
+        // Each frame's function by its index in the table, so the paths are the stacks themselves.
+        let rankOfFrame = functionOfFrame.map { renumbered[Int($0)] }
+        let paths = CallPaths(items: frames, ends: stacks.ends, counts: stacks.counts, functionOfItem: rankOfFrame)
         self = CallTreeBuilder.build(paths, functions: functions, profileSamples: stacks.totalSamples,
                                      isInverted: false)
     }
@@ -73,19 +69,23 @@ public struct CallTree: Sendable {
         let storage = nodes[id.index]
         let function = storage.function
         return Node(id: id,
-                    identity: function < 0 ? nil : functions.identities[Int(function)],
-                    frame: function < 0 ? nil : functions.frames[Int(function)],
+                    identity: function < 0 ? nil : functions.identity(Int(function)),
+                    frame: function < 0 ? nil : functions.frame(Int(function)),
                     totalSamples: storage.total, selfSamples: storage.selfSamples,
                     depth: Int(storage.depth),
                     parent: storage.parent < 0 ? nil : NodeID(Int(storage.parent)),
-                    childCount: Int(storage.childCount))
+                    childCount: childRange(id.index).count)
     }
 
     /// Children in display order: highest total first.
     public func children(of id: NodeID) -> [NodeID] {
-        let storage = nodes[id.index]
-        let start = Int(storage.childStart)
-        return children[start..<start + Int(storage.childCount)].map { NodeID(Int($0)) }
+        children[childRange(id.index)].map { NodeID(Int($0)) }
+    }
+
+    /// Where node `index`'s children are listed in `children`.
+    func childRange(_ index: Int) -> Range<Int> {
+        let end = index + 1 < nodes.count ? Int(nodes[index + 1].childStart) : children.count
+        return Int(nodes[index].childStart)..<end
     }
 
     public func parent(of id: NodeID) -> NodeID? {
@@ -95,7 +95,7 @@ public struct CallTree: Sendable {
 
     public func identity(of id: NodeID) -> FunctionIdentity? {
         let function = nodes[id.index].function
-        return function < 0 ? nil : functions.identities[Int(function)]
+        return function < 0 ? nil : functions.identity(Int(function))
     }
 
     /// The node's function as an index into this tree's function table (nil for the root of
@@ -106,9 +106,9 @@ public struct CallTree: Sendable {
     }
 
     /// How many functions `functionIndex(of:)` ranges over.
-    public var functionCount: Int { functions.identities.count }
+    public var functionCount: Int { functions.count }
 
-    public func identity(ofFunction index: Int) -> FunctionIdentity { functions.identities[index] }
+    public func identity(ofFunction index: Int) -> FunctionIdentity { functions.identity(index) }
 
     public func totalSamples(of id: NodeID) -> UInt64 { nodes[id.index].total }
     public func selfSamples(of id: NodeID) -> UInt64 { nodes[id.index].selfSamples }

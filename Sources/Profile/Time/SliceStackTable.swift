@@ -70,7 +70,7 @@ struct SliceStackTable {
     /// interner's hash, slot and function index), the index runs and the lookup table.
     var estimatedBytes: Int {
         let frames = interner.frames.count * (MemoryLayout<Frame>.stride + 8 + 2 * 4 + 4)
-            + interner.identities.count * (MemoryLayout<FunctionIdentity>.stride * 2 + 8)
+            + interner.functionCount * (4 + 8 + 2 * 4)
             + stringBytes
         let stacks = runs.count * 4 + starts.count * 4 + hashes.count * 8 + slots.count * 4
         return frames + stacks
