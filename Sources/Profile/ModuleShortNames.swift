@@ -22,22 +22,26 @@ public struct ModuleShortNames: Sendable {
     /// sides of a diff name a function alike.
     public init<First: Sequence, Second: Sequence>(frames first: First, _ second: Second)
     where First.Element == Frame, Second.Element == Frame {
-        var names: [Group: Set<String>] = [:]
+        // Duplicates are allowed: a list costs 16 bytes a name where a set cost about 40.
+        var names: [Group: [String]] = [:]
         Self.collect(first, into: &names)
         Self.collect(second, into: &names)
         for (group, functions) in names { tables[group] = ShortNameTable(fullNames: functions) }
     }
 
-    private static func collect<Frames: Sequence>(_ frames: Frames, into names: inout [Group: Set<String>])
+    private static func collect<Frames: Sequence>(_ frames: Frames, into names: inout [Group: [String]])
     where Frames.Element == Frame {
         for frame in frames where !frame.kind.isSynthetic {
-            names[group(of: frame), default: []].insert(frame.function)
+            names[group(of: frame), default: []].append(frame.function)
         }
     }
 
     /// `frame`'s forms with the short name decided for its module; its clone mark and system name kept.
+    /// A frame without forms whose short name is the plain one stays without: a million names
+    /// of a folded file would otherwise each hold an object saying what the screen derives anyway.
     func forms(for frame: Frame) -> NameForms? {
         guard !frame.kind.isSynthetic, let table = tables[Self.group(of: frame)] else { return frame.forms }
+        if frame.forms == nil && table.keepsPlainShortName(frame.function) { return nil }
         let short = table.shortName(frame.function)
         if let forms = frame.forms, forms.short == short { return forms }
         return NameForms(short: short, clone: frame.forms?.clone, systemName: frame.forms?.systemName)
@@ -84,9 +88,9 @@ extension StackTable {
     /// Every distinct frame the table holds, each once.
     public var distinctFrames: [Frame] { interner.frames }
 
-    /// Gives every frame, and every function, the short name `names` decides for it.
+    /// Gives every frame, and every function, the short name `names` decides for it; each
+    /// distinct frame is asked once.
     public mutating func decideShortNames(_ names: ModuleShortNames) {
-        var cache = ModuleShortNames.FormsCache()
-        interner.replaceForms { cache.forms(for: $0, in: names) }
+        interner.replaceForms { names.forms(for: $0) }
     }
 }

@@ -33,6 +33,12 @@ public struct ShortNameTable: Sendable {
     /// True when some folded form needed its arguments kept.
     public var hasAmbiguities: Bool { ambiguous.contains { !$0.isEmpty } }
 
+    /// True when `full`'s short form is the plain one, `ShortName.of(full)`: what the screen
+    /// derives for a frame without forms, so such a frame needs none.
+    public func keepsPlainShortName(_ full: String) -> Bool {
+        !hasAmbiguities || !ambiguous[0].contains(ShortName.of(full, foldDepth: Self.depths[0]))
+    }
+
     /// The short form of the full name `full`.
     public func shortName(_ full: String) -> String {
         let first = ShortName.of(full, foldDepth: Self.depths[0])
