@@ -19,33 +19,57 @@ struct CallPathTable {
     }
 
     private var parents: [Int32] = [-1]
-    private var lastFunctions: [FunctionIdentity?] = [nil]
+    /// The number of each path's last function; -1 for the root.
+    private var lastFunctions: [Int32] = [-1]
     private var depths: [Int32] = [0]
     private var lookup: [Key: Int32] = [:]
-    private var numbers: [FunctionIdentity: Int32] = [:]
+    /// The functions by number, found by `contentHash` in `numberSlots` (open addressing,
+    /// -1 empty, at most half full): a `Dictionary` keyed by identity took about 160 bytes a
+    /// function, and a 100 000-frame stack shows as many.
+    private var functions: [FunctionIdentity] = []
+    private var functionHashes: [UInt64] = []
+    private var numberSlots = [Int32](repeating: -1, count: 64)
 
     var count: Int { parents.count }
 
     /// A small number for `function`, the same for the table's lifetime.
     mutating func number(of function: FunctionIdentity) -> Int32 {
-        if let known = numbers[function] { return known }
-        let number = Int32(numbers.count)
-        numbers[function] = number
+        let hash = function.contentHash
+        var mask = numberSlots.count - 1
+        var slot = Int(truncatingIfNeeded: hash) & mask
+        while numberSlots[slot] >= 0 {
+            let known = numberSlots[slot]
+            if functionHashes[Int(known)] == hash && functions[Int(known)] == function { return known }
+            slot = (slot + 1) & mask
+        }
+        let number = Int32(functions.count)
+        functions.append(function)
+        functionHashes.append(hash)
+        numberSlots[slot] = number
+        if functions.count * 2 > numberSlots.count {
+            numberSlots = [Int32](repeating: -1, count: numberSlots.count * 2)
+            mask = numberSlots.count - 1
+            for (known, hash) in functionHashes.enumerated() {
+                var slot = Int(truncatingIfNeeded: hash) & mask
+                while numberSlots[slot] >= 0 { slot = (slot + 1) & mask }
+                numberSlots[slot] = Int32(known)
+            }
+        }
         return number
     }
 
     /// The path `parent` followed by `function`.
     mutating func child(of parent: ID, _ function: FunctionIdentity) -> ID {
-        child(of: parent, function, number: number(of: function))
+        child(of: parent, number: number(of: function))
     }
 
     /// The same, with `function`'s number already looked up.
-    mutating func child(of parent: ID, _ function: FunctionIdentity, number: Int32) -> ID {
+    mutating func child(of parent: ID, number: Int32) -> ID {
         let key = Key(parent: parent.index, function: number)
         if let known = lookup[key] { return ID(index: known) }
         let index = Int32(parents.count)
         parents.append(parent.index)
-        lastFunctions.append(function)
+        lastFunctions.append(number)
         depths.append(depths[Int(parent.index)] + 1)
         lookup[key] = index
         return ID(index: index)
@@ -58,7 +82,10 @@ struct CallPathTable {
     }
 
     /// The path's last function; nil for the root.
-    func last(of id: ID) -> FunctionIdentity? { lastFunctions[Int(id.index)] }
+    func last(of id: ID) -> FunctionIdentity? {
+        let number = lastFunctions[Int(id.index)]
+        return number < 0 ? nil : functions[Int(number)]
+    }
 
     func depth(of id: ID) -> Int { Int(depths[Int(id.index)]) }
 
@@ -95,7 +122,7 @@ struct CallPathTable {
             for old in pending.reversed() {
                 let parent = ID(index: moved[Int(parents[Int(old)])])
                 // Only the root has no function, and the root is always carried over.
-                guard let function = lastFunctions[Int(old)] else { continue }
+                guard let function = last(of: ID(index: old)) else { continue }
                 moved[Int(old)] = table.child(of: parent, function).index
             }
         }

@@ -114,9 +114,8 @@ struct FlameTreeView {
             guard isExpanded else { continue }
             for child in children.reversed() {
                 guard let function = tree.functionIndex(of: child) else { continue }
-                let identity = tree.identity(ofFunction: function)
-                if numbers[function] < 0 { numbers[function] = paths.number(of: identity) }
-                stack.append((child, paths.child(of: path, identity, number: numbers[function]), depth + 1))
+                if numbers[function] < 0 { numbers[function] = paths.number(of: tree.identity(ofFunction: function)) }
+                stack.append((child, paths.child(of: path, number: numbers[function]), depth + 1))
             }
         }
         reselect()
