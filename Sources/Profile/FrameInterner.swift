@@ -181,10 +181,8 @@ struct FrameInterner {
     }
 
     /// The same byte hash, finalised, for a frame's text as it stands in a folded file.
-    static func hash(utf8 text: Substring) -> UInt64 {
-        var hash = text.utf8.withContiguousStorageIfAvailable { bytes in
-            add(UnsafeRawBufferPointer(bytes), to: 0)
-        } ?? add(String(text), to: 0)
+    static func hash(bytes: UnsafeRawBufferPointer) -> UInt64 {
+        var hash = add(bytes, to: 0)
         hash = (hash ^ (hash >> 30)) &* 0xBF58_476D_1CE4_E5B9
         hash = (hash ^ (hash >> 27)) &* 0x94D0_49BB_1331_11EB
         return hash ^ (hash >> 31)

@@ -52,19 +52,19 @@ public struct FoldedReader: Sendable {
         var stack: [Int32] = []
         try forEachLine(of: text) { (line, lineNumber) throws(FoldedReadError) in
             stack.removeAll(keepingCapacity: true)
-            guard let (count, trimmed) = try scan(line: line, lineNumber: lineNumber, frame: { text, isRoot in
+            guard let (count, trimmed) = try scan(line: line, lineNumber: lineNumber, frame: { bytes, text, isRoot in
                 let asRoot = isRoot && options.rootIsProcess
-                let hash = FrameInterner.hash(utf8: text)
-                if let index = asRoot ? knownRoots.value(for: text, hash: hash) : known.value(for: text, hash: hash) {
+                let hash = FrameInterner.hash(bytes: bytes)
+                if let index = asRoot ? knownRoots.value(for: bytes, hash: hash) : known.value(for: bytes, hash: hash) {
                     stack.append(index)
                     return true
                 }
-                guard let frame = frame(from: text, isRoot: isRoot) else { return false }
+                guard let frame = frame(from: text(), isRoot: isRoot) else { return false }
                 let index = table.intern(frame)
                 if asRoot {
-                    knownRoots.insert(text, hash: hash, value: index)
+                    knownRoots.insert(bytes, hash: hash, value: index)
                 } else {
-                    known.insert(text, hash: hash, value: index)
+                    known.insert(bytes, hash: hash, value: index)
                 }
                 stack.append(index)
                 return true
@@ -123,19 +123,21 @@ public struct FoldedReader: Sendable {
     public func parse(line rawLine: Substring,
                       lineNumber: Int) throws(FoldedReadError) -> (stack: Stack, count: UInt64)? {
         var frames: [Frame] = []
-        guard let (count, _) = try scan(line: rawLine, lineNumber: lineNumber, frame: { text, isRoot in
-            guard let frame = frame(from: text, isRoot: isRoot) else { return false }
+        guard let (count, _) = try scan(line: rawLine, lineNumber: lineNumber, frame: { _, text, isRoot in
+            guard let frame = frame(from: text(), isRoot: isRoot) else { return false }
             frames.append(frame)
             return true
         }) else { return nil }
         return (Stack(frames), count)
     }
 
-    /// Checks one line and hands each frame's text (and whether it is the first) to `frame`,
-    /// which returns false when nothing names the frame. Returns the count and the line
-    /// without trailing blanks; nil for a blank line or a `#` comment.
+    /// Checks one line and hands each frame's text (its bytes, a maker of it as a `Substring`
+    /// for when the bytes are not enough, and whether it is the first) to `frame`, which
+    /// returns false when nothing names the frame. Returns the count and the line without
+    /// trailing blanks; nil for a blank line or a `#` comment.
     private func scan(line rawLine: Substring, lineNumber: Int,
-                      frame: (Substring, Bool) -> Bool) throws(FoldedReadError) -> (UInt64, Substring)? {
+                      frame: (UnsafeRawBufferPointer, () -> Substring, Bool) -> Bool)
+        throws(FoldedReadError) -> (UInt64, Substring)? {
         let line = Self.trimmingTrailingWhitespace(rawLine)
         guard let first = line.utf8.first, first != UInt8(ascii: "#") else { return nil }
         func failure(_ reason: FoldedReadError.Reason) -> FoldedReadError {
@@ -166,8 +168,10 @@ public struct FoldedReader: Sendable {
                 position += 1
                 defer { start = end + 1 }
                 if end - start == 1 && bytes[start] == UInt8(ascii: "-") { continue }
-                let frameText = Substring(utf8[utf8.index(utf8.startIndex, offsetBy: start)..<utf8.index(utf8.startIndex, offsetBy: end)])
-                guard frame(frameText, position == 1) else {
+                let frameBytes = UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: bytes[start..<end]))
+                guard frame(frameBytes, {
+                    Substring(utf8[utf8.index(utf8.startIndex, offsetBy: start)..<utf8.index(utf8.startIndex, offsetBy: end)])
+                }, position == 1) else {
                     unnamed = position
                     return
                 }
@@ -179,7 +183,8 @@ public struct FoldedReader: Sendable {
                 position += 1
                 let frameText = Substring(text)
                 if frameText == FoldedSyntax.userKernelDelimiter { continue }
-                guard frame(frameText, position == 1) else {
+                let copy = Array(frameText.utf8)
+                guard copy.withUnsafeBytes({ frame($0, { frameText }, position == 1) }) else {
                     unnamed = position
                     break
                 }

@@ -1,54 +1,51 @@
 import Glibc
 
 /// Frame texts already read from a folded file, each with its frame's index: a distinct text
-/// is parsed once. Hashes the UTF-8 bytes with `FrameInterner`'s cheap hash and compares
-/// bytes, where `Dictionary<Substring, _>` spent most of the read in SipHash over
-/// normalised strings. Texts that differ only in Unicode normalisation get two entries, and
-/// `FrameInterner` then finds them to be one frame.
+/// is parsed once. Looks bytes up (`FrameInterner`'s cheap hash, then `memcmp` against a copy
+/// of each distinct text kept in one buffer), so a frame seen before costs no `Substring`,
+/// no retain and no release: those were a third of reading a million lines. Texts that differ
+/// only in Unicode normalisation get two entries, and `FrameInterner` then finds them to be one frame.
 struct FrameTextIndex {
-    private var texts: [Substring] = []
+    /// Every distinct text's bytes, end to end; text `i` is `starts[i]..<starts[i + 1]`.
+    private var bytes: [UInt8] = []
+    private var starts: [Int] = [0]
     private var hashes: [UInt64] = []
     private var values: [Int32] = []
     /// Open addressing, linear probing; -1 marks an empty slot. Kept at most half full.
     private var slots = [Int32](repeating: -1, count: 1024)
 
-    /// The value stored for `text`, or nil; `hash` is `FrameInterner.hash(utf8:)` of it.
-    func value(for text: Substring, hash: UInt64) -> Int32? {
+    /// The value stored for `text`, or nil; `hash` is `FrameInterner.hash(bytes:)` of it.
+    func value(for text: UnsafeRawBufferPointer, hash: UInt64) -> Int32? {
         let mask = slots.count - 1
         var slot = Int(truncatingIfNeeded: hash) & mask
-        while true {
-            let entry = slots[slot]
-            if entry < 0 { return nil }
-            if hashes[Int(entry)] == hash && Self.sameBytes(texts[Int(entry)], text) {
-                return values[Int(entry)]
+        return bytes.withUnsafeBytes { stored in
+            while true {
+                let entry = slots[slot]
+                if entry < 0 { return nil }
+                if hashes[Int(entry)] == hash {
+                    let start = starts[Int(entry)], length = starts[Int(entry) + 1] - start
+                    if length == text.count
+                        && (length == 0 || memcmp(stored.baseAddress! + start, text.baseAddress!, length) == 0) {
+                        return values[Int(entry)]
+                    }
+                }
+                slot = (slot + 1) & mask
             }
-            slot = (slot + 1) & mask
         }
     }
 
     /// Stores `value` for a `text` not stored yet.
-    mutating func insert(_ text: Substring, hash: UInt64, value: Int32) {
-        let entry = Int32(texts.count)
-        texts.append(text)
+    mutating func insert(_ text: UnsafeRawBufferPointer, hash: UInt64, value: Int32) {
+        let entry = Int32(hashes.count)
+        bytes.append(contentsOf: text)
+        starts.append(bytes.count)
         hashes.append(hash)
         values.append(value)
         place(entry)
-        if texts.count * 2 > slots.count {
+        if hashes.count * 2 > slots.count {
             slots = [Int32](repeating: -1, count: slots.count * 2)
-            for entry in texts.indices { place(Int32(entry)) }
+            for entry in hashes.indices { place(Int32(entry)) }
         }
-    }
-
-    private static func sameBytes(_ left: Substring, _ right: Substring) -> Bool {
-        guard left.utf8.count == right.utf8.count else { return false }
-        // The generic elementsEqual over UTF8View took a fifth of a large read.
-        let compared = left.utf8.withContiguousStorageIfAvailable { leftBytes in
-            right.utf8.withContiguousStorageIfAvailable { rightBytes in
-                leftBytes.isEmpty || memcmp(leftBytes.baseAddress!, rightBytes.baseAddress!, leftBytes.count) == 0
-            }
-        }
-        if case .some(.some(let same)) = compared { return same }
-        return left.utf8.elementsEqual(right.utf8)
     }
 
     private mutating func place(_ entry: Int32) {
