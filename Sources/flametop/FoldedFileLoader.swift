@@ -7,7 +7,8 @@ import Profile
 /// directory, a FIFO or /dev/zero would fail oddly, block or never end — and the text goes
 /// straight into one string (no second copy), then into a compact `StackTable`.
 enum FoldedFileLoader {
-    /// `view` holds the file and its profile in memory, about three times the file's size.
+    /// `view` holds the file while it reads it, then the profile: for files of many stacks over
+    /// few names about three times the file, for a name per line much more (`view --help`).
     static let maximumBytes = 4 << 30
 
     static func load(_ path: String, processRoots: Bool) throws(CommandFailure) -> StackTable {
@@ -36,7 +37,7 @@ enum FoldedFileLoader {
         guard size <= maximumBytes else {
             throw CommandFailure("""
                 \(path) is \(size >> 20) MiB; `view` reads files up to \(maximumBytes >> 30) GiB \
-                (it keeps about three times the file in memory)
+                (it holds the file and its profile in memory)
                 """)
         }
         var readErrno: Int32 = 0

@@ -11,8 +11,8 @@ struct ViewCommand: ParsableCommand {
         discussion: """
             Reads flametop's own files and those of stackcollapse-perf.pl, bcc `profile -f` and \
             py-spy `--format raw`. Kernel frames are recognised by their `_[k]` suffix. Reads regular \
-            files up to 4 GiB; its memory grows with the distinct function names (about 1.3 KB each) \
-            and the unique stacks.
+            files up to 4 GiB; its memory grows with the distinct function names (about 0.5 KB each) \
+            and the call tree's nodes (about 40 bytes each).
 
             Also reads pprof files, gzipped or not (named *.pb.gz, *.pb, *.pprof, or any gzipped \
             file): flametop's own, and those of Go's runtime/pprof and net/http/pprof. The sample \
