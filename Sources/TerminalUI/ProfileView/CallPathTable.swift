@@ -7,6 +7,9 @@ import Profile
 struct CallPathTable {
     struct ID: Hashable {
         fileprivate let index: Int32
+
+        /// Small and dense (0 ..< `count`): a table's IDs can index an array.
+        var number: Int { Int(index) }
     }
 
     /// The empty path: the tree's root.

@@ -33,7 +33,9 @@ struct FlameTreeView {
     private var hotPathShown: Set<Mode> = []
     private var selection = CallPathTable.root
     private(set) var rows: [Row] = []
-    private var rowOfPath: [PathID: Int] = [:]
+    /// By path number: the row showing that path, -1 for none. An array, not a dictionary: a
+    /// node with a million children shows a million rows (the dictionary held 38 MB of them).
+    private var rowOfPath: [Int32] = []
     private(set) var selectedIndex = 0
     private(set) var scrollOffset = 0
     var visibleRows = 10 {
@@ -108,7 +110,7 @@ struct FlameTreeView {
         while let (node, path, depth) = stack.popLast() {
             let children = tree.children(of: node)
             let isExpanded = open.contains(path) && !children.isEmpty
-            rowOfPath[path] = rows.count
+            setRow(rows.count, of: path)
             rows.append(Row(node: node, path: path, depth: depth, hasChildren: !children.isEmpty,
                             isExpanded: isExpanded))
             guard isExpanded else { continue }
@@ -124,8 +126,8 @@ struct FlameTreeView {
 
     private mutating func reselect() {
         var candidate = selection
-        while rowOfPath[candidate] == nil, let parent = paths.parent(of: candidate) { candidate = parent }
-        selectedIndex = rowOfPath[candidate] ?? 0
+        while row(of: candidate) == nil, let parent = paths.parent(of: candidate) { candidate = parent }
+        selectedIndex = row(of: candidate) ?? 0
         selection = selectedRow?.path ?? CallPathTable.root
         keepSelectionVisible()
     }
@@ -144,7 +146,19 @@ struct FlameTreeView {
         expandedByMode = expandedByMode.mapValues { Set($0.map(remap)) }
         rows = rows.map { Row(node: $0.node, path: remap($0.path), depth: $0.depth,
                               hasChildren: $0.hasChildren, isExpanded: $0.isExpanded) }
-        rowOfPath = Dictionary(uniqueKeysWithValues: rows.enumerated().map { ($1.path, $0) })
+        rowOfPath.removeAll()
+        for (index, row) in rows.enumerated() { setRow(index, of: row.path) }
+    }
+
+    private mutating func setRow(_ row: Int, of path: PathID) {
+        if path.number >= rowOfPath.count {
+            rowOfPath.append(contentsOf: repeatElement(-1, count: path.number + 1 - rowOfPath.count))
+        }
+        rowOfPath[path.number] = Int32(row)
+    }
+
+    private func row(of path: PathID) -> Int? {
+        path.number < rowOfPath.count && rowOfPath[path.number] >= 0 ? Int(rowOfPath[path.number]) : nil
     }
 
     private mutating func select(_ index: Int) {
