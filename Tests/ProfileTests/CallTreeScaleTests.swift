@@ -60,6 +60,36 @@ import Testing
             expectConsistent(focused)
         }
     }
+
+    /// The builder sorts paths by a word of their first functions packed together (2 bits a
+    /// function for 3 names, 14 for the ~9,000 of 70,000 a run picks): stacks that are
+    /// prefixes of each other, of any length, must still merge into one node per prefix.
+    @Test(arguments: [3, 70_000])
+    func everyDistinctPrefixIsOneNode(alphabet: Int) throws {
+        let names = (0..<alphabet).map { Frame(function: "fn\($0)") }
+        var random = SplitMix64(seed: UInt64(alphabet))
+        var profile = StackCounts()
+        var selfByPath: [[Int]: UInt64] = [:]
+        var prefixes = Set<[Int]>()
+        for _ in 0..<3_000 {
+            let length = 1 + Int(random.next() % 12)
+            // Half the picks from four names, so prefixes are shared; half from all of them.
+            let path = (0..<length).map { _ in
+                Int(random.next() % UInt64(random.next() % 2 == 0 ? min(alphabet, 4) : alphabet))
+            }
+            let count = 1 + random.next() % 5
+            profile.add(Stack(path.map { names[$0] }), count: count)
+            selfByPath[path, default: 0] += count
+            for end in 1...length { prefixes.insert(Array(path[..<end])) }
+        }
+        let tree = CallTree(profile)
+        expectConsistent(tree)
+        #expect(tree.nodeCount == prefixes.count + 1)
+        for (path, samples) in selfByPath {
+            let node = try #require(tree.node(at: CallTree.Path(path.map { names[$0].identity })))
+            #expect(tree.selfSamples(of: node) == samples)
+        }
+    }
 }
 
 /// Steele, Lea and Flood's SplitMix64: a fixed seed gives the same profile on every run.
