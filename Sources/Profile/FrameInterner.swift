@@ -25,20 +25,23 @@ struct FrameInterner {
 
     func identity(ofFunction function: Int) -> FunctionIdentity { frames[Int(firstFrames[function])].identity }
 
-    /// A representative frame of `function`: its first.
-    func firstFrame(ofFunction function: Int) -> Int32 { firstFrames[function] }
-
     /// The function `identity` names, nil when no frame of it was interned.
     func function(of identity: FunctionIdentity) -> Int32? {
-        let hash = Self.hash(function: identity.function, module: identity.module, kind: identity.kind)
+        findFunction(identity.function, identity.module, identity.kind, hash: identity.contentHash).known
+    }
+
+    /// The function of that name, module and kind, or the free slot where it would go.
+    private func findFunction(_ name: String, _ module: String?, _ kind: Frame.Kind,
+                              hash: UInt64) -> (known: Int32?, slot: Int) {
         let mask = functionSlots.count - 1
         var slot = Int(truncatingIfNeeded: hash) & mask
         while true {
             let function = functionSlots[slot]
-            if function < 0 { return nil }
-            if functionHashes[Int(function)] == hash
-                && Self.isFrame(frames[Int(firstFrames[Int(function)])], of: identity) {
-                return function
+            if function < 0 { return (nil, slot) }
+            let first = frames[Int(firstFrames[Int(function)])]
+            if functionHashes[Int(function)] == hash && first.kind == kind && first.function == name
+                && first.module == module {
+                return (function, slot)
             }
             slot = (slot + 1) & mask
         }
@@ -75,30 +78,14 @@ struct FrameInterner {
 
     private mutating func function(ofNew frame: Frame, index: Int32) -> Int32 {
         let hash = Self.hash(function: frame.function, module: frame.module, kind: frame.kind)
-        let mask = functionSlots.count - 1
-        var slot = Int(truncatingIfNeeded: hash) & mask
-        while true {
-            let function = functionSlots[slot]
-            if function < 0 { break }
-            if functionHashes[Int(function)] == hash && Self.sameFunction(frames[Int(firstFrames[Int(function)])], frame) {
-                return function
-            }
-            slot = (slot + 1) & mask
-        }
+        let (known, slot) = findFunction(frame.function, frame.module, frame.kind, hash: hash)
+        if let known { return known }
         let function = Int32(firstFrames.count)
         firstFrames.append(index)
         functionHashes.append(hash)
         functionSlots[slot] = function
         if firstFrames.count * 2 > functionSlots.count { Self.grow(&functionSlots, hashes: functionHashes) }
         return function
-    }
-
-    private static func sameFunction(_ left: Frame, _ right: Frame) -> Bool {
-        left.kind == right.kind && left.function == right.function && left.module == right.module
-    }
-
-    private static func isFrame(_ frame: Frame, of identity: FunctionIdentity) -> Bool {
-        frame.kind == identity.kind && frame.function == identity.function && frame.module == identity.module
     }
 
     private static func grow(_ slots: inout [Int32], hashes: [UInt64]) {
@@ -237,12 +224,7 @@ extension FrameInterner {
 
     /// `FunctionIdentity`'s order, read off two frames without making identities.
     private static func orders(_ left: Frame, before right: Frame) -> Bool {
-        if left.function != right.function { return left.function < right.function }
-        if left.module != right.module {
-            guard let leftModule = left.module else { return true }
-            guard let rightModule = right.module else { return false }
-            return leftModule < rightModule
-        }
-        return left.kind.rawValue < right.kind.rawValue
+        FunctionIdentity.orders(left.function, left.module, left.kind,
+                                before: right.function, right.module, right.kind)
     }
 }

@@ -27,13 +27,19 @@ public struct FunctionIdentity: Hashable, Sendable, Comparable, CustomStringConv
 
     /// Name first so sorted lists read alphabetically; module and kind only break ties.
     public static func < (lhs: FunctionIdentity, rhs: FunctionIdentity) -> Bool {
-        if lhs.function != rhs.function { return lhs.function < rhs.function }
-        if lhs.module != rhs.module {
-            guard let left = lhs.module else { return true }
-            guard let right = rhs.module else { return false }
+        orders(lhs.function, lhs.module, lhs.kind, before: rhs.function, rhs.module, rhs.kind)
+    }
+
+    /// The order of `<` on the parts, for callers that hold frames, not identities.
+    static func orders(_ leftFunction: String, _ leftModule: String?, _ leftKind: Frame.Kind,
+                       before rightFunction: String, _ rightModule: String?, _ rightKind: Frame.Kind) -> Bool {
+        if leftFunction != rightFunction { return leftFunction < rightFunction }
+        if leftModule != rightModule {
+            guard let left = leftModule else { return true }
+            guard let right = rightModule else { return false }
             return left < right
         }
-        return lhs.kind.rawValue < rhs.kind.rawValue
+        return leftKind.rawValue < rightKind.rawValue
     }
 
     /// A cheap hash of what equality compares (not SipHash over the strings): for tables of

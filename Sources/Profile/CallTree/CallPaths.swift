@@ -13,10 +13,9 @@ struct CallPaths {
     /// Empty when `items` are function indices.
     private(set) var functionOfItem: [Int32] = []
 
-    init(expectedPaths: Int = 0, expectedFrames: Int = 0) {
+    init(expectedPaths: Int = 0) {
         ends.reserveCapacity(expectedPaths)
         counts.reserveCapacity(expectedPaths)
-        items.reserveCapacity(expectedFrames)
     }
 
     /// Paths over `items` that `functionOfItem` maps to functions; every item must be in range.

@@ -107,8 +107,7 @@ enum CallTreeBuilder {
             next += childCounts[index]
         }
         var children = [Int32](repeating: 0, count: Int(next))
-        var filled = childCounts
-        for index in filled.indices { filled[index] = 0 }
+        var filled = [Int32](repeating: 0, count: nodes.count)
         for index in 1..<max(nodes.count, 1) {
             let parent = Int(nodes[index].parent)
             children[Int(nodes[parent].childStart + filled[parent])] = Int32(index)
